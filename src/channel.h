@@ -1,0 +1,87 @@
+#pragma once
+// Framed messages on pipes: {type u32, length u32, payload}. Control messages
+// fit in PIPE_BUF; chunk data itself never travels here (it is in mmap or
+// shared memory), only assignments, per-chunk reports and final partials.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "status.h"
+
+namespace clusterproc {
+
+/// Message types exchanged between master and workers.
+enum class MsgType : uint32_t {
+  kAssign = 1,   ///< master -> worker: process one chunk
+  kFinish = 2,   ///< master -> worker: no more chunks, send partial and exit
+  kDone = 3,     ///< worker -> master: report of one chunk
+  kPartial = 4,  ///< worker -> master: serialized job state, then exit
+  kFailure = 5,  ///< worker -> master: fatal error text
+};
+
+/// A decoded frame; payload points into the reader's buffer.
+struct Frame {
+  MsgType type;
+  std::string_view payload;
+};
+
+/// Appends little-endian integers and length-prefixed bytes.
+class ByteWriter {
+ public:
+  void u8(uint8_t v) { buf_.push_back(static_cast<char>(v)); }
+  void u32(uint32_t v) { raw(&v, sizeof v); }
+  void u64(uint64_t v) { raw(&v, sizeof v); }
+  void bytes(std::string_view s) {
+    u64(s.size());
+    buf_.append(s);
+  }
+  void raw(const void* p, size_t n) { buf_.append(static_cast<const char*>(p), n); }
+  std::string& str() { return buf_; }
+
+ private:
+  std::string buf_;
+};
+
+/// Reads what ByteWriter wrote; any overrun sets failed() instead of reading
+/// past the end.
+class ByteReader {
+ public:
+  explicit ByteReader(std::string_view in) : in_(in) {}
+  uint8_t u8();
+  uint32_t u32();
+  uint64_t u64();
+  std::string_view bytes();
+  bool failed() const { return failed_; }
+  bool atEnd() const { return in_.empty(); }
+
+ private:
+  bool take(void* out, size_t n);
+  std::string_view in_;
+  bool failed_ = false;
+};
+
+/// Writes one frame to fd (blocking, all bytes).
+Status writeFrame(int fd, MsgType type, std::string_view payload,
+                  const std::string& peer);
+
+/// Reads one frame from a blocking fd into storage; false at clean EOF.
+Result<bool> readFrame(int fd, std::string& storage, Frame& frame,
+                       const std::string& peer);
+
+/// Accumulates bytes from a non-blocking reader and yields whole frames.
+class FrameBuffer {
+ public:
+  /// Reads what is available on fd once; returns bytes read (0 = EOF).
+  Result<size_t> fill(int fd, const std::string& peer);
+  /// Takes the next complete frame, if any. The payload stays valid until
+  /// the next fill().
+  bool next(Frame& frame);
+  bool empty() const { return start_ == buf_.size(); }
+
+ private:
+  std::string buf_;
+  size_t start_ = 0;
+};
+
+}  // namespace clusterproc

@@ -1,0 +1,161 @@
+#include "chunk_source.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cstring>
+
+#include "chunker.h"
+#include "job.h"
+#include "sys.h"
+
+namespace clusterproc {
+
+ChunkSource::ChunkSource(const std::vector<Input>& inputs, ShmRing* ring,
+                         uint64_t chunk_size, uint64_t stream_chunk,
+                         uint64_t max_record, unsigned workers)
+    : inputs_(inputs),
+      ring_(ring),
+      chunk_size_(chunk_size),
+      stream_chunk_(stream_chunk),
+      max_record_(max_record),
+      workers_(workers) {
+  if (ring_ != nullptr) {
+    for (uint32_t i = 0; i < ring_->slots(); ++i) free_slots_.push_back(i);
+    high_water_.assign(ring_->slots(), 0);
+  }
+}
+
+void ChunkSource::endInput() {
+  ++input_;
+  pos_ = 0;
+  slot_ = -1;
+  filled_ = 0;
+  carry_len_ = 0;
+  eof_ = false;
+  discarding_ = false;
+  discarded_ = 0;
+}
+
+ChunkSource::State ChunkSource::next(Assign& assign, ChunkMeta& meta) {
+  while (input_ < inputs_.size()) {
+    const Input& in = inputs_[input_];
+    State s = in.mapped ? nextMapped(in, assign, meta) : nextStream(assign, meta);
+    if (s != State::kDone) return s;
+    endInput();
+  }
+  return State::kDone;
+}
+
+ChunkSource::State ChunkSource::nextMapped(const Input& in, Assign& assign,
+                                           ChunkMeta& meta) {
+  if (pos_ >= in.size) return State::kDone;
+  // Small files get smaller chunks so that every worker has work.
+  uint64_t target = chunk_size_;
+  if (target == 0) {
+    target = std::clamp<uint64_t>(in.size / (workers_ * 4ull), kMinAutoChunkSize,
+                                  kDefaultChunkSize);
+  }
+  size_t end = chunkEnd(in.data, in.size, pos_, target);
+  assign = Assign{next_id_++, static_cast<uint32_t>(input_), kNoSlot, pos_, end - pos_};
+  meta = ChunkMeta{static_cast<uint32_t>(input_), pos_, kNoSlot, false, 0};
+  bytes_ += end - pos_;
+  pos_ = end;
+  return State::kReady;
+}
+
+ChunkSource::State ChunkSource::nextStream(Assign& assign, ChunkMeta& meta) {
+  for (;;) {
+    if (slot_ < 0) {
+      if (eof_ && carry_len_ == 0) return State::kDone;
+      if (free_slots_.empty()) return State::kNeedSlot;
+      slot_ = free_slots_.front();
+      free_slots_.pop_front();
+      if (carry_len_ > 0) {
+        std::memmove(ring_->slot(slot_), ring_->slot(carry_slot_) + carry_off_,
+                     carry_len_);
+      }
+      filled_ = carry_len_;
+      carry_len_ = 0;
+      if (high_water_[slot_] > stream_chunk_) {
+        ring_->trim(static_cast<size_t>(slot_), filled_);
+        high_water_[slot_] = filled_;
+      }
+    }
+    char* base = ring_->slot(slot_);
+    if (discarding_) {
+      const void* nl = std::memchr(base, '\n', filled_);
+      uint64_t upto = nl ? static_cast<const char*>(nl) - base + 1 : filled_;
+      if (nl == nullptr && !eof_) {
+        discarded_ += filled_;
+        filled_ = 0;
+        return State::kNeedRead;
+      }
+      // The oversized line ends here: report it as one synthetic chunk.
+      discarded_ += upto;
+      std::memmove(base, base + upto, filled_ - upto);
+      filled_ -= upto;
+      meta = ChunkMeta{static_cast<uint32_t>(input_), pos_, kNoSlot, true, discarded_};
+      assign = Assign{next_id_++, static_cast<uint32_t>(input_), kNoSlot, pos_, 0};
+      pos_ += discarded_;
+      discarding_ = false;
+      discarded_ = 0;
+      if (filled_ == 0 && eof_) {
+        free_slots_.push_back(static_cast<uint32_t>(slot_));
+        slot_ = -1;
+      }
+      return State::kReady;
+    }
+    if (filled_ < stream_chunk_ && !eof_) return State::kNeedRead;
+    if (filled_ == 0) {  // eof with nothing left
+      free_slots_.push_back(static_cast<uint32_t>(slot_));
+      slot_ = -1;
+      return State::kDone;
+    }
+    uint64_t end = eof_ ? filled_ : lastLineEnd(base, filled_);
+    if (end == 0) {
+      if (filled_ < ring_->capacity()) return State::kNeedRead;
+      // A line longer than --max-record: drop it up to its newline.
+      ring_->trim(static_cast<size_t>(slot_), 0);
+      high_water_[slot_] = 0;
+      discarding_ = true;
+      discarded_ = filled_;
+      filled_ = 0;
+      continue;
+    }
+    uint32_t slot = static_cast<uint32_t>(slot_);
+    assign = Assign{next_id_++, static_cast<uint32_t>(input_), slot, 0, end};
+    meta = ChunkMeta{static_cast<uint32_t>(input_), pos_, slot, false, 0};
+    carry_slot_ = slot;
+    carry_off_ = end;
+    carry_len_ = filled_ - end;
+    pos_ += end;
+    slot_ = -1;
+    filled_ = 0;
+    return State::kReady;
+  }
+}
+
+int ChunkSource::readFd() const {
+  if (input_ >= inputs_.size()) return -1;
+  return inputs_[input_].fd;
+}
+
+Status ChunkSource::readMore() {
+  assert(slot_ >= 0);
+  const Input& in = inputs_[input_];
+  // Fill up to a chunk; keep reading past it only while no line has ended.
+  uint64_t want = filled_ < stream_chunk_ ? stream_chunk_ : ring_->capacity();
+  Result<size_t> n = readSome(in.fd, ring_->slot(slot_) + filled_, want - filled_, in.name);
+  if (!n.ok()) return n.status();
+  if (n.value() == 0) eof_ = true;
+  filled_ += n.value();
+  bytes_ += n.value();
+  high_water_[slot_] = std::max(high_water_[slot_], filled_);
+  return Status();
+}
+
+void ChunkSource::release(uint32_t slot) {
+  if (slot != kNoSlot) free_slots_.push_back(slot);
+}
+
+}  // namespace clusterproc

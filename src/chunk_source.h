@@ -1,0 +1,78 @@
+#pragma once
+// Cuts the run's inputs, in order, into newline-aligned chunks. Mapped files
+// are cut in place; streams are read by the master in large blocks straight
+// into free slots of the shared-memory ring (back-pressure: no free slot, no
+// read).
+
+#include <cstdint>
+#include <deque>
+#include <vector>
+
+#include "input.h"
+#include "messages.h"
+#include "shm_ring.h"
+
+namespace clusterproc {
+
+/// Where a chunk came from, kept by the master to rebase line numbers.
+struct ChunkMeta {
+  uint32_t input = 0;
+  uint64_t offset = 0;         ///< byte offset of the chunk in its input
+  uint32_t slot = kNoSlot;     ///< ring slot to release when done
+  bool oversized = false;      ///< a stream line beyond --max-record, dropped
+  uint64_t oversized_bytes = 0;
+};
+
+/// Produces chunks in input order.
+class ChunkSource {
+ public:
+  /// What next() found.
+  enum class State { kReady, kNeedRead, kNeedSlot, kDone };
+
+  /// chunk_size 0 picks a size per mapped input (see chunkTarget()).
+  ChunkSource(const std::vector<Input>& inputs, ShmRing* ring,
+              uint64_t chunk_size, uint64_t stream_chunk, uint64_t max_record,
+              unsigned workers);
+
+  /// Produces the next chunk (kReady) or says what it waits for.
+  State next(Assign& assign, ChunkMeta& meta);
+  /// The stream fd to poll when next() said kNeedRead.
+  int readFd() const;
+  /// Reads once from the current stream (call when readFd() is readable).
+  Status readMore();
+  /// Returns a ring slot once its chunk is processed.
+  void release(uint32_t slot);
+  /// Total bytes of input consumed so far.
+  uint64_t bytes() const { return bytes_; }
+
+ private:
+  State nextMapped(const Input& in, Assign& assign, ChunkMeta& meta);
+  State nextStream(Assign& assign, ChunkMeta& meta);
+  void endInput();
+
+  const std::vector<Input>& inputs_;
+  ShmRing* ring_;
+  uint64_t chunk_size_;
+  uint64_t stream_chunk_;
+  uint64_t max_record_;
+  unsigned workers_;
+  std::deque<uint32_t> free_slots_;
+  std::vector<uint64_t> high_water_;  ///< bytes ever filled, per slot
+  uint64_t next_id_ = 0;
+  uint64_t bytes_ = 0;
+
+  // Position in the current input.
+  size_t input_ = 0;
+  uint64_t pos_ = 0;  ///< mapped: next offset; stream: offset of slot byte 0
+  // Stream state: the slot being filled and the partial line carried over.
+  int64_t slot_ = -1;
+  uint64_t filled_ = 0;
+  uint32_t carry_slot_ = 0;
+  uint64_t carry_off_ = 0;
+  uint64_t carry_len_ = 0;
+  bool eof_ = false;
+  bool discarding_ = false;  ///< dropping the rest of an oversized line
+  uint64_t discarded_ = 0;
+};
+
+}  // namespace clusterproc

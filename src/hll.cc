@@ -1,0 +1,144 @@
+#include "hll.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace clusterproc {
+
+namespace {
+
+constexpr int kMaxRank = 64 - Hll::kPrecision + 1;  // 53
+
+// Encodings: nothing added; every register; (index, value) of the set ones.
+constexpr uint8_t kEmptyForm = 0;
+constexpr uint8_t kDenseForm = 1;
+constexpr uint8_t kSparseForm = 2;
+
+Status malformed(const char* what) {
+  return Status::error(
+      ExitCode::kInput,
+      std::string("malformed partial state: HyperLogLog ") + what);
+}
+
+// Ertl's sigma(x) = x + sum_{k>=1} x^(2^k) 2^(k-1), for the zero registers.
+double sigma(double x) {
+  if (x == 1.0) return std::numeric_limits<double>::infinity();
+  double y = 1.0;
+  double z = x;
+  double prev;
+  do {
+    x *= x;
+    prev = z;
+    z += x * y;
+    y += y;
+  } while (z != prev);
+  return z;
+}
+
+// Ertl's tau(x), for the registers at the maximum rank.
+double tau(double x) {
+  if (x == 0.0 || x == 1.0) return 0.0;
+  double y = 1.0;
+  double z = 1.0 - x;
+  double prev;
+  do {
+    x = std::sqrt(x);
+    prev = z;
+    y *= 0.5;
+    z -= (1.0 - x) * (1.0 - x) * y;
+  } while (z != prev);
+  return z / 3.0;
+}
+
+}  // namespace
+
+void Hll::merge(const Hll& other) {
+  if (other.registers_.empty()) return;
+  if (registers_.empty()) {
+    registers_ = other.registers_;
+    return;
+  }
+  for (size_t i = 0; i < kRegisters; ++i) {
+    registers_[i] = std::max(registers_[i], other.registers_[i]);
+  }
+}
+
+double Hll::estimate() const {
+  if (registers_.empty()) return 0.0;
+  int histogram[kMaxRank + 1] = {};
+  for (uint8_t r : registers_) ++histogram[r];
+  const double m = static_cast<double>(kRegisters);
+  double z = m * tau(1.0 - histogram[kMaxRank] / m);
+  for (int k = kMaxRank - 1; k >= 1; --k) z = 0.5 * (z + histogram[k]);
+  z += m * sigma(histogram[0] / m);
+  const double alpha_inf = 0.5 / std::log(2.0);
+  return alpha_inf * m * m / z;
+}
+
+void Hll::serialize(std::string& out) const {
+  if (registers_.empty()) {
+    out.push_back(static_cast<char>(kEmptyForm));
+    return;
+  }
+  const size_t set = kRegisters - std::count(registers_.begin(),
+                                             registers_.end(), uint8_t{0});
+  if (set * 3 + 2 < kRegisters) {
+    out.push_back(static_cast<char>(kSparseForm));
+    out.push_back(static_cast<char>(set & 0xff));
+    out.push_back(static_cast<char>(set >> 8));
+    for (size_t i = 0; i < kRegisters; ++i) {
+      if (registers_[i] == 0) continue;
+      out.push_back(static_cast<char>(i & 0xff));
+      out.push_back(static_cast<char>(i >> 8));
+      out.push_back(static_cast<char>(registers_[i]));
+    }
+    return;
+  }
+  out.push_back(static_cast<char>(kDenseForm));
+  out.append(reinterpret_cast<const char*>(registers_.data()), kRegisters);
+}
+
+Result<Hll> Hll::deserialize(std::string_view& in) {
+  if (in.empty()) return malformed("truncated");
+  const auto form = static_cast<uint8_t>(in[0]);
+  in.remove_prefix(1);
+  Hll h;
+  if (form == kEmptyForm) return h;
+  auto byte = [&](size_t i) { return static_cast<uint8_t>(in[i]); };
+  h.registers_.assign(kRegisters, 0);
+  if (form == kDenseForm) {
+    if (in.size() < kRegisters) return malformed("truncated");
+    for (size_t i = 0; i < kRegisters; ++i) {
+      if (byte(i) > kMaxRank) return malformed("register out of range");
+      h.registers_[i] = byte(i);
+    }
+    in.remove_prefix(kRegisters);
+    return h;
+  }
+  if (form != kSparseForm) return malformed("unknown form");
+  if (in.size() < 2) return malformed("truncated");
+  const size_t n = byte(0) | (size_t{byte(1)} << 8);
+  in.remove_prefix(2);
+  if (n > kRegisters || in.size() < 3 * n) return malformed("truncated");
+  for (size_t k = 0; k < n; ++k) {
+    const size_t index = byte(3 * k) | (size_t{byte(3 * k + 1)} << 8);
+    const uint8_t value = byte(3 * k + 2);
+    if (index >= kRegisters || value == 0 || value > kMaxRank) {
+      return malformed("register out of range");
+    }
+    h.registers_[index] = value;
+  }
+  in.remove_prefix(3 * n);
+  return h;
+}
+
+bool Hll::operator==(const Hll& other) const {
+  if (registers_.empty() || other.registers_.empty()) {
+    const auto& r = registers_.empty() ? other.registers_ : registers_;
+    return std::all_of(r.begin(), r.end(), [](uint8_t v) { return v == 0; });
+  }
+  return registers_ == other.registers_;
+}
+
+}  // namespace clusterproc

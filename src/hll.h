@@ -1,0 +1,55 @@
+#pragma once
+// HyperLogLog: a mergeable sketch of the number of distinct values.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "status.h"
+
+namespace clusterproc {
+
+/// HyperLogLog with precision 12: 4096 one-byte registers (4 KiB, allocated on
+/// the first add). The estimate uses Ertl's improved estimator ("New
+/// cardinality estimation algorithms for HyperLogLog sketches", 2017), which
+/// needs no bias tables and is accurate from 0 to far beyond 2^32: the relative
+/// standard error is 1.04 / sqrt(4096) = about 1.6% (within 3.3% for 95% of
+/// sets, 4.9% for 99.7%); small sets (below a few hundred) are nearly exact.
+/// add() and merge() only take register maxima, so the sketch does not depend
+/// on the order of values or merges, and adding a value twice changes nothing.
+class Hll {
+ public:
+  /// Number of index bits and of registers.
+  static constexpr int kPrecision = 12;
+  static constexpr size_t kRegisters = size_t{1} << kPrecision;
+
+  /// Adds a value by its 64-bit hash (see hash.h); it must be well mixed.
+  void add(uint64_t hash) {
+    if (registers_.empty()) registers_.assign(kRegisters, 0);
+    const size_t index = hash >> (64 - kPrecision);
+    const uint64_t rest = hash << kPrecision;
+    // Position of the first 1 bit after the index, capped when all are zero.
+    const uint8_t rank =
+        rest == 0 ? 64 - kPrecision + 1
+                  : static_cast<uint8_t>(__builtin_clzll(rest) + 1);
+    if (rank > registers_[index]) registers_[index] = rank;
+  }
+  /// Folds another sketch into this one (register-wise maximum).
+  void merge(const Hll& other);
+  /// Estimated number of distinct values added.
+  double estimate() const;
+  /// True when nothing was ever added.
+  bool empty() const { return registers_.empty(); }
+  /// Appends a compact encoding to out (sparse while few registers are set).
+  void serialize(std::string& out) const;
+  /// Reads serialize()'s output from the front of in and consumes it.
+  static Result<Hll> deserialize(std::string_view& in);
+  /// Two sketches are equal when their registers are.
+  bool operator==(const Hll& other) const;
+
+ private:
+  std::vector<uint8_t> registers_;  // empty, or kRegisters entries
+};
+
+}  // namespace clusterproc

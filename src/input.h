@@ -1,0 +1,30 @@
+#pragma once
+// Opening the inputs: regular files are mapped (zero-copy), everything else
+// (standard input, named pipes, character devices) is read as a stream.
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "status.h"
+
+namespace clusterproc {
+
+/// One input of the run, opened before the workers are forked so that they
+/// inherit the mappings.
+struct Input {
+  std::string name;          ///< as given; "-" is shown as "(stdin)"
+  bool mapped = false;       ///< regular file, read through data
+  const char* data = nullptr;
+  size_t size = 0;           ///< file size (mapped only)
+  size_t readable = 0;       ///< bytes readable from data (page-rounded)
+  int fd = -1;               ///< stream inputs only
+};
+
+/// Opens every input; a missing or unreadable one fails with exit code 2.
+Result<std::vector<Input>> openInputs(const std::vector<std::string>& paths);
+
+/// Unmaps and closes the inputs.
+void closeInputs(std::vector<Input>& inputs);
+
+}  // namespace clusterproc

@@ -1,0 +1,31 @@
+#pragma once
+// The Job: every option of a run as plain data. Only cli.cc fills it.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace clusterproc {
+
+/// What a run computes (SPEC section 2).
+enum class JobKind { kSummary, kCount };
+
+/// Options of one run, already validated.
+struct Job {
+  JobKind kind = JobKind::kSummary;
+  std::vector<std::string> inputs;  ///< "-" is standard input
+  unsigned workers = 1;             ///< -j
+  uint64_t chunk_size = 0;          ///< 0: chosen per input (auto)
+  uint64_t max_record = 64ull << 20;
+  int64_t max_errors = -1;          ///< -1: unlimited
+  std::string bad_records_path;     ///< --bad-records
+  std::string output_path;          ///< -o; empty: stdout
+  unsigned retries = 2;
+};
+
+/// Default chunk size when --chunk-size is not given (see docs/architecture.md).
+inline constexpr uint64_t kDefaultChunkSize = 4ull << 20;
+/// Smallest chunk the automatic choice uses for small inputs.
+inline constexpr uint64_t kMinAutoChunkSize = 64ull << 10;
+
+}  // namespace clusterproc

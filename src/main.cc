@@ -1,0 +1,93 @@
+// clusterproc: wires the command line, inputs, workers and outputs together.
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <memory>
+#include <optional>
+
+#include "bad_records.h"
+#include "cli.h"
+#include "input.h"
+#include "master.h"
+#include "output.h"
+#include "process.h"
+#include "shm_ring.h"
+#include "signals.h"
+#include "sys.h"
+
+using namespace clusterproc;
+
+namespace {
+
+int fail(const Status& s) {
+  if (s.message() == kBrokenPipe) {
+    // The reader of stdout left: end quietly, as the standard filters do.
+    ::signal(SIGPIPE, SIG_DFL);
+    ::raise(SIGPIPE);
+  }
+  std::string msg = "clusterproc: " + s.message() + "\n";
+  (void)writeAll(STDERR_FILENO, msg.data(), msg.size(), "standard error");
+  return static_cast<int>(s.code());
+}
+
+bool hasStreamInput(const std::vector<Input>& inputs) {
+  for (const Input& in : inputs) {
+    if (!in.mapped) return true;
+  }
+  return false;
+}
+
+int run(const Job& job) {
+  if (!installMasterSignals()) {
+    return fail(Status::error(ExitCode::kInput, errnoText("pipe", "signal wake-up")));
+  }
+  Result<std::vector<Input>> inputs = openInputs(job.inputs);
+  if (!inputs.ok()) return fail(inputs.status());
+  Result<OutputFile> output = OutputFile::open(job.output_path);
+  if (!output.ok()) return fail(output.status());
+  std::optional<OutputFile> bad_file;
+  if (!job.bad_records_path.empty()) {
+    Result<OutputFile> f = OutputFile::open(job.bad_records_path);
+    if (!f.ok()) return fail(f.status());
+    bad_file.emplace(std::move(f.value()));
+  }
+  std::unique_ptr<ShmRing> ring;
+  if (hasStreamInput(inputs.value())) {
+    uint64_t chunk = job.chunk_size ? job.chunk_size : kDefaultChunkSize;
+    Result<std::unique_ptr<ShmRing>> r =
+        ShmRing::create(2 * job.workers + 2, chunk, job.max_record);
+    if (!r.ok()) return fail(r.status());
+    ring = std::move(r.value());
+  }
+  BadRecordReporter reporter(std::move(bad_file), 10);
+  ForkLauncher launcher;
+  Master master(job, inputs.value(), ring.get(), launcher, reporter);
+  Result<std::string> result = master.run();
+  if (!result.ok()) {
+    if (result.status().code() == ExitCode::kBadRecords) (void)reporter.finish();
+    return fail(result.status());
+  }
+  std::string& text = result.value();
+  text += '\n';
+  Status s = output.value().write(text);
+  if (s.ok()) s = output.value().commit();
+  if (!s.ok()) return fail(s);
+  s = reporter.finish();
+  if (!s.ok()) return fail(s);
+  closeInputs(inputs.value());
+  return master.totals().bad_records > 0 ? static_cast<int>(ExitCode::kBadRecords) : 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Result<CommandLine> cl = parseCommandLine(argc, argv);
+  if (!cl.ok()) return fail(cl.status());
+  if (!cl.value().job) {
+    const std::string& text = cl.value().text;
+    Status s = writeAll(STDOUT_FILENO, text.data(), text.size(), "standard output");
+    return s.ok() ? 0 : fail(s);
+  }
+  return run(*cl.value().job);
+}

@@ -1,0 +1,71 @@
+#include "messages.h"
+
+#include "channel.h"
+
+namespace clusterproc {
+
+namespace {
+Status malformed(const char* what) {
+  return Status::error(ExitCode::kWorkerFailed,
+                       std::string("malformed ") + what + " message on a worker pipe");
+}
+}  // namespace
+
+std::string encodeAssign(const Assign& a) {
+  ByteWriter w;
+  w.u64(a.chunk_id);
+  w.u32(a.input);
+  w.u32(a.slot);
+  w.u64(a.offset);
+  w.u64(a.size);
+  return std::move(w.str());
+}
+
+Result<Assign> decodeAssign(std::string_view payload) {
+  ByteReader r(payload);
+  Assign a;
+  a.chunk_id = r.u64();
+  a.input = r.u32();
+  a.slot = r.u32();
+  a.offset = r.u64();
+  a.size = r.u64();
+  if (r.failed() || !r.atEnd()) return malformed("assign");
+  return a;
+}
+
+std::string encodeReport(const ChunkReport& rep) {
+  ByteWriter w;
+  w.u64(rep.chunk_id);
+  w.u64(rep.lines);
+  w.u64(rep.records);
+  w.u64(rep.bad.size());
+  for (const BadRecord& b : rep.bad) {
+    w.u64(b.line);
+    w.u64(b.offset);
+    w.bytes(b.reason);
+    w.bytes(b.raw);
+  }
+  return std::move(w.str());
+}
+
+Result<ChunkReport> decodeReport(std::string_view payload) {
+  ByteReader r(payload);
+  ChunkReport rep;
+  rep.chunk_id = r.u64();
+  rep.lines = r.u64();
+  rep.records = r.u64();
+  uint64_t n = r.u64();
+  // Each entry takes at least 32 bytes: a count beyond that is corrupt.
+  if (r.failed() || n > payload.size() / 32) return malformed("report");
+  rep.bad.resize(n);
+  for (BadRecord& b : rep.bad) {
+    b.line = r.u64();
+    b.offset = r.u64();
+    b.reason = r.bytes();
+    b.raw = r.bytes();
+  }
+  if (r.failed() || !r.atEnd()) return malformed("report");
+  return rep;
+}
+
+}  // namespace clusterproc

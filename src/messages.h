@@ -1,0 +1,31 @@
+#pragma once
+// The payloads of the pipe protocol (see channel.h and docs/architecture.md).
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "record_scanner.h"
+#include "status.h"
+
+namespace clusterproc {
+
+/// Marks an assignment whose bytes are in a mapped input, not a ring slot.
+inline constexpr uint32_t kNoSlot = 0xffffffffu;
+
+/// master -> worker: where the bytes of one chunk are.
+struct Assign {
+  uint64_t chunk_id = 0;
+  uint32_t input = 0;       ///< index into the run's inputs
+  uint32_t slot = kNoSlot;  ///< ring slot, or kNoSlot for a mapped input
+  uint64_t offset = 0;      ///< within the mapped input (0 for a slot)
+  uint64_t size = 0;
+};
+
+std::string encodeAssign(const Assign& a);
+Result<Assign> decodeAssign(std::string_view payload);
+
+std::string encodeReport(const ChunkReport& r);
+Result<ChunkReport> decodeReport(std::string_view payload);
+
+}  // namespace clusterproc

@@ -1,0 +1,29 @@
+#pragma once
+// Releases chunk reports in chunk order, whatever order they arrive in.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+
+#include "record_scanner.h"
+
+namespace clusterproc {
+
+/// Holds reports that arrived early until every earlier chunk is in.
+class OrderedMerger {
+ public:
+  /// Accepts the report of a chunk not yet merged (ids are unique).
+  void insert(ChunkReport report);
+  /// The report of the next chunk in order, if it has arrived.
+  std::optional<ChunkReport> pop();
+  /// Id of the next chunk to merge.
+  uint64_t next() const { return next_; }
+  /// Reports waiting for an earlier chunk.
+  size_t waiting() const { return pending_.size(); }
+
+ private:
+  std::map<uint64_t, ChunkReport> pending_;
+  uint64_t next_ = 0;
+};
+
+}  // namespace clusterproc

@@ -1,0 +1,43 @@
+#pragma once
+// Where results go: standard output, or a file written under a temporary
+// name in the target's folder and renamed into place only on success.
+
+#include <string>
+#include <string_view>
+
+#include "status.h"
+
+namespace clusterproc {
+
+/// Set on a Status when the reader of standard output went away (EPIPE).
+inline constexpr const char* kBrokenPipe = "broken pipe";
+
+/// An output destination. Without commit(), a file target is left untouched
+/// and the temporary file is removed when the object dies.
+class OutputFile {
+ public:
+  /// path "" or "-" is standard output.
+  static Result<OutputFile> open(const std::string& path);
+  OutputFile(OutputFile&& other) noexcept;
+  OutputFile& operator=(OutputFile&&) = delete;
+  ~OutputFile();
+
+  /// Buffers and writes; a closed stdout reader gives Status kBrokenPipe.
+  Status write(std::string_view data);
+  /// Flushes, and for a file syncs and renames it into place.
+  Status commit();
+  /// Removes the temporary file now (also done by the destructor).
+  void discard();
+  /// Temporary file path ("" for stdout); for the fork child to ignore.
+  const std::string& tempPath() const { return temp_; }
+
+ private:
+  OutputFile() = default;
+  Status flush();
+  std::string target_;
+  std::string temp_;
+  int fd_ = -1;
+  std::string buf_;
+};
+
+}  // namespace clusterproc

@@ -1,0 +1,53 @@
+#pragma once
+// The worker's hot loop: split a chunk into lines, validate and parse each
+// with simdjson, feed the valid ones to the job state, note the bad ones.
+
+#include <simdjson.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "job_state.h"
+
+namespace clusterproc {
+
+/// An invalid line; line and offset are relative to its chunk until the
+/// master rebases them.
+struct BadRecord {
+  uint64_t line = 0;    ///< 1-based within the chunk
+  uint64_t offset = 0;  ///< byte offset of the line within the chunk
+  std::string reason;
+  std::string raw;      ///< the line, when --bad-records asks for it
+};
+
+/// What a worker tells the master about one chunk.
+struct ChunkReport {
+  uint64_t chunk_id = 0;
+  uint64_t lines = 0;    ///< lines in the chunk, blank ones included
+  uint64_t records = 0;  ///< valid records
+  std::vector<BadRecord> bad;
+};
+
+/// Scans chunks with one reusable parser (no allocation per record).
+class RecordScanner {
+ public:
+  RecordScanner(JobState& state, uint64_t max_record, bool keep_raw);
+  /// Scans [data, data + size); bytes up to data + readable may be read
+  /// (simdjson's padding). Appends to report.
+  void scan(const char* data, size_t size, size_t readable, ChunkReport& report);
+
+ private:
+  void addBad(ChunkReport& report, uint64_t line, size_t offset,
+              std::string reason, std::string_view raw);
+  JobState& state_;
+  uint64_t max_record_;
+  bool keep_raw_;
+  simdjson::dom::parser parser_;
+  std::string scratch_;  ///< padded copy for a record at the end of readable memory
+};
+
+/// A short reason for a simdjson error code ("invalid UTF-8", ...).
+std::string parseErrorReason(simdjson::error_code code);
+
+}  // namespace clusterproc

@@ -1,0 +1,60 @@
+#include "signals.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace clusterproc {
+
+namespace {
+
+volatile sig_atomic_t g_signal = 0;
+int g_wake[2] = {-1, -1};
+
+void onSignal(int sig) {
+  int saved = errno;
+  if (g_signal == 0) g_signal = sig;
+  if (g_wake[1] >= 0) {
+    char c = 1;
+    [[maybe_unused]] ssize_t n = ::write(g_wake[1], &c, 1);
+  }
+  errno = saved;
+}
+
+constexpr int kHandled[] = {SIGINT, SIGTERM, SIGHUP};
+
+}  // namespace
+
+bool installMasterSignals() {
+  if (::pipe2(g_wake, O_CLOEXEC | O_NONBLOCK) != 0) return false;
+  struct sigaction sa = {};
+  sa.sa_handler = onSignal;
+  sigemptyset(&sa.sa_mask);
+  for (int sig : kHandled) ::sigaction(sig, &sa, nullptr);
+  struct sigaction ign = {};
+  ign.sa_handler = SIG_IGN;
+  ::sigaction(SIGPIPE, &ign, nullptr);
+  return true;
+}
+
+int pendingSignal() { return g_signal; }
+
+int signalWakeFd() { return g_wake[0]; }
+
+void resetSignalsInChild() {
+  struct sigaction dfl = {};
+  dfl.sa_handler = SIG_DFL;
+  for (int sig : kHandled) ::sigaction(sig, &dfl, nullptr);
+  ::sigaction(SIGPIPE, &dfl, nullptr);
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  for (int& fd : g_wake) {
+    if (fd >= 0) ::close(fd);
+    fd = -1;
+  }
+}
+
+}  // namespace clusterproc

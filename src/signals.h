@@ -1,0 +1,21 @@
+#pragma once
+// Signals in the master only set a flag and wake the event loop through a
+// self-pipe; the loop decides what to do. Workers get default dispositions.
+
+namespace clusterproc {
+
+/// Installs the master's handlers for SIGINT, SIGTERM and SIGHUP, and ignores
+/// SIGPIPE (writes then fail with EPIPE). Returns false if the self-pipe
+/// cannot be created.
+bool installMasterSignals();
+
+/// The first terminating signal received, or 0.
+int pendingSignal();
+
+/// Read end of the self-pipe, readable once a signal arrived (or -1).
+int signalWakeFd();
+
+/// Closes the self-pipe (in a forked child) and restores default handling.
+void resetSignalsInChild();
+
+}  // namespace clusterproc

@@ -1,0 +1,80 @@
+#include "worker.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <string>
+
+#include "channel.h"
+#include "job_state.h"
+#include "messages.h"
+#include "record_scanner.h"
+
+namespace clusterproc {
+
+namespace {
+
+int64_t crashChunk() {
+  const char* v = std::getenv(kCrashChunkEnv);
+  return v ? std::strtoll(v, nullptr, 10) : -1;
+}
+
+void sendFailure(int fd, const std::string& what) {
+  (void)writeFrame(fd, MsgType::kFailure, what, "master");
+}
+
+}  // namespace
+
+int runWorker(const WorkerContext& ctx, int cmd_fd, int result_fd) {
+  try {
+    std::unique_ptr<JobState> state = makeJobState(*ctx.job);
+    RecordScanner scanner(*state, ctx.job->max_record,
+                          !ctx.job->bad_records_path.empty());
+    const int64_t crash_at = crashChunk();
+    std::string storage;
+    Frame frame;
+    for (;;) {
+      Result<bool> got = readFrame(cmd_fd, storage, frame, "master");
+      if (!got.ok() || !got.value()) return 1;  // the master is gone
+      if (frame.type == MsgType::kFinish) {
+        Status s = writeFrame(result_fd, MsgType::kPartial, state->serialize(), "master");
+        return s.ok() ? 0 : 1;
+      }
+      if (frame.type != MsgType::kAssign) {
+        sendFailure(result_fd, "unexpected message type " +
+                                   std::to_string(static_cast<uint32_t>(frame.type)));
+        return 1;
+      }
+      Result<Assign> a = decodeAssign(frame.payload);
+      if (!a.ok()) {
+        sendFailure(result_fd, a.status().message());
+        return 1;
+      }
+      const Assign& job = a.value();
+      if (static_cast<int64_t>(job.chunk_id) == crash_at) ::kill(::getpid(), SIGKILL);
+      const char* data;
+      size_t readable;
+      if (job.slot == kNoSlot) {
+        const Input& in = (*ctx.inputs)[job.input];
+        data = in.data + job.offset;
+        readable = in.readable - job.offset;
+      } else {
+        data = ctx.ring->slot(job.slot);
+        readable = ctx.ring->readable();
+      }
+      ChunkReport report;
+      report.chunk_id = job.chunk_id;
+      scanner.scan(data, job.size, readable, report);
+      Status s = writeFrame(result_fd, MsgType::kDone, encodeReport(report), "master");
+      if (!s.ok()) return 1;
+    }
+  } catch (const std::exception& e) {
+    sendFailure(result_fd, std::string("worker error: ") + e.what());
+  } catch (...) {
+    sendFailure(result_fd, "worker error");
+  }
+  return 1;
+}
+
+}  // namespace clusterproc

@@ -1,0 +1,29 @@
+#pragma once
+// The worker process: takes chunk assignments from its pipe, scans the bytes
+// in place (mapped file or ring slot), reports each chunk, and at the end
+// sends its job state.
+
+#include <vector>
+
+#include "input.h"
+#include "job.h"
+#include "shm_ring.h"
+
+namespace clusterproc {
+
+/// What a worker inherits from the master across fork().
+struct WorkerContext {
+  const Job* job = nullptr;
+  const std::vector<Input>* inputs = nullptr;
+  const ShmRing* ring = nullptr;  ///< null when no input is a stream
+};
+
+/// Runs the worker loop until Finish or the master's end; returns the exit
+/// status. Never throws.
+int runWorker(const WorkerContext& ctx, int cmd_fd, int result_fd);
+
+/// Environment variable for fault tests: a worker assigned this chunk id
+/// kills itself with SIGKILL before scanning it.
+inline constexpr const char* kCrashChunkEnv = "CLUSTERPROC_TEST_CRASH_CHUNK";
+
+}  // namespace clusterproc

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Command-line tests on the real binary: tests/cli/run.sh CLUSTERPROC GEN
+# Each check prints "ok" or "FAIL" with details; the script exits 1 on any FAIL.
+set -u
+BIN=$(readlink -f "$1")
+GEN=$(readlink -f "$2")
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+T=$(mktemp -d /tmp/clusterproc-cli.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+failures=0
+
+ok() { echo "ok   $*"; }
+fail() { echo "FAIL $*"; failures=$((failures + 1)); }
+# expect_eq NAME WANT GOT
+expect_eq() { if [ "$2" == "$3" ]; then ok "$1"; else fail "$1: want [$2] got [$3]"; fi; }
+expect_same_file() { if cmp -s "$2" "$3"; then ok "$1"; else fail "$1: $2 and $3 differ"; diff <(head -c 2000 "$2") <(head -c 2000 "$3") | head -5; fi; }
+shm_count() { ls /dev/shm 2>/dev/null | grep -c clusterproc; }
+# clusterproc processes of this test run (master and workers share its command line)
+procs() { pgrep -f "^$BIN( |\$)" | wc -l; }
+
+# shellcheck source=/dev/null
+for f in "$HERE"/cases/*.sh; do source "$f"; done
+
+echo "== $failures failure(s)"
+[ "$failures" -eq 0 ]
