@@ -1,0 +1,284 @@
+#include "summary.h"
+
+#include <algorithm>
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <new>
+#include <random>
+#include <string>
+#include <vector>
+
+// Counts heap allocations, to check that add() stays off the heap once the
+// paths and values of a workload are known.
+namespace {
+std::atomic<long> g_allocations{0};
+}  // namespace
+
+void* operator new(std::size_t n) {
+  g_allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+
+namespace clusterproc {
+namespace {
+
+// Parses lines and keeps the documents alive (one parser per record).
+class Records {
+ public:
+  explicit Records(const std::vector<std::string>& lines) {
+    for (const auto& line : lines) {
+      parsers_.push_back(std::make_unique<simdjson::dom::parser>());
+      simdjson::dom::element e;
+      auto err = parsers_.back()->parse(line).get(e);
+      REQUIRE(err == simdjson::SUCCESS);
+      elements_.push_back(e);
+    }
+  }
+  const std::vector<simdjson::dom::element>& all() const { return elements_; }
+
+ private:
+  std::vector<std::unique_ptr<simdjson::dom::parser>> parsers_;
+  std::vector<simdjson::dom::element> elements_;
+};
+
+std::string render(const SummaryState& s, uint64_t records = 0) {
+  std::string out;
+  s.render(out, records, 0, 0);
+  return out;
+}
+
+SummaryState summarize(const Records& r) {
+  SummaryState s;
+  for (auto e : r.all()) s.add(e);
+  return s;
+}
+
+SummaryState roundTrip(const SummaryState& s) {
+  auto back = SummaryState::deserialize(s.serialize());
+  REQUIRE(back.ok());
+  return std::move(back.value());
+}
+
+// Field "f" of one record per value, each value a JSON literal.
+std::vector<std::string> fieldValues(const std::vector<std::string>& values) {
+  std::vector<std::string> lines;
+  for (const auto& v : values) lines.push_back("{\"f\":" + v + "}");
+  return lines;
+}
+
+std::vector<std::string> randomRecords(std::mt19937_64& rng, int n) {
+  std::vector<std::string> lines;
+  const char* floats[] = {"1.5", "-0.0", "0.0", "1e2", "2.25", "1.0", "0.1"};
+  for (int i = 0; i < n; ++i) {
+    std::string l = "{\"id\":" + std::to_string(i);
+    l += ",\"low\":\"v" + std::to_string(rng() % 7) + "\"";
+    if (rng() % 3) l += ",\"x\":" + std::string(floats[rng() % 7]);
+    if (rng() % 4 == 0) l += ",\"x\":\"dup\"";  // repeated key: ignored
+    l += ",\"user\":{\"name\":\"u" + std::to_string(rng() % 150) + "\"";
+    if (rng() % 2) l += ",\"n\":" + std::to_string(static_cast<int>(rng() % 90) - 45);
+    if (rng() % 5 == 0) l += ",\"deep\":{\"a\":[1],\"b\":null}";
+    l += "},\"big\":" + std::to_string(rng() % 2 ? 18446744073709551615ULL
+                                                 : 9223372036854775808ULL);
+    if (rng() % 6 == 0) l += ",\"flag\":" + std::string(rng() % 2 ? "true" : "false");
+    l += "}";
+    if (rng() % 15 == 0) l = rng() % 2 ? "[1,2]" : "-3";
+    lines.push_back(l);
+  }
+  return lines;
+}
+
+TEST_CASE("summary: renders a small input exactly") {
+  Records r({
+      R"({"name":"ann","age":30,"tags":["a"],"addr":{"city":"Oslo","zip":"0150"},"score":1.5})",
+      R"({"name":"bob","age":25.5,"addr":{"city":"Oslo"},"score":null,"ok":true})",
+      R"({"name":"ann","age":30,"addr":null,"ok":false})",
+      R"([1,2])",
+      R"(7)",
+  });
+  std::string out;
+  summarize(r).render(out, 5, 1, 123);
+  CHECK(out ==
+        R"({"records":5,"bad_records":1,"bytes":123,"fields":{)"
+        R"(".":{"count":2,"types":{"int":1,"array":1},"min":7,"max":7,"mean":7,"approx_distinct":1,"top":[{"value":7,"count":1}]},)"
+        R"("addr":{"count":3,"types":{"null":1,"object":2}},)"
+        R"("addr.city":{"count":2,"types":{"string":2},"approx_distinct":1,"top":[{"value":"Oslo","count":2}]},)"
+        R"("addr.zip":{"count":1,"types":{"string":1},"approx_distinct":1,"top":[{"value":"0150","count":1}]},)"
+        R"("age":{"count":3,"types":{"int":2,"float":1},"min":25.5,"max":30,"mean":28.5,"approx_distinct":2,"top":[{"value":30,"count":2},{"value":25.5,"count":1}]},)"
+        R"("name":{"count":3,"types":{"string":3},"approx_distinct":2,"top":[{"value":"ann","count":2},{"value":"bob","count":1}]},)"
+        R"("ok":{"count":2,"types":{"bool":2},"approx_distinct":2,"top":[{"value":false,"count":1},{"value":true,"count":1}]},)"
+        R"("score":{"count":2,"types":{"null":1,"float":1},"min":1.5,"max":1.5,"mean":1.5,"approx_distinct":1,"top":[{"value":1.5,"count":1}]},)"
+        R"("tags":{"count":1,"types":{"array":1}}}})");
+}
+
+TEST_CASE("summary: an empty state has no fields") {
+  CHECK(render(SummaryState()) ==
+        R"({"records":0,"bad_records":0,"bytes":0,"fields":{}})");
+}
+
+TEST_CASE("summary: integers compare exactly with floats") {
+  // 2^53 + 1 is above the float 2^53, though equal once cast to double.
+  Records r(fieldValues({"9007199254740993", "9007199254740992.0",
+                         "-9223372036854775808", "18446744073709551615"}));
+  const std::string out = render(summarize(r));
+  CHECK_THAT(out, Catch::Contains(R"("min":-9223372036854775808,)"
+                                  R"("max":18446744073709551615,)"));
+  Records tie(fieldValues({"9007199254740993", "9007199254740992.0"}));
+  CHECK_THAT(render(summarize(tie)),
+             Catch::Contains(R"("min":9007199254740992,"max":9007199254740993,)"));
+}
+
+TEST_CASE("summary: on an exact tie the int is printed and sorted first") {
+  Records r(fieldValues({"1152921504606846976.0", "1152921504606846976"}));
+  CHECK_THAT(render(summarize(r)),
+             Catch::Contains(
+                 R"("min":1152921504606846976,"max":1152921504606846976,)"
+                 R"("mean":1152921504606847000,"approx_distinct":2,)"
+                 R"("top":[{"value":1152921504606846976,"count":1},)"
+                 R"({"value":1.152921504606847e+18,"count":1}]})"));
+}
+
+TEST_CASE("summary: value identity is type and value") {
+  // 1 and 1.0 differ, "1" is a string, -0.0 is the float 0, 1e2 is 100.0.
+  Records r(fieldValues({"1", "1.0", "\"1\"", "0.0", "-0.0", "1e2", "100.0",
+                         "true", "null"}));
+  CHECK_THAT(render(summarize(r)),
+             Catch::Contains(
+                 R"("approx_distinct":6,"top":[{"value":0,"count":2},)"
+                 R"({"value":100,"count":2},{"value":true,"count":1},)"
+                 R"({"value":1,"count":1},{"value":1,"count":1}]})"));
+}
+
+TEST_CASE("summary: a key repeated in one object counts once, first wins") {
+  Records r({R"({"a":1,"a":"x","b":{"c":1,"c":2}})"});
+  CHECK(render(summarize(r)) ==
+        R"({"records":0,"bad_records":0,"bytes":0,"fields":{)"
+        R"("a":{"count":1,"types":{"int":1},"min":1,"max":1,"mean":1,"approx_distinct":1,"top":[{"value":1,"count":1}]},)"
+        R"("b":{"count":1,"types":{"object":1}},)"
+        R"("b.c":{"count":1,"types":{"int":1},"min":1,"max":1,"mean":1,"approx_distinct":1,"top":[{"value":1,"count":1}]}}})");
+}
+
+TEST_CASE("summary: keys with dots that spell one path share its entry") {
+  Records r({R"({"a.b":1,"a":{"b":2}})", R"({"a":{"b":3}})"});
+  const std::string out = render(summarize(r));
+  CHECK_THAT(out, Catch::Contains(R"("a.b":{"count":3,"types":{"int":3},)"
+                                  R"("min":1,"max":3,"mean":2,)"));
+  CHECK(out.find("\"a.b\"") == out.rfind("\"a.b\""));
+}
+
+TEST_CASE("summary: keys and values are escaped") {
+  Records r({R"({"q\"\n":"tab\there"})"});
+  CHECK_THAT(render(summarize(r)),
+             Catch::Contains(R"("q\"\n":{"count":1,"types":{"string":1},)"
+                             R"("approx_distinct":1,"top":[{"value":"tab\there","count":1}]})"));
+}
+
+TEST_CASE("summary: 100 distinct values are exact, 101 are estimated") {
+  std::vector<std::string> values;
+  for (int i = 0; i < 100; ++i) values.push_back(std::to_string(i % 100));
+  values.push_back("7");
+  const std::string low = render(summarize(Records(fieldValues(values))));
+  CHECK_THAT(low, Catch::Contains(
+                      R"("approx_distinct":100,"top":[{"value":7,"count":2},)"
+                      R"({"value":0,"count":1},{"value":1,"count":1},)"
+                      R"({"value":2,"count":1},{"value":3,"count":1}]})"));
+  values.push_back("\"one more\"");
+  const std::string high = render(summarize(Records(fieldValues(values))));
+  CHECK(high.find("\"top\"") == std::string::npos);
+  const auto pos = high.find("\"approx_distinct\":");
+  REQUIRE(pos != std::string::npos);
+  const int estimate = std::atoi(high.c_str() + pos + 18);
+  CHECK(estimate >= 96);
+  CHECK(estimate <= 106);
+}
+
+TEST_CASE("summary: merging exact halves whose union passes 100 drops top") {
+  std::vector<std::string> a, b, all;
+  for (int i = 0; i < 60; ++i) a.push_back(std::to_string(i));
+  for (int i = 50; i < 110; ++i) b.push_back(std::to_string(i));
+  all = a;
+  all.insert(all.end(), b.begin(), b.end());
+  Records ra(fieldValues(a)), rb(fieldValues(b)), rall(fieldValues(all));
+  SummaryState sa = summarize(ra), sb = summarize(rb);
+  CHECK(render(sa).find("\"top\"") != std::string::npos);
+  sa.merge(sb);
+  CHECK(render(sa).find("\"top\"") == std::string::npos);
+  CHECK(render(sa) == render(summarize(rall)));
+}
+
+TEST_CASE("summary: any split and merge order renders the same bytes") {
+  std::mt19937_64 rng(2024);
+  Records r(randomRecords(rng, 3000));
+  const std::string expected = render(summarize(r), 3000);
+  CHECK_THAT(expected, Catch::Contains(R"("user.name":{"count":)"));
+  for (int round = 0; round < 30; ++round) {
+    const size_t parts = 1 + rng() % 12;
+    std::vector<SummaryState> states(parts);
+    std::vector<simdjson::dom::element> order = r.all();
+    if (round % 2) std::shuffle(order.begin(), order.end(), rng);
+    for (auto e : order) states[rng() % parts].add(e);
+    while (states.size() > 1) {
+      const size_t i = rng() % states.size();
+      size_t j = rng() % (states.size() - 1);
+      if (j >= i) ++j;
+      if (rng() % 3 == 0) states[j] = roundTrip(states[j]);
+      states[i].merge(states[j]);
+      states.erase(states.begin() + static_cast<std::ptrdiff_t>(j));
+    }
+    REQUIRE(render(states[0], 3000) == expected);
+  }
+}
+
+TEST_CASE("summary: serialization round trip renders identically") {
+  std::mt19937_64 rng(7);
+  Records r(randomRecords(rng, 500));
+  SummaryState s = summarize(r);
+  const std::string bytes = s.serialize();
+  auto back = SummaryState::deserialize(bytes);
+  REQUIRE(back.ok());
+  CHECK(render(back.value()) == render(s));
+  CHECK(back.value().serialize() == bytes);
+  // A restored state keeps accepting records.
+  back.value().add(r.all()[0]);
+  s.add(r.all()[0]);
+  CHECK(render(back.value()) == render(s));
+}
+
+TEST_CASE("summary: truncated or garbage partial states are rejected") {
+  std::mt19937_64 rng(9);
+  Records r(randomRecords(rng, 200));
+  const std::string bytes = summarize(r).serialize();
+  for (size_t n = 0; n < bytes.size(); n += 1 + n / 50) {
+    auto back = SummaryState::deserialize(std::string_view(bytes.data(), n));
+    REQUIRE_FALSE(back.ok());
+    CHECK(back.status().code() == ExitCode::kInput);
+  }
+  CHECK_FALSE(SummaryState::deserialize(bytes + "x").ok());
+  std::string wrong_version = bytes;
+  wrong_version[0] = 9;
+  CHECK_FALSE(SummaryState::deserialize(wrong_version).ok());
+  for (int i = 0; i < 2000; ++i) {  // flipped bytes: error or a valid state
+    std::string mutated = bytes;
+    mutated[rng() % mutated.size()] ^= static_cast<char>(1 + rng() % 255);
+    auto back = SummaryState::deserialize(mutated);
+    if (back.ok()) render(back.value());
+  }
+}
+
+TEST_CASE("summary: add does not allocate once paths and values are known") {
+  std::mt19937_64 rng(5);
+  Records r(randomRecords(rng, 2000));
+  SummaryState s;
+  for (auto e : r.all()) s.add(e);
+  const long before = g_allocations.load();
+  for (int pass = 0; pass < 3; ++pass) {
+    for (auto e : r.all()) s.add(e);
+  }
+  CHECK(g_allocations.load() - before == 0);
+}
+
+}  // namespace
+}  // namespace clusterproc
