@@ -30,6 +30,29 @@ unsigned onlineCpus() {
 
 Status usage(const std::string& msg) { return Status::error(ExitCode::kUsage, msg); }
 
+/// The job's kind from its options; contradictory options are usage errors.
+Status chooseKind(Job& job, bool count) {
+  bool aggregate = !job.group_by.empty() || !job.agg.empty();
+  int kinds = count + aggregate + !job.select.empty();
+  if (kinds > 1) return usage("--count, --select and --group-by/--agg cannot be combined");
+  if (count) {
+    job.kind = JobKind::kCount;
+  } else if (aggregate) {
+    job.kind = JobKind::kAggregate;
+  } else if (!job.select.empty()) {
+    job.kind = JobKind::kSelect;
+  } else if (!job.where.empty()) {
+    job.kind = JobKind::kWhere;
+  } else {
+    job.kind = JobKind::kSummary;
+  }
+  bool rows = job.kind != JobKind::kSummary && job.kind != JobKind::kCount;
+  if (!rows && (!job.sort.empty() || job.limit >= 0)) {
+    return usage("--sort and --limit apply to --where, --select and --group-by/--agg output");
+  }
+  return Status();
+}
+
 }  // namespace
 
 Result<uint64_t> parseSize(const std::string& text, const std::string& option) {
@@ -68,8 +91,24 @@ Result<CommandLine> parseCommandLine(int argc, char** argv) {
   std::string chunk, max_record;
   bool count = false;
   app.add_option("inputs", job.inputs, "Input files, named pipes or '-'")->group("Input");
-  app.add_flag("--count", count, "Print {\"count\":N}, the number of valid records")
+  app.add_option("--where", job.where,
+                 "Keep records where EXPR is neither false nor null (repeatable: all must hold)")
+      ->allow_extra_args(false)  // one EXPR per --where; what follows is an input
       ->group("Job");
+  app.add_option("--select", job.select, "Output one object per record: 'EXPR [as NAME], ...'")
+      ->group("Job");
+  app.add_flag("--count", count, "Print {\"count\":N}, the number of (matching) records")
+      ->group("Job");
+  app.add_option("--group-by", job.group_by, "Group records by 'EXPR [as NAME], ...'")
+      ->group("Job");
+  app.add_option("--agg", job.agg,
+                 "Aggregates per group: count, sum(x), avg(x), quantile(x, q), top(x, k), ...")
+      ->group("Job");
+  app.add_option("--sort", job.sort, "Order the rows: 'ITEM [asc|desc], ...'")->group("Job");
+  app.add_option("--limit", job.limit, "Output at most N rows (streaming jobs stop reading early)")
+      ->check(CLI::NonNegativeNumber)
+      ->group("Job");
+  app.add_option("-f,--format", job.format, "jsonl, json, csv, tsv or table")->group("Output");
   app.add_option("-o,--output", job.output_path,
                  "Write the result to FILE (atomically: renamed into place on success)")
       ->group("Output");
@@ -102,7 +141,8 @@ Result<CommandLine> parseCommandLine(int argc, char** argv) {
     return usage(std::string(e.what()) + " (see clusterproc --help)");
   }
   if (job.inputs.empty()) job.inputs.push_back("-");
-  if (count) job.kind = JobKind::kCount;
+  Status s = chooseKind(job, count);
+  if (!s.ok()) return s;
   if (!chunk.empty()) {
     Result<uint64_t> v = parseSize(chunk, "--chunk-size");
     if (!v.ok()) return v.status();

@@ -1,10 +1,7 @@
 #include "exact_sum.h"
 
-#include <algorithm>
-#include <bit>
 #include <cassert>
 #include <cmath>
-#include <cstring>
 #include <limits>
 
 namespace clusterproc {
@@ -15,61 +12,9 @@ constexpr uint8_t kPosInf = 1;
 constexpr uint8_t kNegInf = 2;
 constexpr uint8_t kNaN = 4;
 
-// Below this magnitude Shewchuk's partials cannot overflow: each step adds at
-// most |x| + 2 * |largest partial| < 2^1002.
-const double kWideThreshold = std::ldexp(1.0, 1000);
-
-// The wide accumulator: bit 0 is 2^-1074 (the smallest subnormal), a double
-// reaches bit 2098, and the rest is headroom for 2^140 additions and the sign.
-constexpr size_t kWideLimbs = 35;
-
-// Encoding tags.
-constexpr uint8_t kPartialsForm = 0;
-constexpr uint8_t kWideForm = 1;
-constexpr size_t kMaxPartials = 2200;
-
-void putU64(std::string& out, uint64_t v) {
-  char b[8];
-  for (int i = 0; i < 8; ++i) b[i] = static_cast<char>(v >> (8 * i));
-  out.append(b, 8);
-}
-
-bool getU64(std::string_view& in, uint64_t* v) {
-  if (in.size() < 8) return false;
-  uint64_t r = 0;
-  for (int i = 0; i < 8; ++i) {
-    r |= static_cast<uint64_t>(static_cast<unsigned char>(in[i])) << (8 * i);
-  }
-  in.remove_prefix(8);
-  *v = r;
-  return true;
-}
-
-Status truncated(const char* what) {
+Status malformed(const char* what) {
   return Status::error(ExitCode::kInput,
                        std::string("malformed partial state: ") + what);
-}
-
-// Adds (or subtracts) the 128-bit value hi:lo shifted left by 64 * limb bits.
-void addWords(std::vector<uint64_t>& w, size_t limb, uint64_t lo, uint64_t hi,
-              bool negative) {
-  uint64_t carry = 0;
-  for (size_t i = limb; i < w.size(); ++i) {
-    const uint64_t v = i == limb ? lo : i == limb + 1 ? hi : 0;
-    if (i > limb + 1 && carry == 0) break;
-    const uint64_t old = w[i];
-    if (!negative) {
-      const uint64_t s = old + v;
-      const uint64_t s2 = s + carry;
-      carry = (s < old) | (s2 < s);
-      w[i] = s2;
-    } else {
-      const uint64_t d = old - v;
-      const uint64_t d2 = d - carry;
-      carry = (old < v) | (d < carry);
-      w[i] = d2;
-    }
-  }
 }
 
 // Bits [pos, pos + n) of a magnitude, n <= 64; zero beyond its end.
@@ -112,77 +57,55 @@ double roundWide(std::vector<uint64_t> m) {
     uint64_t mant = bitsAt(m, t - 52, 53);
     const bool half = bitsAt(m, t - 53, 1) != 0;
     if (half && (anyBitBelow(m, t - 53) || (mant & 1))) ++mant;
-    r = std::ldexp(static_cast<double>(mant),
-                   static_cast<int>(t) - 52 - 1074);
+    r = std::ldexp(static_cast<double>(mant), static_cast<int>(t) - 52 - 1074);
   }
   return negative ? -r : r;
 }
 
 }  // namespace
 
-void ExactFloatSum::add(double x) {
-  if (std::isfinite(x)) {
-    addFinite(x);
-  } else if (std::isnan(x)) {
+void ExactFloatSum::addNonFinite(double x) {
+  if (std::isnan(x)) {
     special_ |= kNaN;
   } else {
     special_ |= x > 0 ? kPosInf : kNegInf;
   }
 }
 
-void ExactFloatSum::addFinite(double x) {
-  if (wide_.empty() && (std::fabs(x) >= kWideThreshold ||
-                        (!partials_.empty() &&
-                         std::fabs(partials_.back()) >= kWideThreshold))) {
-    switchToWide();
+void ExactFloatSum::carry() {
+  for (size_t i = 0; i + 1 < chunks_.size(); ++i) {
+    chunks_[i + 1] += chunks_[i] >> kChunkBits;  // arithmetic: floor division
+    chunks_[i] &= static_cast<int64_t>(kChunkMask);
   }
-  if (!wide_.empty()) {
-    wideAdd(x);
-    return;
-  }
-  // CPython's math_fsum inner loop: partials stay exact and non-overlapping.
-  size_t i = 0;
-  for (size_t j = 0; j < partials_.size(); ++j) {
-    double y = partials_[j];
-    if (std::fabs(x) < std::fabs(y)) std::swap(x, y);
-    const double hi = x + y;
-    const double lo = y - (hi - x);
-    if (lo != 0.0) partials_[i++] = lo;
-    x = hi;
-  }
-  partials_.resize(i);
-  if (x != 0.0) partials_.push_back(x);
-}
-
-void ExactFloatSum::switchToWide() {
-  wide_.assign(kWideLimbs, 0);
-  for (double p : partials_) wideAdd(p);
-  partials_.clear();
-  partials_.shrink_to_fit();
-}
-
-void ExactFloatSum::wideAdd(double x) {
-  const uint64_t bits = std::bit_cast<uint64_t>(x);
-  const unsigned exp = (bits >> 52) & 0x7ff;
-  uint64_t mant = bits & ((uint64_t{1} << 52) - 1);
-  if (exp != 0) mant |= uint64_t{1} << 52;
-  const unsigned shift = exp == 0 ? 0 : exp - 1;  // x = mant * 2^(shift-1074)
-  const unsigned off = shift % 64;
-  const uint64_t lo = mant << off;
-  const uint64_t hi = off == 0 ? 0 : mant >> (64 - off);
-  addWords(wide_, shift / 64, lo, hi, (bits >> 63) != 0);
+  pending_ = 0;
 }
 
 void ExactFloatSum::merge(const ExactFloatSum& other) {
   special_ |= other.special_;
-  if (other.wide_.empty()) {
-    for (double p : other.partials_) addFinite(p);
+  if (other.chunks_.empty()) return;
+  if (chunks_.empty()) {
+    chunks_ = other.chunks_;
+    pending_ = other.pending_;
     return;
   }
-  if (wide_.empty()) switchToWide();
-  for (size_t i = 0; i < kWideLimbs; ++i) {
-    addWords(wide_, i, other.wide_[i], 0, false);
+  // Carried chunks are below 2^32 and other's below 2^62: no overflow.
+  carry();
+  for (size_t i = 0; i < kChunks; ++i) chunks_[i] += other.chunks_[i];
+  carry();
+}
+
+std::vector<uint64_t> ExactFloatSum::words() const {
+  std::vector<uint64_t> w(kWords, 0);
+  if (chunks_.empty()) return w;
+  ExactFloatSum c = *this;
+  c.carry();
+  // The top chunk, far beyond any reachable sum, only holds the sign.
+  assert(c.chunks_.back() == 0 || c.chunks_.back() == -1);
+  for (size_t i = 0; i < kWords; ++i) {
+    w[i] = static_cast<uint64_t>(c.chunks_[2 * i]) |
+           static_cast<uint64_t>(c.chunks_[2 * i + 1]) << kChunkBits;
   }
+  return w;
 }
 
 double ExactFloatSum::value() const {
@@ -193,67 +116,53 @@ double ExactFloatSum::value() const {
     return special_ == kPosInf ? std::numeric_limits<double>::infinity()
                                : -std::numeric_limits<double>::infinity();
   }
-  if (!wide_.empty()) return roundWide(wide_);
-  // CPython's math_fsum final step: sum from the top while exact, then fix
-  // the half-even rounding across partials.
-  size_t n = partials_.size();
-  if (n == 0) return 0.0;
-  double hi = partials_[--n];
-  double lo = 0.0;
-  while (n > 0) {
-    const double x = hi;
-    const double y = partials_[--n];
-    assert(std::fabs(y) < std::fabs(x));
-    hi = x + y;
-    lo = y - (hi - x);
-    if (lo != 0.0) break;
-  }
-  if (n > 0 && ((lo < 0.0 && partials_[n - 1] < 0.0) ||
-                (lo > 0.0 && partials_[n - 1] > 0.0))) {
-    const double y = lo * 2.0;
-    const double x = hi + y;
-    if (y == x - hi) hi = x;
-  }
-  return hi;
+  return roundWide(words());
 }
 
-void ExactFloatSum::serialize(std::string& out) const {
-  out.push_back(static_cast<char>(wide_.empty() ? kPartialsForm : kWideForm));
-  out.push_back(static_cast<char>(special_));
-  if (wide_.empty()) {
-    putU64(out, partials_.size());
-    for (double p : partials_) putU64(out, std::bit_cast<uint64_t>(p));
-  } else {
-    for (uint64_t limb : wide_) putU64(out, limb);
+void ExactFloatSum::serialize(ByteWriter& w) const {
+  const std::vector<uint64_t> words = this->words();
+  // Drop the words that only extend the sign, then the zero words below.
+  size_t end = kWords;
+  const uint64_t sign_word = (words.back() >> 63) ? ~uint64_t{0} : 0;
+  while (end > 0 && words[end - 1] == sign_word &&
+         (end == 1 ? sign_word == 0
+                   : (words[end - 2] >> 63) == (sign_word & 1))) {
+    --end;
   }
+  size_t first = 0;
+  while (first < end && words[first] == 0) ++first;
+  w.u8(special_);
+  w.u8(static_cast<uint8_t>(first));
+  w.u8(static_cast<uint8_t>(end - first));
+  for (size_t i = first; i < end; ++i) w.u64(words[i]);
 }
 
-Result<ExactFloatSum> ExactFloatSum::deserialize(std::string_view& in) {
-  if (in.size() < 2) return truncated("float sum");
-  const auto form = static_cast<uint8_t>(in[0]);
-  const auto special = static_cast<uint8_t>(in[1]);
-  in.remove_prefix(2);
-  if (form > kWideForm || special > (kPosInf | kNegInf | kNaN)) {
-    return truncated("float sum header");
+Result<ExactFloatSum> ExactFloatSum::deserialize(ByteReader& r) {
+  const uint8_t special = r.u8();
+  const size_t first = r.u8();
+  const size_t n = r.u8();
+  if (r.failed()) return malformed("float sum truncated");
+  // A reachable sum is below 2^1087 (2^63 additions of 2^1024 at most), so
+  // the top word is never written: rejecting it keeps merges of any accepted
+  // states from overflowing.
+  if (special > (kPosInf | kNegInf | kNaN) || first + n >= kWords) {
+    return malformed("float sum header");
   }
   ExactFloatSum s;
   s.special_ = special;
-  if (form == kWideForm) {
-    s.wide_.resize(kWideLimbs);
-    for (auto& limb : s.wide_) {
-      if (!getU64(in, &limb)) return truncated("float sum");
-    }
-    return s;
+  if (n == 0) return s;
+  std::vector<uint64_t> words(kWords, 0);
+  for (size_t i = first; i < first + n; ++i) words[i] = r.u64();
+  if (r.failed()) return malformed("float sum truncated");
+  if (words[first + n - 1] >> 63) {
+    for (size_t i = first + n; i < kWords; ++i) words[i] = ~uint64_t{0};
   }
-  uint64_t n;
-  if (!getU64(in, &n) || n > kMaxPartials) return truncated("float sum");
-  for (uint64_t i = 0; i < n; ++i) {
-    uint64_t bits;
-    if (!getU64(in, &bits)) return truncated("float sum");
-    const double p = std::bit_cast<double>(bits);
-    if (!std::isfinite(p)) return truncated("float sum partial");
-    s.addFinite(p);  // re-adding restores the invariants whatever the bytes
+  s.chunks_.resize(kChunks);
+  for (size_t i = 0; i < kWords; ++i) {
+    s.chunks_[2 * i] = static_cast<int64_t>(words[i] & kChunkMask);
+    s.chunks_[2 * i + 1] = static_cast<int64_t>(words[i] >> kChunkBits);
   }
+  s.chunks_.back() = words.back() >> 63 ? -1 : 0;  // the top chunk: the sign
   return s;
 }
 
@@ -272,18 +181,19 @@ std::string ExactIntSum::toString() const {
   return std::string(p, buf + sizeof buf);
 }
 
-void ExactIntSum::serialize(std::string& out) const {
+void ExactIntSum::serialize(ByteWriter& w) const {
   const auto u = static_cast<unsigned __int128>(sum_);
-  putU64(out, static_cast<uint64_t>(u));
-  putU64(out, static_cast<uint64_t>(u >> 64));
+  w.u64(static_cast<uint64_t>(u));
+  w.u64(static_cast<uint64_t>(u >> 64));
 }
 
-Result<ExactIntSum> ExactIntSum::deserialize(std::string_view& in) {
-  uint64_t lo, hi;
-  if (!getU64(in, &lo) || !getU64(in, &hi)) return truncated("int sum");
+Result<ExactIntSum> ExactIntSum::deserialize(ByteReader& r) {
+  const uint64_t lo = r.u64();
+  const uint64_t hi = r.u64();
+  if (r.failed()) return malformed("int sum truncated");
   ExactIntSum s;
-  s.sum_ = static_cast<__int128>((static_cast<unsigned __int128>(hi) << 64) |
-                                 lo);
+  s.sum_ =
+      static_cast<__int128>((static_cast<unsigned __int128>(hi) << 64) | lo);
   return s;
 }
 

@@ -2,46 +2,88 @@
 // Exact sums whose result does not depend on the order of additions and
 // merges: the basis of byte-identical sums and means for any -j.
 
+#include <bit>
 #include <cstdint>
 #include <string>
-#include <string_view>
 #include <vector>
 
+#include "channel.h"
 #include "status.h"
 
 namespace clusterproc {
 
 /// Exact sum of doubles, correctly rounded (half-even) once at the end: the
 /// same as Python's math.fsum over the same values, whatever the order of
-/// add() and merge() calls. It keeps Shewchuk's non-overlapping partials, as
-/// CPython's math_fsum does; once a magnitude reaches 2^1000 (where partials
-/// could overflow) it switches to a fixed-point accumulator covering every
-/// double, so sums that pass DBL_MAX on the way stay exact (where fsum raises
-/// "intermediate overflow", value() still returns the rounded exact sum, or
-/// +-inf if that is beyond DBL_MAX). Non-finite inputs follow IEEE: any NaN, or
-/// both infinities, give NaN; one infinity gives that infinity. A sum of zeros
-/// only is +0.0 (as fsum in CPython 3.11).
+/// add() and merge() calls. Every finite double is an integer multiple of
+/// 2^-1074, so the sum is kept as a fixed-point number covering every double
+/// with headroom for 2^63 additions: where fsum raises "intermediate
+/// overflow", value() still returns the rounded exact sum, or +-inf if that
+/// is beyond DBL_MAX. Non-finite inputs follow IEEE: any NaN, or both
+/// infinities, give NaN; one infinity gives that infinity. A sum of zeros only
+/// is +0.0 (as fsum in CPython 3.11).
+///
+/// The number is stored in 32-bit chunks held in signed 64-bit words (Radford
+/// Neal's "small superaccumulator"), so that add() is two integer additions
+/// without carries; carries are propagated once every kCarryEvery additions.
 class ExactFloatSum {
  public:
   /// Adds one value.
-  void add(double x);
+  void add(double x) {
+    const uint64_t bits = std::bit_cast<uint64_t>(x);
+    const uint64_t exp = (bits >> 52) & 0x7ff;
+    if (exp == 0x7ff) {
+      addNonFinite(x);
+      return;
+    }
+    if (chunks_.empty()) chunks_.assign(kChunks, 0);
+    // x = mant * 2^(shift - 1074), mant < 2^53.
+    uint64_t mant = bits & ((uint64_t{1} << 52) - 1);
+    uint64_t shift = 0;
+    if (exp != 0) {
+      mant |= uint64_t{1} << 52;
+      shift = exp - 1;
+    }
+    const uint64_t off = shift % kChunkBits;
+    const auto lo = static_cast<int64_t>((mant << off) & kChunkMask);
+    const auto hi = static_cast<int64_t>(mant >> (kChunkBits - off));
+    const int64_t sign = -static_cast<int64_t>(bits >> 63);  // 0 or -1
+    int64_t* c = chunks_.data() + shift / kChunkBits;
+    c[0] += (lo ^ sign) - sign;
+    c[1] += (hi ^ sign) - sign;
+    if (++pending_ == kCarryEvery) carry();
+  }
   /// Adds everything other has seen.
   void merge(const ExactFloatSum& other);
   /// The correctly rounded sum; 0.0 when nothing was added.
   double value() const;
-  /// Appends a compact little-endian encoding to out.
-  void serialize(std::string& out) const;
-  /// Reads serialize()'s output from the front of in and consumes it.
-  static Result<ExactFloatSum> deserialize(std::string_view& in);
+  /// Appends a compact encoding: u8 flags (1 +inf, 2 -inf, 4 NaN seen), u8
+  /// first, u8 n, then n u64 words: the sum as a two's complement number in
+  /// units of 2^-1074, 64 bits a word, of which the words below first are
+  /// zero and those from first + n on extend the sign of the last one.
+  void serialize(ByteWriter& w) const;
+  /// Reads serialize()'s output; fails on malformed bytes.
+  static Result<ExactFloatSum> deserialize(ByteReader& r);
 
  private:
-  void addFinite(double x);
-  void switchToWide();
-  void wideAdd(double x);
+  static constexpr uint64_t kChunkBits = 32;
+  static constexpr uint64_t kChunkMask = (uint64_t{1} << kChunkBits) - 1;
+  // 70 chunks = 35 words of 64 bits: a double reaches bit 2097 (chunk 65),
+  // the rest is headroom for the sign and 2^63 additions.
+  static constexpr size_t kWords = 35;
+  static constexpr size_t kChunks = 2 * kWords;
+  // Between carries a chunk changes by less than 2^53 per addition: 512 of
+  // them, and a merge on top, stay far from 2^63.
+  static constexpr uint32_t kCarryEvery = 512;
 
-  std::vector<double> partials_;  // increasing magnitude, non-overlapping
-  std::vector<uint64_t> wide_;    // two's complement, unit 2^-1074; or empty
-  uint8_t special_ = 0;           // kPosInf | kNegInf | kNaN seen
+  void addNonFinite(double x);
+  // Brings chunks below the top into [0, 2^32); the top one keeps the sign.
+  void carry();
+  // The sum as kWords two's complement words, lowest first.
+  std::vector<uint64_t> words() const;
+
+  std::vector<int64_t> chunks_;  // empty until the first finite add
+  uint32_t pending_ = 0;         // additions since the last carry()
+  uint8_t special_ = 0;          // kPosInf | kNegInf | kNaN seen
 };
 
 /// Exact sum of 64-bit integers (signed and unsigned) in a signed 128-bit
@@ -59,10 +101,10 @@ class ExactIntSum {
   double toDouble() const { return static_cast<double>(sum_); }
   /// The sum in decimal, e.g. "-170141183460469231731687303715884105728".
   std::string toString() const;
-  /// Appends a compact little-endian encoding (16 bytes) to out.
-  void serialize(std::string& out) const;
-  /// Reads serialize()'s output from the front of in and consumes it.
-  static Result<ExactIntSum> deserialize(std::string_view& in);
+  /// Appends a compact encoding: 16 bytes, little-endian two's complement.
+  void serialize(ByteWriter& w) const;
+  /// Reads serialize()'s output; fails on malformed bytes.
+  static Result<ExactIntSum> deserialize(ByteReader& r);
 
  private:
   __int128 sum_ = 0;

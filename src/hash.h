@@ -2,7 +2,8 @@
 // 64-bit hashing of byte strings and integers, with a type tag so that equal
 // bytes of different JSON types hash apart. Deterministic (no random seed) and
 // independent of the host's byte order, so sketches built on different
-// machines merge.
+// machines merge. The values are part of the output (HyperLogLog estimates):
+// changing them changes approx_distinct.
 
 #include <bit>
 #include <cstdint>
@@ -36,14 +37,37 @@ inline constexpr uint64_t kMul1 = 0x9e3779b97f4a7c15ULL;
 inline constexpr uint64_t kMul2 = 0xbf58476d1ce4e5b9ULL;
 inline constexpr uint64_t kMul3 = 0x94d049bb133111ebULL;
 
-/// Loads up to 8 bytes as a little-endian word (zero-padded).
-inline uint64_t loadLe(const char* p, size_t n) {
-  uint64_t w = 0;
-  std::memcpy(&w, p, n);
+/// Loads 8 bytes as a little-endian word.
+inline uint64_t load64(const char* p) {
+  uint64_t w;
+  std::memcpy(&w, p, 8);
   if constexpr (std::endian::native == std::endian::big) {
     w = __builtin_bswap64(w);
   }
   return w;
+}
+
+/// Loads 4 bytes as a little-endian word.
+inline uint32_t load32(const char* p) {
+  uint32_t w;
+  std::memcpy(&w, p, 4);
+  if constexpr (std::endian::native == std::endian::big) {
+    w = __builtin_bswap32(w);
+  }
+  return w;
+}
+
+/// Loads n in [1, 7] bytes as a little-endian word, zero-padded, without
+/// touching bytes outside [p, p + n): two overlapping loads, no byte loop
+/// (a variable-length memcpy into a stack word stalls on store forwarding).
+inline uint64_t loadShort(const char* p, size_t n) {
+  if (n >= 4) {
+    return load32(p) | (uint64_t{load32(p + n - 4)} << (8 * (n - 4)));
+  }
+  const auto byte = [p](size_t i) {
+    return uint64_t{static_cast<unsigned char>(p[i])};
+  };
+  return byte(0) | byte(n / 2) << (8 * (n / 2)) | byte(n - 1) << (8 * (n - 1));
 }
 
 /// Folds one 64-bit word into the running state.
@@ -57,18 +81,25 @@ inline uint64_t step(uint64_t h, uint64_t w) {
 
 }  // namespace hash_detail
 
-/// Hashes a byte string together with a type tag.
+/// Hashes a byte string together with a type tag: 8 bytes per step, the last
+/// partial word zero-padded.
 inline uint64_t hashBytes(std::string_view s, HashTag tag) {
   using namespace hash_detail;
   const char* p = s.data();
-  size_t n = s.size();
-  uint64_t h = (static_cast<uint64_t>(tag) * kMul1) ^ (n * kMul3);
+  const size_t size = s.size();
+  size_t n = size;
+  uint64_t h = (static_cast<uint64_t>(tag) * kMul1) ^ (size * kMul3);
   while (n >= 8) {
-    h = step(h, loadLe(p, 8));
+    h = step(h, load64(p));
     p += 8;
     n -= 8;
   }
-  if (n > 0) h = step(h, loadLe(p, n));
+  if (n > 0) {
+    // Past the first word, the tail is the top of the string's last 8 bytes.
+    const uint64_t w =
+        size >= 8 ? load64(p + n - 8) >> (8 * (8 - n)) : loadShort(p, n);
+    h = step(h, w);
+  }
   return fmix64(h);
 }
 
@@ -76,6 +107,22 @@ inline uint64_t hashBytes(std::string_view s, HashTag tag) {
 inline uint64_t hashWord(uint64_t v, HashTag tag) {
   using namespace hash_detail;
   return fmix64(step(static_cast<uint64_t>(tag) * kMul1 ^ 8 * kMul3, v));
+}
+
+/// Whether two byte strings are equal; inline for the short keys and values
+/// of JSON records, where a call to memcmp costs more than the comparison.
+inline bool equalBytes(std::string_view a, std::string_view b) {
+  using namespace hash_detail;
+  const size_t n = a.size();
+  if (n != b.size()) return false;
+  const char* p = a.data();
+  const char* q = b.data();
+  if (n >= 8) {
+    if (n > 16) return std::memcmp(p, q, n) == 0;
+    return ((load64(p) ^ load64(q)) | (load64(p + n - 8) ^ load64(q + n - 8))) ==
+           0;
+  }
+  return n == 0 || loadShort(p, n) == loadShort(q, n);
 }
 
 }  // namespace clusterproc

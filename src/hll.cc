@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <string>
 
 namespace clusterproc {
 
@@ -14,6 +15,16 @@ constexpr int kMaxRank = 64 - Hll::kPrecision + 1;  // 53
 constexpr uint8_t kEmptyForm = 0;
 constexpr uint8_t kDenseForm = 1;
 constexpr uint8_t kSparseForm = 2;
+
+void putU16(ByteWriter& w, size_t v) {
+  w.u8(static_cast<uint8_t>(v & 0xff));
+  w.u8(static_cast<uint8_t>(v >> 8));
+}
+
+size_t getU16(ByteReader& r) {
+  const size_t lo = r.u8();
+  return lo | size_t{r.u8()} << 8;
+}
 
 Status malformed(const char* what) {
   return Status::error(
@@ -76,60 +87,53 @@ double Hll::estimate() const {
   return alpha_inf * m * m / z;
 }
 
-void Hll::serialize(std::string& out) const {
+void Hll::serialize(ByteWriter& w) const {
   if (registers_.empty()) {
-    out.push_back(static_cast<char>(kEmptyForm));
+    w.u8(kEmptyForm);
     return;
   }
-  const size_t set = kRegisters - std::count(registers_.begin(),
-                                             registers_.end(), uint8_t{0});
+  const size_t set =
+      kRegisters - std::count(registers_.begin(), registers_.end(), uint8_t{0});
   if (set * 3 + 2 < kRegisters) {
-    out.push_back(static_cast<char>(kSparseForm));
-    out.push_back(static_cast<char>(set & 0xff));
-    out.push_back(static_cast<char>(set >> 8));
+    w.u8(kSparseForm);
+    putU16(w, set);
     for (size_t i = 0; i < kRegisters; ++i) {
       if (registers_[i] == 0) continue;
-      out.push_back(static_cast<char>(i & 0xff));
-      out.push_back(static_cast<char>(i >> 8));
-      out.push_back(static_cast<char>(registers_[i]));
+      putU16(w, i);
+      w.u8(registers_[i]);
     }
     return;
   }
-  out.push_back(static_cast<char>(kDenseForm));
-  out.append(reinterpret_cast<const char*>(registers_.data()), kRegisters);
+  w.u8(kDenseForm);
+  w.raw(registers_.data(), kRegisters);
 }
 
-Result<Hll> Hll::deserialize(std::string_view& in) {
-  if (in.empty()) return malformed("truncated");
-  const auto form = static_cast<uint8_t>(in[0]);
-  in.remove_prefix(1);
+Result<Hll> Hll::deserialize(ByteReader& r) {
+  const uint8_t form = r.u8();
+  if (r.failed()) return malformed("truncated");
   Hll h;
   if (form == kEmptyForm) return h;
-  auto byte = [&](size_t i) { return static_cast<uint8_t>(in[i]); };
   h.registers_.assign(kRegisters, 0);
   if (form == kDenseForm) {
-    if (in.size() < kRegisters) return malformed("truncated");
-    for (size_t i = 0; i < kRegisters; ++i) {
-      if (byte(i) > kMaxRank) return malformed("register out of range");
-      h.registers_[i] = byte(i);
+    for (uint8_t& reg : h.registers_) {
+      reg = r.u8();
+      if (reg > kMaxRank) return malformed("register out of range");
     }
-    in.remove_prefix(kRegisters);
+    if (r.failed()) return malformed("truncated");
     return h;
   }
   if (form != kSparseForm) return malformed("unknown form");
-  if (in.size() < 2) return malformed("truncated");
-  const size_t n = byte(0) | (size_t{byte(1)} << 8);
-  in.remove_prefix(2);
-  if (n > kRegisters || in.size() < 3 * n) return malformed("truncated");
+  const size_t n = getU16(r);
+  if (n > kRegisters) return malformed("too many registers");
   for (size_t k = 0; k < n; ++k) {
-    const size_t index = byte(3 * k) | (size_t{byte(3 * k + 1)} << 8);
-    const uint8_t value = byte(3 * k + 2);
+    const size_t index = getU16(r);
+    const uint8_t value = r.u8();
+    if (r.failed()) return malformed("truncated");
     if (index >= kRegisters || value == 0 || value > kMaxRank) {
       return malformed("register out of range");
     }
     h.registers_[index] = value;
   }
-  in.remove_prefix(3 * n);
   return h;
 }
 

@@ -2,10 +2,9 @@
 // HyperLogLog: a mergeable sketch of the number of distinct values.
 
 #include <cstdint>
-#include <string>
-#include <string_view>
 #include <vector>
 
+#include "channel.h"
 #include "status.h"
 
 namespace clusterproc {
@@ -30,9 +29,9 @@ class Hll {
     const size_t index = hash >> (64 - kPrecision);
     const uint64_t rest = hash << kPrecision;
     // Position of the first 1 bit after the index, capped when all are zero.
-    const uint8_t rank =
-        rest == 0 ? 64 - kPrecision + 1
-                  : static_cast<uint8_t>(__builtin_clzll(rest) + 1);
+    const uint8_t rank = rest == 0
+                             ? 64 - kPrecision + 1
+                             : static_cast<uint8_t>(__builtin_clzll(rest) + 1);
     if (rank > registers_[index]) registers_[index] = rank;
   }
   /// Folds another sketch into this one (register-wise maximum).
@@ -41,10 +40,12 @@ class Hll {
   double estimate() const;
   /// True when nothing was ever added.
   bool empty() const { return registers_.empty(); }
-  /// Appends a compact encoding to out (sparse while few registers are set).
-  void serialize(std::string& out) const;
-  /// Reads serialize()'s output from the front of in and consumes it.
-  static Result<Hll> deserialize(std::string_view& in);
+  /// Appends a compact encoding: u8 0 (empty), or u8 1 and the 4096
+  /// registers, or (while few are set) u8 2, u16 n and n x (u16 index, u8
+  /// value), integers little-endian.
+  void serialize(ByteWriter& w) const;
+  /// Reads serialize()'s output; fails on malformed bytes.
+  static Result<Hll> deserialize(ByteReader& r);
   /// Two sketches are equal when their registers are.
   bool operator==(const Hll& other) const;
 

@@ -8,7 +8,13 @@
 namespace clusterproc {
 
 /// What a run computes (SPEC section 2).
-enum class JobKind { kSummary, kCount };
+enum class JobKind {
+  kSummary,    ///< no job option: the summary profile
+  kCount,      ///< --count [--where]
+  kWhere,      ///< --where only: matching lines as they are
+  kSelect,     ///< --select LIST
+  kAggregate,  ///< --group-by and/or --agg
+};
 
 /// Options of one run, already validated.
 struct Job {
@@ -21,6 +27,14 @@ struct Job {
   std::string bad_records_path;     ///< --bad-records
   std::string output_path;          ///< -o; empty: stdout
   unsigned retries = 2;
+
+  std::vector<std::string> where;  ///< --where, all must hold
+  std::string select;              ///< --select LIST
+  std::string group_by;            ///< --group-by LIST
+  std::string agg;                 ///< --agg LIST
+  std::string sort;                ///< --sort LIST
+  int64_t limit = -1;              ///< --limit; -1: none
+  std::string format;              ///< -f; empty: jsonl, or table on a terminal
 };
 
 /// Default chunk size when --chunk-size is not given (see docs/architecture.md).

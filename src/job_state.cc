@@ -1,29 +1,34 @@
 #include "job_state.h"
 
 #include "json_write.h"
+#include "query.h"
 #include "summary.h"
 
 namespace clusterproc {
 
+std::unique_ptr<JobState> makeStreamState(const Job& job, const Query& query);
+std::unique_ptr<JobState> makeAggregateState(const Query& query);
+
 namespace {
 
-/// --count: the master's record total is the answer; nothing to keep.
+/// --count: the master's matched total is the answer; nothing to keep.
 class CountState final : public JobState {
  public:
-  void add(simdjson::dom::element) override {}
+  void add(const RecordRef&, EvalArena&, ChunkReport&) override {}
   std::string serialize() const override { return {}; }
   Status mergeSerialized(std::string_view) override { return Status(); }
-  void render(std::string& out, const RunTotals& totals) const override {
-    out += "{\"count\":";
-    appendJsonUint(out, totals.records);
+  void render(std::vector<std::string>& rows, const RunTotals& totals) const override {
+    std::string out = "{\"count\":";
+    appendJsonUint(out, totals.matched);
     out += '}';
+    rows.push_back(std::move(out));
   }
 };
 
 /// The default job: the summary profile.
 class SummaryJobState final : public JobState {
  public:
-  void add(simdjson::dom::element record) override { state_.add(record); }
+  void add(const RecordRef& rec, EvalArena&, ChunkReport&) override { state_.add(rec.root); }
   std::string serialize() const override { return state_.serialize(); }
   Status mergeSerialized(std::string_view bytes) override {
     Result<SummaryState> other = SummaryState::deserialize(bytes);
@@ -31,8 +36,10 @@ class SummaryJobState final : public JobState {
     state_.merge(other.value());
     return Status();
   }
-  void render(std::string& out, const RunTotals& totals) const override {
+  void render(std::vector<std::string>& rows, const RunTotals& totals) const override {
+    std::string out;
     state_.render(out, totals.records, totals.bad_records, totals.bytes);
+    rows.push_back(std::move(out));
   }
 
  private:
@@ -41,10 +48,19 @@ class SummaryJobState final : public JobState {
 
 }  // namespace
 
-std::unique_ptr<JobState> makeJobState(const Job& job) {
+bool isStreamingJob(const Job& job) {
+  return job.kind == JobKind::kWhere || job.kind == JobKind::kSelect;
+}
+
+std::unique_ptr<JobState> makeJobState(const Job& job, const Query& query) {
   switch (job.kind) {
     case JobKind::kCount:
       return std::make_unique<CountState>();
+    case JobKind::kWhere:
+    case JobKind::kSelect:
+      return makeStreamState(job, query);
+    case JobKind::kAggregate:
+      return makeAggregateState(query);
     case JobKind::kSummary:
       break;
   }

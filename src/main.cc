@@ -12,6 +12,8 @@
 #include "master.h"
 #include "output.h"
 #include "process.h"
+#include "query.h"
+#include "result_sink.h"
 #include "shm_ring.h"
 #include "signals.h"
 #include "sys.h"
@@ -42,6 +44,10 @@ int run(const Job& job) {
   if (!installMasterSignals()) {
     return fail(Status::error(ExitCode::kInput, errnoText("pipe", "signal wake-up")));
   }
+  Result<Query> query = compileQuery(job);
+  if (!query.ok()) return fail(query.status());
+  Result<Format> format = resolveFormat(job, ::isatty(STDOUT_FILENO) == 1);
+  if (!format.ok()) return fail(format.status());
   Result<std::vector<Input>> inputs = openInputs(job.inputs);
   if (!inputs.ok()) return fail(inputs.status());
   Result<OutputFile> output = OutputFile::open(job.output_path);
@@ -61,16 +67,15 @@ int run(const Job& job) {
     ring = std::move(r.value());
   }
   BadRecordReporter reporter(std::move(bad_file), 10);
+  ResultSink sink(job, query.value(), output.value(), format.value());
   ForkLauncher launcher;
-  Master master(job, inputs.value(), ring.get(), launcher, reporter);
-  Result<std::string> result = master.run();
-  if (!result.ok()) {
-    if (result.status().code() == ExitCode::kBadRecords) (void)reporter.finish();
-    return fail(result.status());
+  Master master(job, query.value(), inputs.value(), ring.get(), launcher, reporter, sink);
+  Status s = master.run();
+  if (!s.ok()) {
+    if (s.code() == ExitCode::kBadRecords) (void)reporter.finish();
+    return fail(s);
   }
-  std::string& text = result.value();
-  text += '\n';
-  Status s = output.value().write(text);
+  s = sink.finish();
   if (s.ok()) s = output.value().commit();
   if (!s.ok()) return fail(s);
   s = reporter.finish();

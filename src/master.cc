@@ -31,17 +31,19 @@ Status interrupted(int sig) {
 
 }  // namespace
 
-Master::Master(const Job& job, const std::vector<Input>& inputs, ShmRing* ring,
-               WorkerLauncher& launcher, BadRecordReporter& reporter)
+Master::Master(const Job& job, const Query& query, const std::vector<Input>& inputs,
+               ShmRing* ring, WorkerLauncher& launcher, BadRecordReporter& reporter,
+               ResultSink& sink)
     : job_(job),
       inputs_(inputs),
       launcher_(launcher),
       reporter_(reporter),
-      ctx_{&job, &inputs, ring},
+      sink_(sink),
+      ctx_{&job, &query, &inputs, ring},
       source_(inputs, ring, job.chunk_size,
               job.chunk_size ? job.chunk_size : kDefaultChunkSize, job.max_record,
               job.workers),
-      state_(makeJobState(job)) {}
+      state_(makeJobState(job, query)) {}
 
 Status Master::startWorkers() {
   for (unsigned i = 0; i < job_.workers; ++i) {
@@ -114,7 +116,9 @@ Status Master::dispatch() {
 }
 
 Status Master::drainMerged() {
-  while (std::optional<ChunkReport> r = merger_.pop()) {
+  while (!stop_) {
+    std::optional<ChunkReport> r = merger_.pop();
+    if (!r) break;
     auto it = meta_.find(r->chunk_id);
     ChunkMeta m = it->second;
     meta_.erase(it);
@@ -122,9 +126,18 @@ Status Master::drainMerged() {
       merge_input_ = m.input;
       line_base_ = 0;
     }
+    uint64_t cut = UINT64_MAX;  // bad records after the last row kept are not seen
+    if (isStreamingJob(job_)) {
+      Result<bool> full = sink_.addChunk(r->output, r->row_lines, cut);
+      if (!full.ok()) return full.status();
+      stop_ = full.value();
+      if (!stop_) cut = UINT64_MAX;
+    }
     totals_.records += r->records;
+    totals_.matched += r->matched;
     totals_.lines += r->lines;
     for (const BadRecord& b : r->bad) {
+      if (b.line > cut) break;
       ++totals_.bad_records;
       Status s = reporter_.report(inputs_[m.input].name, line_base_ + b.line,
                                   m.offset + b.offset, b);
@@ -255,9 +268,9 @@ Status Master::pollOnce() {
   return Status();
 }
 
-Result<std::string> Master::run() {
+Status Master::run() {
   Status s = startWorkers();
-  while (s.ok()) {
+  while (s.ok() && !stop_) {
     if (int sig = pendingSignal()) {
       s = interrupted(sig);
       break;
@@ -270,14 +283,19 @@ Result<std::string> Master::run() {
     }
     s = pollOnce();
   }
-  if (!s.ok()) {
+  if (!s.ok() || stop_) {
     launcher_.killAll();
-    return s;
+    if (!s.ok()) return s;
   }
   totals_.bytes = source_.bytes();
-  std::string out;
-  state_->render(out, totals_);
-  return out;
+  totals_.rows = sink_.rows();
+  std::vector<std::string> rows;
+  state_->render(rows, totals_);
+  for (std::string& row : rows) {
+    s = sink_.addRow(std::move(row));
+    if (!s.ok()) return s;
+  }
+  return Status();
 }
 
 }  // namespace clusterproc

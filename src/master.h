@@ -16,6 +16,7 @@
 #include "job_state.h"
 #include "ordered_merger.h"
 #include "process.h"
+#include "result_sink.h"
 #include "worker.h"
 
 namespace clusterproc {
@@ -23,11 +24,12 @@ namespace clusterproc {
 /// One run of a job over its inputs.
 class Master {
  public:
-  Master(const Job& job, const std::vector<Input>& inputs, ShmRing* ring,
-         WorkerLauncher& launcher, BadRecordReporter& reporter);
-  /// Runs the job to its end; returns the rendered result (one JSON text).
-  /// On error every worker has been stopped.
-  Result<std::string> run();
+  Master(const Job& job, const Query& query, const std::vector<Input>& inputs,
+         ShmRing* ring, WorkerLauncher& launcher, BadRecordReporter& reporter,
+         ResultSink& sink);
+  /// Runs the job to its end and hands every row to the sink (not yet
+  /// finished). On error every worker has been stopped.
+  Status run();
   /// Counts of the run (valid after run()).
   const RunTotals& totals() const { return totals_; }
 
@@ -58,6 +60,7 @@ class Master {
   const std::vector<Input>& inputs_;
   WorkerLauncher& launcher_;
   BadRecordReporter& reporter_;
+  ResultSink& sink_;
   WorkerContext ctx_;
   ChunkSource source_;
   OrderedMerger merger_;
@@ -69,6 +72,7 @@ class Master {
   uint64_t produced_ = 0;
   bool source_done_ = false;
   bool need_read_ = false;
+  bool stop_ = false;  ///< --limit reached: no more input needed
   uint32_t merge_input_ = UINT32_MAX;
   uint64_t line_base_ = 0;
 };

@@ -38,6 +38,10 @@ std::string encodeReport(const ChunkReport& rep) {
   w.u64(rep.chunk_id);
   w.u64(rep.lines);
   w.u64(rep.records);
+  w.u64(rep.matched);
+  w.bytes(rep.output);
+  w.u64(rep.row_lines.size());
+  w.raw(rep.row_lines.data(), rep.row_lines.size() * sizeof(uint64_t));
   w.u64(rep.bad.size());
   for (const BadRecord& b : rep.bad) {
     w.u64(b.line);
@@ -54,6 +58,12 @@ Result<ChunkReport> decodeReport(std::string_view payload) {
   rep.chunk_id = r.u64();
   rep.lines = r.u64();
   rep.records = r.u64();
+  rep.matched = r.u64();
+  rep.output = r.bytes();
+  uint64_t rows = r.u64();
+  if (r.failed() || rows > payload.size() / sizeof(uint64_t)) return malformed("report");
+  rep.row_lines.resize(rows);
+  for (uint64_t& line : rep.row_lines) line = r.u64();
   uint64_t n = r.u64();
   // Each entry takes at least 32 bytes: a count beyond that is corrupt.
   if (r.failed() || n > payload.size() / 32) return malformed("report");

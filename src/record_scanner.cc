@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "chunker.h"
+#include "json_diagnose.h"
 
 namespace clusterproc {
 
@@ -38,8 +39,17 @@ std::string parseErrorReason(simdjson::error_code code) {
   }
 }
 
-RecordScanner::RecordScanner(JobState& state, uint64_t max_record, bool keep_raw)
-    : state_(state), max_record_(max_record), keep_raw_(keep_raw) {}
+RecordScanner::RecordScanner(JobState& state,
+                             const std::vector<std::unique_ptr<Expr>>& where,
+                             uint64_t max_record, bool keep_raw)
+    : state_(state), where_(where), max_record_(max_record), keep_raw_(keep_raw) {}
+
+bool RecordScanner::matches(simdjson::dom::element root) {
+  for (const std::unique_ptr<Expr>& e : where_) {
+    if (!truthy(e->eval(root, arena_))) return false;
+  }
+  return true;
+}
 
 void RecordScanner::addBad(ChunkReport& report, uint64_t line, size_t offset,
                            std::string reason, std::string_view raw) {
@@ -76,12 +86,19 @@ void RecordScanner::scan(const char* data, size_t size, size_t readable,
     simdjson::error_code err =
         parser_.parse(text, line.text.size(), false).get(root);
     if (err) {
-      addBad(report, cursor.count(), line.offset, parseErrorReason(err),
+      // Bad lines are rare: a second, precise pass says where and why.
+      JsonProblem problem = diagnoseJson(line.text);
+      addBad(report, cursor.count(), line.offset,
+             problem.found ? describeJsonProblem(problem) : parseErrorReason(err),
              line.text);
       continue;
     }
     ++report.records;
-    state_.add(root);
+    arena_.clear();
+    if (!matches(root)) continue;
+    ++report.matched;
+    RecordRef rec{root, line.text, line.offset, (report.chunk_id << 32) | cursor.count()};
+    state_.add(rec, arena_, report);
   }
   report.lines += cursor.count();
 }

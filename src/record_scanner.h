@@ -5,9 +5,11 @@
 #include <simdjson.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "expr.h"
 #include "job_state.h"
 
 namespace clusterproc {
@@ -26,13 +28,18 @@ struct ChunkReport {
   uint64_t chunk_id = 0;
   uint64_t lines = 0;    ///< lines in the chunk, blank ones included
   uint64_t records = 0;  ///< valid records
+  uint64_t matched = 0;  ///< valid records that passed --where
   std::vector<BadRecord> bad;
+  std::string output;              ///< streaming jobs: rows, one per line
+  std::vector<uint64_t> row_lines; ///< line (in the chunk) of each output row
 };
 
 /// Scans chunks with one reusable parser (no allocation per record).
 class RecordScanner {
  public:
-  RecordScanner(JobState& state, uint64_t max_record, bool keep_raw);
+  /// where: the compiled --where expressions (all must hold).
+  RecordScanner(JobState& state, const std::vector<std::unique_ptr<Expr>>& where,
+                uint64_t max_record, bool keep_raw);
   /// Scans [data, data + size); bytes up to data + readable may be read
   /// (simdjson's padding). Appends to report.
   void scan(const char* data, size_t size, size_t readable, ChunkReport& report);
@@ -40,11 +47,14 @@ class RecordScanner {
  private:
   void addBad(ChunkReport& report, uint64_t line, size_t offset,
               std::string reason, std::string_view raw);
+  bool matches(simdjson::dom::element root);
   JobState& state_;
+  const std::vector<std::unique_ptr<Expr>>& where_;
   uint64_t max_record_;
   bool keep_raw_;
   simdjson::dom::parser parser_;
   std::string scratch_;  ///< padded copy for a record at the end of readable memory
+  EvalArena arena_;      ///< strings made while evaluating one record
 };
 
 /// A short reason for a simdjson error code ("invalid UTF-8", ...).

@@ -1,5 +1,27 @@
 #pragma once
-// The summary profile (SPEC section 5): per-path statistics of every record seen.
+// The summary profile (SPEC section 5): per-path statistics of every record
+// seen.
+//
+// Numbers as simdjson 3.0.1 types them (checked): `-0` is INT64 0, `1.0`,
+// `1e2`, `1E2` and `-0.0` are DOUBLE (so "float"; -0.0 is counted as the float
+// 0), integers from 2^63 to 2^64-1 are UINT64, and an integer outside
+// [-2^63, 2^64) or a number beyond the double range (`1e400`) fails to parse:
+// the caller counts it as a bad record.
+//
+// Decisions beyond SPEC section 5: a key repeated in one object counts once
+// per occurrence; keys with dots that spell the same path ({"a.b":1} and
+// {"a":{"b":2}}) share one entry; "top" is omitted, like "approx_distinct",
+// when a path has no scalar non-null value.
+//
+// Partial format (serialize(), version 2), integers little-endian:
+//   u8 version=2, u64 node_count, then node_count nodes in pre-order:
+//   u64 parent (1-based index of an earlier node, 0 = top level),
+//   u64 key_len, key bytes, then the path's statistics (summary_stats.h:
+//   type counts, min, max and exact sum of the numbers, and the value set,
+//   exact counts or a HyperLogLog).
+//
+// Files: scalar.h (value identity and order), value_set.h (exact counts, then
+// HyperLogLog), summary_stats.h (one path), summary_trie.h (the paths).
 
 #include <simdjson.h>
 

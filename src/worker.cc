@@ -9,6 +9,7 @@
 #include "channel.h"
 #include "job_state.h"
 #include "messages.h"
+#include "query.h"
 #include "record_scanner.h"
 
 namespace clusterproc {
@@ -28,8 +29,8 @@ void sendFailure(int fd, const std::string& what) {
 
 int runWorker(const WorkerContext& ctx, int cmd_fd, int result_fd) {
   try {
-    std::unique_ptr<JobState> state = makeJobState(*ctx.job);
-    RecordScanner scanner(*state, ctx.job->max_record,
+    std::unique_ptr<JobState> state = makeJobState(*ctx.job, *ctx.query);
+    RecordScanner scanner(*state, ctx.query->where, ctx.job->max_record,
                           !ctx.job->bad_records_path.empty());
     const int64_t crash_at = crashChunk();
     std::string storage;

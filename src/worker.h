@@ -12,8 +12,10 @@
 namespace clusterproc {
 
 /// What a worker inherits from the master across fork().
+struct Query;
 struct WorkerContext {
   const Job* job = nullptr;
+  const Query* query = nullptr;
   const std::vector<Input>* inputs = nullptr;
   const ShmRing* ring = nullptr;  ///< null when no input is a stream
 };

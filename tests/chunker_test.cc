@@ -94,10 +94,10 @@ TEST_CASE("chunker: chunkEnd ends at the first newline at or after the target") 
 
 TEST_CASE("chunker: a line longer than the target makes a chunk of its own") {
   const std::string longline(500, 'x');
-  const std::string text = "a\n" + longline + "\nb\n";
+  const std::string text = "aaaa\n" + longline + "\nb\n";
   std::vector<std::string> chunks = cut(text, 4);
   REQUIRE(chunks.size() == 3);
-  CHECK(chunks[0] == "a\n");
+  CHECK(chunks[0] == "aaaa\n");
   CHECK(chunks[1] == longline + "\n");
   CHECK(chunks[2] == "b\n");
 }

@@ -66,7 +66,8 @@ TEST_CASE("exact_sum: known math.fsum results") {
   CHECK(fsum({1e-16, 1.0, 1e16}) == 1.0000000000000002e16);  // half-even fix
   CHECK(fsum({}) == 0.0);
   CHECK(fsum({5e-324, 5e-324}) == 1e-323);
-  CHECK(fsum({0.1, 0.2, 0.3, -0.6}) == 0x1p-55);  // not 0: the inputs are binary
+  // Not 0: the inputs are binary.
+  CHECK(fsum({0.1, 0.2, 0.3, -0.6}) == 0x1p-55);
 }
 
 TEST_CASE("exact_sum: sums of zeros are +0.0 as in CPython 3.11") {
@@ -93,7 +94,7 @@ TEST_CASE("exact_sum: shuffles and merge trees give the same bits") {
   }
 }
 
-TEST_CASE("exact_sum: huge magnitudes switch to the wide accumulator") {
+TEST_CASE("exact_sum: huge magnitudes stay exact") {
   // The same values scaled by 2^930 (exact): some pass 2^1000.
   auto v = sample(7, 0x3f, 32, 1000);
   CHECK(fsum(v) == -0x1.22a6a95bb86ccp+84);
@@ -106,7 +107,7 @@ TEST_CASE("exact_sum: huge magnitudes switch to the wide accumulator") {
   }
 }
 
-TEST_CASE("exact_sum: the wide accumulator rounds half to even") {
+TEST_CASE("exact_sum: huge sums round half to even") {
   const double big = std::ldexp(1.0, 1010);
   CHECK(fsum({big, std::ldexp(1.0, 957)}) == big);  // tie: stays even
   CHECK(fsum({big, std::ldexp(1.0, 957), std::ldexp(1.0, 900)}) ==
@@ -133,34 +134,99 @@ TEST_CASE("exact_sum: non-finite inputs follow IEEE") {
   CHECK(std::isnan(fsum({1.0, std::numeric_limits<double>::quiet_NaN()})));
 }
 
-TEST_CASE("exact_sum: float sums survive serialization") {
-  for (double scale : {0.0, 930.0}) {
-    auto v = sample(7, 0x3f, 32, 300);
-    ExactFloatSum s;
-    for (double x : v) s.add(std::ldexp(x, static_cast<int>(scale)));
-    std::string bytes;
-    s.serialize(bytes);
-    bytes += "tail";
-    std::string_view in = bytes;
-    auto back = ExactFloatSum::deserialize(in);
-    REQUIRE(back.ok());
-    CHECK(in == "tail");
-    CHECK(bits(back.value().value()) == bits(s.value()));
+TEST_CASE("exact_sum: long runs carry exactly, over every exponent") {
+  // Far more values than additions between carries; expected: math.fsum.
+  struct Case {
+    uint64_t seed, mask;
+    int offset, n;
+    double expected;
+  };
+  const Case cases[] = {
+      {3, 0x3ff, 1000, 200000, 0x1.39e1b0d550fd1p+78},
+      {5, 0x1f, 60, 100000, 0x1.150686f11c802p+28},
+      {3, 0x7ff, 1100, 100000, -0x1.4411affd4f1b5p+995},  // 2^-1100 to 2^999
+      {4, 0x3f, 1130, 5000, -0x1.6b06c754cf595p-1013},     // subnormals
+  };
+  std::mt19937_64 rng(3);
+  for (const Case& c : cases) {
+    auto v = sample(c.seed, c.mask, c.offset, c.n);
+    REQUIRE(bits(fsum(v)) == bits(c.expected));
+    std::shuffle(v.begin(), v.end(), rng);
+    REQUIRE(bits(mergedSum(v, rng)) == bits(c.expected));
   }
 }
 
-TEST_CASE("exact_sum: truncated float sums are rejected") {
+TEST_CASE("exact_sum: a value and its negation cancel after any run") {
+  auto v = sample(9, 0x7ff, 1100, 3000);
+  ExactFloatSum s;
+  for (double x : v) s.add(x);
+  s.add(1.5);
+  for (double x : v) s.add(-x);
+  CHECK(s.value() == 1.5);
+}
+
+ExactFloatSum roundTrip(const ExactFloatSum& s) {
+  ByteWriter w;
+  s.serialize(w);
+  w.u8(0x5a);  // what follows stays unread
+  ByteReader r(w.str());
+  auto back = ExactFloatSum::deserialize(r);
+  REQUIRE(back.ok());
+  REQUIRE(r.u8() == 0x5a);
+  REQUIRE(r.atEnd());
+  return std::move(back.value());
+}
+
+TEST_CASE("exact_sum: float sums survive serialization") {
+  const double inf = std::numeric_limits<double>::infinity();
+  for (int scale : {0, 930, -1000}) {
+    for (double sign : {1.0, -1.0}) {
+      auto v = sample(7, 0x3f, 32, 1500);
+      ExactFloatSum s;
+      for (double x : v) s.add(sign * std::ldexp(std::fabs(x), scale));
+      const ExactFloatSum back = roundTrip(s);
+      CHECK(bits(back.value()) == bits(s.value()));
+      // The restored sum keeps adding and merging exactly.
+      ExactFloatSum more = back;
+      more.merge(roundTrip(back));
+      more.add(-s.value());
+      CHECK(bits(more.value()) == bits(s.value()));
+    }
+  }
+  CHECK(bits(roundTrip(ExactFloatSum()).value()) == bits(0.0));
+  ExactFloatSum minus_one;
+  minus_one.add(-1.0);
+  CHECK(roundTrip(minus_one).value() == -1.0);
+  ExactFloatSum special;
+  special.add(inf);
+  special.add(2.0);
+  CHECK(roundTrip(special).value() == inf);
+}
+
+TEST_CASE("exact_sum: truncated or garbage float sums are rejected") {
   ExactFloatSum s;
   s.add(0.1);
-  s.add(1e-30);
-  std::string bytes;
-  s.serialize(bytes);
+  s.add(-1e300);
+  ByteWriter w;
+  s.serialize(w);
+  const std::string bytes = w.str();
   for (size_t n = 0; n < bytes.size(); ++n) {
-    std::string_view in(bytes.data(), n);
-    auto back = ExactFloatSum::deserialize(in);
+    ByteReader r(std::string_view(bytes.data(), n));
+    auto back = ExactFloatSum::deserialize(r);
     REQUIRE_FALSE(back.ok());
     CHECK(back.status().code() == ExitCode::kInput);
   }
+  const auto header = [](uint8_t flags, uint8_t first, uint8_t n) {
+    std::string h = {static_cast<char>(flags), static_cast<char>(first),
+                     static_cast<char>(n)};
+    return h + std::string(8 * n, '\x01');
+  };
+  const std::string widest = header(7, 3, 31), bad_flags = header(8, 0, 1);
+  const std::string too_wide = header(0, 3, 32);  // the sign-only top word
+  ByteReader r1(widest), r2(bad_flags), r3(too_wide);
+  CHECK(ExactFloatSum::deserialize(r1).ok());
+  CHECK_FALSE(ExactFloatSum::deserialize(r2).ok());
+  CHECK_FALSE(ExactFloatSum::deserialize(r3).ok());
 }
 
 TEST_CASE("exact_sum: integer sums are exact past 2^63 and 2^64") {
@@ -181,13 +247,14 @@ TEST_CASE("exact_sum: integer sums survive serialization") {
   ExactIntSum s;
   s.add(std::numeric_limits<int64_t>::min());
   s.add(std::numeric_limits<int64_t>::min());
-  std::string bytes;
-  s.serialize(bytes);
-  std::string_view in = bytes;
+  ByteWriter w;
+  s.serialize(w);
+  ByteReader in(w.str());
   auto back = ExactIntSum::deserialize(in);
   REQUIRE(back.ok());
+  CHECK(in.atEnd());
   CHECK(back.value().toString() == "-18446744073709551616");
-  std::string_view short_in(bytes.data(), 15);
+  ByteReader short_in(std::string_view(w.str().data(), 15));
   CHECK_FALSE(ExactIntSum::deserialize(short_in).ok());
 }
 

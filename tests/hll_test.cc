@@ -77,12 +77,12 @@ TEST_CASE("hll: serialization round trips, sparse and dense") {
   for (uint64_t n : {0, 10, 500, 100000}) {
     Hll s;
     for (uint64_t i = 0; i < n; ++i) s.add(h(i));
-    std::string bytes;
-    s.serialize(bytes);
-    std::string_view in = bytes;
+    ByteWriter w;
+    s.serialize(w);
+    ByteReader in(w.str());
     auto back = Hll::deserialize(in);
     REQUIRE(back.ok());
-    CHECK(in.empty());
+    CHECK(in.atEnd());
     CHECK(back.value() == s);
     CHECK(back.value().estimate() == s.estimate());
   }
@@ -91,17 +91,18 @@ TEST_CASE("hll: serialization round trips, sparse and dense") {
 TEST_CASE("hll: truncated or garbage bytes are rejected") {
   Hll s;
   for (uint64_t i = 0; i < 100000; ++i) s.add(h(i));
-  std::string bytes;
-  s.serialize(bytes);
+  ByteWriter w;
+  s.serialize(w);
+  const std::string bytes = w.str();
   for (size_t n : {size_t{0}, size_t{1}, size_t{100}, bytes.size() - 1}) {
-    std::string_view in(bytes.data(), n);
+    ByteReader in(std::string_view(bytes.data(), n));
     CHECK_FALSE(Hll::deserialize(in).ok());
   }
   std::string bad = bytes;
   bad[10] = 60;  // a register beyond the largest possible rank
-  std::string_view in = bad;
+  ByteReader in(bad);
   CHECK_FALSE(Hll::deserialize(in).ok());
-  std::string_view unknown = "\x07";
+  ByteReader unknown(std::string_view("\x07"));
   CHECK_FALSE(Hll::deserialize(unknown).ok());
 }
 

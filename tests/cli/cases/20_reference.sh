@@ -10,7 +10,7 @@ want = [l.strip() for l in open(sys.argv[2]) if l.strip()]
 assert [f"{g['file']}:{g['line']}" for g in got] == want, (got[:3], want[:3])
 for g in got:
     assert set(g) == {"file", "line", "offset", "error", "raw"}
-    assert g["error"].startswith("invalid JSON")
+    assert g["error"].startswith("invalid JSON at column "), g
 PY
 python3 - "$T/bad.jsonl" "$T/eq.jsonl" <<'PY' && ok "--bad-records offset and raw point at the bad line" || fail "--bad-records offset/raw wrong"
 import json, sys

@@ -24,9 +24,9 @@ printf '{"a":1}\n{"a":\n{"a":2}\n[1,2\n{"b":"\xff"}\n{"a":3}\n' > "$T/bad3.jsonl
 expect_eq "bad records: exit 3" 3 "$?"
 expect_eq "bad records: count of good ones" '{"count":3}' "$(cat "$T/o")"
 expect_eq "bad records: FILE:LINE: reason" \
-"$T/bad3.jsonl:2: invalid JSON: bad structure (missing or extra comma, brace, bracket, quote or colon, or text after the value)
-$T/bad3.jsonl:4: invalid JSON: bad structure (missing or extra comma, brace, bracket, quote or colon, or text after the value)
-$T/bad3.jsonl:5: invalid JSON: invalid UTF-8" "$(cat "$T/e")"
+"$T/bad3.jsonl:2: invalid JSON at column 6: expected a value, found end of line
+$T/bad3.jsonl:4: invalid JSON at column 5: expected ',' or ']', found end of line
+$T/bad3.jsonl:5: invalid JSON at column 7: invalid UTF-8 byte 0xff" "$(cat "$T/e")"
 "$BIN" --count --max-errors 0 "$T/bad3.jsonl" > "$T/o" 2> "$T/e"
 expect_eq "--max-errors 0: exit 3" 3 "$?"
 expect_eq "--max-errors 0: no result on stdout" "" "$(cat "$T/o")"

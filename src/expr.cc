@@ -1,0 +1,248 @@
+#include "expr.h"
+
+#include <array>
+#include <cctype>
+#include <cmath>
+
+#include "expr_node.h"
+#include "expr_parser.h"
+
+namespace clusterproc {
+
+namespace {
+
+using expr::Ctx;
+using expr::NodePtr;
+using expr::Parser;
+using expr::Tok;
+
+constexpr std::array<std::string_view, 15> kAggregates{
+    "count", "sum",      "min",    "max",            "avg",  "stddev", "var", "count_distinct",
+    "approx_distinct",   "quantile", "median", "quantile_exact", "top", "first", "last"};
+
+class CompiledExpr final : public Expr {
+ public:
+  CompiledExpr(NodePtr root, std::string name) : root_(std::move(root)) { name_ = std::move(name); }
+
+  Value eval(simdjson::dom::element record, EvalArena& arena) const override {
+    const Ctx c{record, arena};
+    return expr::materialize(root_->eval(c), arena);
+  }
+  bool test(simdjson::dom::element record, EvalArena& arena) const override {
+    const Ctx c{record, arena};
+    return root_->test(c);
+  }
+  bool isConstant() const override { return root_->constant() != nullptr; }
+
+ private:
+  NodePtr root_;
+};
+
+std::unique_ptr<Expr> compiled(NodePtr root, const Parser& p, size_t begin) {
+  std::string name = expr::compactText(p.text().substr(begin, p.lastEnd() - begin));
+  return std::make_unique<CompiledExpr>(std::move(root), std::move(name));
+}
+
+bool isBlank(std::string_view text) {
+  for (char c : text) {
+    if (!std::isspace(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
+Status emptyError(std::string_view option) {
+  return Status::error(ExitCode::kUsage,
+                       "error in " + std::string(option) + " at column 1: empty expression");
+}
+
+/// Before an item of a list: an empty item is an error.
+bool checkItemStart(Parser& p) {
+  if (p.token().type == Tok::kComma || p.token().type == Tok::kEnd) {
+    p.fail(p.token().begin, "empty item in list");
+    return false;
+  }
+  return true;
+}
+
+/// After an item: ',' (moved past; true) or the end (false); else an error.
+bool nextItem(Parser& p) {
+  if (p.token().type == Tok::kComma) {
+    p.advance();
+    return true;
+  }
+  if (p.token().type != Tok::kEnd) p.failUnexpected();
+  return false;
+}
+
+/// "as NAME": NAME is an identifier or a string literal.
+bool parseAlias(Parser& p, std::string& name) {
+  p.advance();  // as
+  if (p.token().type == Tok::kIdent) {
+    name = std::string(p.tokenText());
+  } else if (p.token().type == Tok::kString && !p.token().str.empty()) {
+    name = p.token().str;
+  } else {
+    if (p.token().type == Tok::kError) {
+      p.failUnexpected();
+    } else {
+      p.fail(p.token().begin, "expected a name after 'as'");
+    }
+    return false;
+  }
+  p.advance();
+  return true;
+}
+
+std::string lowercase(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+/// Checks the second argument of quantile/quantile_exact/top.
+bool aggregateParam(Parser& p, const AggCall& call, const expr::Node& arg, size_t at, double& out) {
+  const Value* v = arg.constant();
+  if (!v || !v->isNumber()) {
+    p.fail(at, "expected a number");
+    return false;
+  }
+  const double d = v->asDouble();
+  std::string shown;
+  appendValueJson(shown, *v);
+  if (call.func == "top") {
+    if (d < 1 || d != std::floor(d) || d > 9007199254740992.0) {
+      p.fail(at, "k must be an integer >= 1 (got " + shown + ")");
+      return false;
+    }
+  } else if (d < 0 || d > 1) {
+    p.fail(at, "q must be between 0 and 1 (got " + shown + ")");
+    return false;
+  }
+  out = d;
+  return true;
+}
+
+bool parseAggItem(Parser& p, AggCall& call) {
+  const size_t begin = p.token().begin;
+  if (p.token().type != Tok::kIdent) {
+    if (p.token().type == Tok::kError) {
+      p.failUnexpected();
+    } else {
+      p.fail(begin, "expected an aggregate such as count or sum(x)");
+    }
+    return false;
+  }
+  call.func = lowercase(p.tokenText());
+  if (!isAggregateName(call.func)) {
+    p.fail(begin, "unknown aggregate '" + std::string(p.tokenText()) + "'");
+    return false;
+  }
+  p.advance();
+  std::vector<NodePtr> args;
+  std::vector<size_t> arg_at, arg_end;
+  if (p.token().type == Tok::kLParen) {
+    p.advance();
+    if (p.token().type != Tok::kRParen) {
+      while (true) {
+        arg_at.push_back(p.token().begin);
+        NodePtr a = p.parseExpression();
+        if (!a) return false;
+        args.push_back(std::move(a));
+        arg_end.push_back(p.lastEnd());
+        if (p.token().type != Tok::kComma) break;
+        p.advance();
+      }
+    }
+    if (p.token().type != Tok::kRParen) {
+      if (p.token().type == Tok::kError) {
+        p.failUnexpected();
+      } else {
+        p.fail(p.token().begin, args.empty() ? "expected ')'" : "expected ',' or ')'");
+      }
+      return false;
+    }
+    p.advance();
+  }
+  const bool two = call.func == "quantile" || call.func == "quantile_exact" || call.func == "top";
+  const size_t min_args = call.func == "count" ? 0 : two ? 2 : 1;
+  const size_t max_args = two ? 2 : 1;
+  if (args.size() < min_args || args.size() > max_args) {
+    std::string m = call.func + "() takes " +
+                    (min_args == max_args ? std::to_string(min_args) : "0 or 1") +
+                    (max_args == 1 && min_args == 1 ? " argument" : " arguments") + " (got " +
+                    std::to_string(args.size()) + ")";
+    p.fail(begin, m);
+    return false;
+  }
+  if (two && !aggregateParam(p, call, *args[1], arg_at[1], call.param)) return false;
+  if (call.func == "median") call.param = 0.5;
+  if (!args.empty()) {
+    std::string arg_name = expr::compactText(p.text().substr(arg_at[0], arg_end[0] - arg_at[0]));
+    call.arg = std::make_unique<CompiledExpr>(std::move(args[0]), std::move(arg_name));
+  }
+  call.name = expr::compactText(p.text().substr(begin, p.lastEnd() - begin));
+  if (p.atWord("as") && !parseAlias(p, call.name)) return false;
+  return true;
+}
+
+}  // namespace
+
+bool isAggregateName(std::string_view name) {
+  for (std::string_view a : kAggregates) {
+    if (a == name) return true;
+  }
+  return false;
+}
+
+Result<std::unique_ptr<Expr>> parseExpr(std::string_view text, std::string_view option) {
+  if (isBlank(text)) return emptyError(option);
+  Parser p(text, option);
+  const size_t begin = p.token().begin;
+  NodePtr root = p.parseExpression();
+  if (root && p.token().type != Tok::kEnd) p.failUnexpected();
+  if (p.failed()) return p.status();
+  return compiled(std::move(root), p, begin);
+}
+
+Result<std::vector<ListItem>> parseList(std::string_view text, std::string_view option,
+                                        bool allow_direction) {
+  if (isBlank(text)) return emptyError(option);
+  Parser p(text, option);
+  p.setAggregateColumns(allow_direction);
+  std::vector<ListItem> items;
+  do {
+    if (!checkItemStart(p)) break;
+    const size_t begin = p.token().begin;
+    NodePtr root = p.parseExpression();
+    if (!root) break;
+    ListItem item;
+    item.expr = compiled(std::move(root), p, begin);
+    item.name = item.expr->name();
+    if (allow_direction && (p.atWord("asc") || p.atWord("desc"))) {
+      item.descending = p.atWord("desc");
+      p.advance();
+    } else if (!allow_direction && p.atWord("as")) {
+      if (!parseAlias(p, item.name)) break;
+    }
+    item.text = std::string(text.substr(begin, p.lastEnd() - begin));
+    items.push_back(std::move(item));
+  } while (nextItem(p));
+  if (p.failed()) return p.status();
+  return items;
+}
+
+Result<std::vector<AggCall>> parseAggList(std::string_view text, std::string_view option) {
+  if (isBlank(text)) return emptyError(option);
+  Parser p(text, option);
+  std::vector<AggCall> calls;
+  do {
+    if (!checkItemStart(p)) break;
+    AggCall call;
+    if (!parseAggItem(p, call)) break;
+    calls.push_back(std::move(call));
+  } while (nextItem(p));
+  if (p.failed()) return p.status();
+  return calls;
+}
+
+}  // namespace clusterproc

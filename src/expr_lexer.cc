@@ -1,0 +1,300 @@
+#include "expr_lexer.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+
+namespace clusterproc::expr {
+
+namespace {
+
+bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool isDigit(char c) { return c >= '0' && c <= '9'; }
+// Bytes of UTF-8 sequences count as letters: région is a key like region.
+bool isIdentStart(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+         static_cast<unsigned char>(c) >= 0x80;
+}
+
+int hexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+void appendUtf8(std::string& out, uint32_t cp) {
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+bool isKeyword(std::string_view w) { return w == "and" || w == "or" || w == "not" || w == "in"; }
+
+// Between two words a space is needed; next to an operator word it is kept
+// for reading ("x in [1]", "f(x) and y"). before: the text made so far.
+bool keepSpace(std::string_view before, std::string_view after) {
+  const bool word_before = isWordChar(before.back());
+  const bool word_after = isWordChar(after.front());
+  if (word_before && word_after) return true;
+  if (word_before) {
+    size_t b = before.size();
+    while (b > 0 && isWordChar(before[b - 1])) --b;
+    const bool is_key = b > 0 && before[b - 1] == '.';  // .in is a key
+    return !is_key && isKeyword(before.substr(b));
+  }
+  if (word_after) {
+    size_t e = 0;
+    while (e < after.size() && isWordChar(after[e])) ++e;
+    return isKeyword(after.substr(0, e));
+  }
+  return false;
+}
+
+}  // namespace
+
+bool isWordChar(char c) { return isIdentStart(c) || isDigit(c); }
+
+Token Lexer::error(size_t at, std::string message) {
+  Token t;
+  t.type = Tok::kError;
+  t.begin = at;
+  t.end = at;
+  t.error_at = at;
+  t.str = std::move(message);
+  pos_ = text_.size();  // nothing after an error is read
+  return t;
+}
+
+Token Lexer::next() {
+  while (pos_ < text_.size() && isSpace(text_[pos_])) ++pos_;
+  Token t;
+  t.begin = pos_;
+  if (pos_ >= text_.size()) {
+    t.end = pos_;
+    return t;
+  }
+  const char c = text_[pos_];
+  const char n = pos_ + 1 < text_.size() ? text_[pos_ + 1] : '\0';
+  if (isIdentStart(c)) {
+    size_t e = pos_ + 1;
+    while (e < text_.size() && isWordChar(text_[e])) ++e;
+    t.type = Tok::kIdent;
+    t.end = pos_ = e;
+    return t;
+  }
+  if (isDigit(c)) return lexNumber(pos_);
+  if (c == '"' || c == '\'') return lexString(pos_);
+  size_t len = 1;
+  switch (c) {
+    case '(': t.type = Tok::kLParen; break;
+    case ')': t.type = Tok::kRParen; break;
+    case '[': t.type = Tok::kLBracket; break;
+    case ']': t.type = Tok::kRBracket; break;
+    case ',': t.type = Tok::kComma; break;
+    case '+': t.type = Tok::kPlus; break;
+    case '-': t.type = Tok::kMinus; break;
+    case '*': t.type = Tok::kStar; break;
+    case '/': t.type = Tok::kSlash; break;
+    case '%': t.type = Tok::kPercent; break;
+    case '.':
+      if (isDigit(n)) return error(pos_, "invalid number (write 0.5, not .5)");
+      t.type = Tok::kDot;
+      break;
+    case '<':
+      t.type = n == '=' ? Tok::kLe : Tok::kLt;
+      len = n == '=' ? 2 : 1;
+      break;
+    case '>':
+      t.type = n == '=' ? Tok::kGe : Tok::kGt;
+      len = n == '=' ? 2 : 1;
+      break;
+    case '=':
+      if (n == '=') {
+        t.type = Tok::kEq;
+      } else if (n == '~') {
+        t.type = Tok::kMatch;
+      } else {
+        return error(pos_, "unexpected character '=' (did you mean '=='?)");
+      }
+      len = 2;
+      break;
+    case '!':
+      if (n != '=') return error(pos_, "unexpected character '!' (did you mean 'not'?)");
+      t.type = Tok::kNe;
+      len = 2;
+      break;
+    case '&':
+      return error(pos_, "unexpected character '&' (did you mean 'and'?)");
+    case '|':
+      return error(pos_, "unexpected character '|' (did you mean 'or'?)");
+    default: {
+      auto u = static_cast<unsigned char>(c);
+      if (u < 0x20 || u == 0x7F) return error(pos_, "unexpected control character");
+      return error(pos_, std::string("unexpected character '") + c + "'");
+    }
+  }
+  t.end = pos_ = pos_ + len;
+  return t;
+}
+
+// JSON number syntax: -? is a separate token; int frac? exp?.
+Token Lexer::lexNumber(size_t start) {
+  size_t p = start;
+  auto digits = [&] {
+    size_t s = p;
+    while (p < text_.size() && isDigit(text_[p])) ++p;
+    return p - s;
+  };
+  const size_t int_digits = digits();
+  bool integral = true;
+  bool bad = int_digits > 1 && text_[start] == '0';
+  if (p < text_.size() && text_[p] == '.') {
+    ++p;
+    integral = false;
+    if (digits() == 0) bad = true;
+  }
+  if (p < text_.size() && (text_[p] == 'e' || text_[p] == 'E')) {
+    ++p;
+    integral = false;
+    if (p < text_.size() && (text_[p] == '+' || text_[p] == '-')) ++p;
+    if (digits() == 0) bad = true;
+  }
+  while (p < text_.size() && (isWordChar(text_[p]) || text_[p] == '.')) {
+    ++p;
+    bad = true;
+  }
+  std::string_view s = text_.substr(start, p - start);
+  if (bad) return error(start, "invalid number '" + std::string(s) + "'");
+  Token t;
+  t.type = Tok::kNumber;
+  t.begin = start;
+  t.end = pos_ = p;
+  if (integral) {
+    uint64_t u = 0;
+    auto r = std::from_chars(s.data(), s.data() + s.size(), u);
+    if (r.ec == std::errc()) {
+      t.num = Value::uinteger(u);
+      return t;
+    }
+  }
+  double d = 0;
+  auto r = std::from_chars(s.data(), s.data() + s.size(), d);
+  if (r.ec != std::errc() || !std::isfinite(d)) {
+    return error(start, "invalid number '" + std::string(s) + "' (out of range)");
+  }
+  t.num = Value::number(d);
+  return t;
+}
+
+// JSON string syntax; single-quoted strings also accept \' and a raw ".
+Token Lexer::lexString(size_t start) {
+  const char quote = text_[start];
+  Token t;
+  t.type = Tok::kString;
+  t.begin = start;
+  size_t p = start + 1;
+  while (true) {
+    if (p >= text_.size()) return error(start, "unterminated string");
+    const char c = text_[p];
+    if (c == quote) break;
+    if (static_cast<unsigned char>(c) < 0x20) {
+      return error(p, "control character in string (escape it)");
+    }
+    if (c != '\\') {
+      t.str.push_back(c);
+      ++p;
+      continue;
+    }
+    if (p + 1 >= text_.size()) return error(start, "unterminated string");
+    const char e = text_[p + 1];
+    const size_t esc = p;
+    p += 2;
+    switch (e) {
+      case '"': t.str.push_back('"'); break;
+      case '\\': t.str.push_back('\\'); break;
+      case '/': t.str.push_back('/'); break;
+      case 'b': t.str.push_back('\b'); break;
+      case 'f': t.str.push_back('\f'); break;
+      case 'n': t.str.push_back('\n'); break;
+      case 'r': t.str.push_back('\r'); break;
+      case 't': t.str.push_back('\t'); break;
+      case '\'':
+        if (quote != '\'') return error(esc, "invalid escape '\\''");
+        t.str.push_back('\'');
+        break;
+      case 'u': {
+        auto hex4 = [&](size_t at, uint32_t& out) {
+          if (at + 4 > text_.size()) return false;
+          out = 0;
+          for (size_t i = at; i < at + 4; ++i) {
+            int h = hexValue(text_[i]);
+            if (h < 0) return false;
+            out = out * 16 + static_cast<uint32_t>(h);
+          }
+          return true;
+        };
+        uint32_t cp = 0;
+        if (!hex4(p, cp)) return error(esc, "invalid \\u escape");
+        p += 4;
+        if (cp >= 0xDC00 && cp <= 0xDFFF) return error(esc, "invalid \\u escape (lone surrogate)");
+        if (cp >= 0xD800 && cp <= 0xDBFF) {
+          uint32_t lo = 0;
+          if (p + 1 >= text_.size() || text_[p] != '\\' || text_[p + 1] != 'u' ||
+              !hex4(p + 2, lo) || lo < 0xDC00 || lo > 0xDFFF) {
+            return error(esc, "invalid \\u escape (lone surrogate)");
+          }
+          p += 6;
+          cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+        }
+        appendUtf8(t.str, cp);
+        break;
+      }
+      default:
+        return error(esc, std::string("invalid escape '\\") + e + "'");
+    }
+  }
+  t.end = pos_ = p + 1;
+  return t;
+}
+
+std::string compactText(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    const char c = text[i];
+    if (isSpace(c)) {
+      size_t j = i;
+      while (j < text.size() && isSpace(text[j])) ++j;
+      if (!out.empty() && j < text.size() && keepSpace(out, text.substr(j))) out.push_back(' ');
+      i = j;
+      continue;
+    }
+    if (c == '"' || c == '\'') {
+      size_t j = i + 1;
+      while (j < text.size() && text[j] != c) j += text[j] == '\\' ? 2 : 1;
+      j = std::min(j + 1, text.size());
+      out.append(text.substr(i, j - i));
+      i = j;
+      continue;
+    }
+    out.push_back(c);
+    ++i;
+  }
+  return out;
+}
+
+}  // namespace clusterproc::expr

@@ -1,0 +1,85 @@
+#include "result_sink.h"
+
+#include <algorithm>
+
+#include "row_sort.h"
+
+namespace clusterproc {
+
+Result<Format> resolveFormat(const Job& job, bool stdout_is_terminal) {
+  if (!job.format.empty()) return parseFormat(job.format);
+  bool tabular = job.kind == JobKind::kSelect || job.kind == JobKind::kAggregate;
+  if (stdout_is_terminal && job.output_path.empty() && tabular) return Format::kTable;
+  return Format::kJsonl;
+}
+
+ResultSink::ResultSink(const Job& job, const Query& query, OutputFile& out, Format format)
+    : job_(job),
+      query_(query),
+      out_(out),
+      format_(format),
+      writer_(makeRowWriter(format, out, query.columns,
+                            format == Format::kTable ? terminalWidth() : 0)) {}
+
+Status ResultSink::emit(std::string_view row) {
+  ++rows_;
+  return writer_->write(row);
+}
+
+Result<bool> ResultSink::addChunk(std::string_view output,
+                                  const std::vector<uint64_t>& row_lines, uint64_t& cut_line) {
+  const bool limited = job_.limit >= 0;
+  if (!query_.sort.empty()) {
+    // Everything is kept for the sort; --limit applies after it.
+    for (size_t start = 0; start < output.size();) {
+      size_t nl = output.find('\n', start);
+      buffered_.emplace_back(output.substr(start, nl - start));
+      start = nl + 1;
+    }
+    return false;
+  }
+  uint64_t room = limited ? static_cast<uint64_t>(job_.limit) - rows_ : row_lines.size();
+  size_t take = std::min<uint64_t>(room, row_lines.size());
+  size_t end = 0;
+  for (size_t i = 0; i < take; ++i) end = output.find('\n', end) + 1;
+  if (format_ == Format::kJsonl) {
+    // The rows are already jsonl: one write for the chunk, no re-parsing.
+    rows_ += take;
+    Status s = out_.write(output.substr(0, end));
+    if (!s.ok()) return s;
+  } else {
+    for (size_t i = 0, start = 0; i < take; ++i) {
+      size_t nl = output.find('\n', start);
+      Status s = emit(output.substr(start, nl - start));
+      if (!s.ok()) return s;
+      start = nl + 1;
+    }
+  }
+  if (limited && rows_ == static_cast<uint64_t>(job_.limit)) {
+    cut_line = take > 0 ? row_lines[take - 1] : 0;
+    return true;
+  }
+  return false;
+}
+
+Status ResultSink::addRow(std::string row) {
+  if (!query_.sort.empty() || job_.limit >= 0) {
+    buffered_.push_back(std::move(row));
+    return Status();
+  }
+  return emit(row);
+}
+
+Status ResultSink::finish() {
+  if (!query_.sort.empty()) sortRows(buffered_, query_.sort);
+  size_t n = buffered_.size();
+  if (job_.limit >= 0) n = std::min<size_t>(n, static_cast<size_t>(job_.limit));
+  for (size_t i = 0; i < n; ++i) {
+    Status s = emit(buffered_[i]);
+    if (!s.ok()) return s;
+  }
+  buffered_.clear();
+  return writer_->finish();
+}
+
+}  // namespace clusterproc

@@ -1,0 +1,80 @@
+#pragma once
+// The statistics the summary profile keeps for one path.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "channel.h"
+#include "exact_sum.h"
+#include "scalar.h"
+#include "value_set.h"
+
+namespace clusterproc {
+
+/// Statistics of one path (SPEC section 5): occurrences by JSON type, min,
+/// max and exact sum of the numbers, distinct scalar values. merge() is
+/// exact, commutative and associative.
+struct FieldStats {
+  /// JSON types, in output order.
+  enum Type { kNull, kBool, kInt, kFloat, kString, kArray, kObject, kTypes };
+
+  uint64_t count = 0;
+  uint64_t types[kTypes] = {};
+  Scalar min, max;  ///< meaningful when numbers() > 0; never strings
+  ExactFloatSum sum;
+  ValueSet values;
+
+  /// Occurrences of ints and floats.
+  uint64_t numbers() const { return types[kInt] + types[kFloat]; }
+
+  /// Counts one occurrence of a value of each kind; a float is never -0.0.
+  void addNull() { countType(kNull); }
+  void addBool(bool b) {
+    countType(kBool);
+    values.add(Scalar::boolean(b));
+  }
+  void addInt(int64_t i) {
+    addNumber(kInt, Scalar::integer(i), static_cast<double>(i));
+  }
+  void addUint(uint64_t u) {
+    addNumber(kInt, Scalar::integer(u), static_cast<double>(u));
+  }
+  void addFloat(double d) { addNumber(kFloat, Scalar::floating(d), d); }
+  void addString(std::string_view s) {
+    countType(kString);
+    values.add(Scalar::string(s));
+  }
+  void addArray() { countType(kArray); }
+  void addObject() { countType(kObject); }
+
+  /// Folds another path's statistics into these.
+  void merge(const FieldStats& o);
+  /// Appends the STATS JSON object.
+  void render(std::string& out) const;
+  /// Appends the encoding: u64 count, 7 x u64 type counts, then when
+  /// numbers() > 0 min and max (writeScalar) and the sum, then the values.
+  void serialize(ByteWriter& w) const;
+  /// Reads serialize()'s output into empty statistics; false on malformed
+  /// bytes.
+  bool deserialize(ByteReader& r);
+
+ private:
+  void countType(Type t) {
+    ++count;
+    ++types[t];
+  }
+  void addNumber(Type t, const Scalar& v, double as_double) {
+    countType(t);
+    if (numbers() == 1) {
+      min = max = v;
+    } else {
+      if (betterMin(v, min)) min = v;
+      if (betterMax(v, max)) max = v;
+    }
+    sum.add(as_double);
+    values.add(v);
+  }
+};
+
+}  // namespace clusterproc
