@@ -136,8 +136,8 @@ ChunkSource::State ChunkSource::nextStream(Assign& assign, ChunkMeta& meta) {
 }
 
 int ChunkSource::readFd() const {
-  if (input_ >= inputs_.size()) return -1;
-  return inputs_[input_].fd;
+  if (input_ >= inputs_.size() || !inputs_[input_].source) return -1;
+  return inputs_[input_].source->pollFd();
 }
 
 Status ChunkSource::readMore() {
@@ -145,8 +145,14 @@ Status ChunkSource::readMore() {
   const Input& in = inputs_[input_];
   // Fill up to a chunk; keep reading past it only while no line has ended.
   uint64_t want = filled_ < stream_chunk_ ? stream_chunk_ : ring_->capacity();
-  Result<size_t> n = readSome(in.fd, ring_->slot(slot_) + filled_, want - filled_, in.name);
-  if (!n.ok()) return n.status();
+  Result<size_t> n = in.source->read(ring_->slot(slot_) + filled_, want - filled_);
+  if (!n.ok()) {
+    // Bad compressed data: what came before is processed, then the run
+    // ends with this error (exit 2).
+    error_ = n.status();
+    eof_ = true;
+    return Status();
+  }
   if (n.value() == 0) eof_ = true;
   filled_ += n.value();
   bytes_ += n.value();

@@ -36,8 +36,10 @@ class ChunkSource {
 
   /// Produces the next chunk (kReady) or says what it waits for.
   State next(Assign& assign, ChunkMeta& meta);
-  /// The stream fd to poll when next() said kNeedRead.
+  /// The fd to poll when next() said kNeedRead; -1: readMore() now.
   int readFd() const;
+  /// An input error met while reading (the input ended there), or ok.
+  const Status& inputError() const { return error_; }
   /// Reads once from the current stream (call when readFd() is readable).
   Status readMore();
   /// Returns a ring slot once its chunk is processed.
@@ -60,6 +62,7 @@ class ChunkSource {
   std::vector<uint64_t> high_water_;  ///< bytes ever filled, per slot
   uint64_t next_id_ = 0;
   uint64_t bytes_ = 0;
+  Status error_;
 
   // Position in the current input.
   size_t input_ = 0;

@@ -33,9 +33,13 @@ Status usage(const std::string& msg) { return Status::error(ExitCode::kUsage, ms
 /// The job's kind from its options; contradictory options are usage errors.
 Status chooseKind(Job& job, bool count) {
   bool aggregate = !job.group_by.empty() || !job.agg.empty();
-  int kinds = count + aggregate + !job.select.empty();
-  if (kinds > 1) return usage("--count, --select and --group-by/--agg cannot be combined");
-  if (count) {
+  int kinds = count + aggregate + !job.select.empty() + !job.exec.empty();
+  if (kinds > 1) {
+    return usage("--count, --select, --exec and --group-by/--agg cannot be combined");
+  }
+  if (!job.exec.empty()) {
+    job.kind = JobKind::kExec;
+  } else if (count) {
     job.kind = JobKind::kCount;
   } else if (aggregate) {
     job.kind = JobKind::kAggregate;
@@ -46,9 +50,14 @@ Status chooseKind(Job& job, bool count) {
   } else {
     job.kind = JobKind::kSummary;
   }
-  bool rows = job.kind != JobKind::kSummary && job.kind != JobKind::kCount;
+  bool rows = job.kind != JobKind::kSummary && job.kind != JobKind::kCount &&
+              job.kind != JobKind::kExec;
   if (!rows && (!job.sort.empty() || job.limit >= 0)) {
     return usage("--sort and --limit apply to --where, --select and --group-by/--agg output");
+  }
+  if (job.unordered && job.kind != JobKind::kExec) return usage("--unordered applies to --exec");
+  if (!job.format.empty() && job.kind == JobKind::kExec) {
+    return usage("--format does not apply to --exec (its output is the commands' bytes)");
   }
   return Status();
 }
@@ -103,6 +112,11 @@ Result<CommandLine> parseCommandLine(int argc, char** argv) {
       ->group("Job");
   app.add_option("--agg", job.agg,
                  "Aggregates per group: count, sum(x), avg(x), quantile(x, q), top(x, k), ...")
+      ->group("Job");
+  app.add_option("--exec", job.exec,
+                 "Pipe each chunk's (matching) lines to 'sh -c CMD'; outputs in input order")
+      ->group("Job");
+  app.add_flag("--unordered", job.unordered, "--exec: write outputs as they finish")
       ->group("Job");
   app.add_option("--sort", job.sort, "Order the rows: 'ITEM [asc|desc], ...'")->group("Job");
   app.add_option("--limit", job.limit, "Output at most N rows (streaming jobs stop reading early)")

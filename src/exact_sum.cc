@@ -80,8 +80,20 @@ void ExactFloatSum::carry() {
   pending_ = 0;
 }
 
+void ExactFloatSum::foldInts() {
+  // Three exact doubles: the high 64 bits (below 2^53 in magnitude) and the
+  // two halves of the low ones.
+  const auto low = static_cast<uint64_t>(ints_);
+  const auto high = static_cast<int64_t>(ints_ >> 64);
+  ints_ = 0;
+  add(std::ldexp(static_cast<double>(high), 64));
+  add(std::ldexp(static_cast<double>(low >> 32), 32));
+  add(static_cast<double>(low & 0xffffffff));
+}
+
 void ExactFloatSum::merge(const ExactFloatSum& other) {
   special_ |= other.special_;
+  ints_ += other.ints_;
   if (other.chunks_.empty()) return;
   if (chunks_.empty()) {
     chunks_ = other.chunks_;
@@ -96,8 +108,9 @@ void ExactFloatSum::merge(const ExactFloatSum& other) {
 
 std::vector<uint64_t> ExactFloatSum::words() const {
   std::vector<uint64_t> w(kWords, 0);
-  if (chunks_.empty()) return w;
+  if (chunks_.empty() && ints_ == 0) return w;
   ExactFloatSum c = *this;
+  c.foldInts();
   c.carry();
   // The top chunk, far beyond any reachable sum, only holds the sign.
   assert(c.chunks_.back() == 0 || c.chunks_.back() == -1);

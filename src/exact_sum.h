@@ -52,6 +52,22 @@ class ExactFloatSum {
     c[1] += (hi ^ sign) - sign;
     if (++pending_ == kCarryEvery) carry();
   }
+  /// Adds static_cast<double>(v), faster: integers of at most 53 bits, whose
+  /// doubles are exact, are summed apart as integers.
+  void addInteger(int64_t v) {
+    if (v >= -kExactInt && v <= kExactInt) {
+      ints_ += v;
+    } else {
+      add(static_cast<double>(v));
+    }
+  }
+  void addInteger(uint64_t v) {
+    if (v <= static_cast<uint64_t>(kExactInt)) {
+      ints_ += static_cast<int64_t>(v);
+    } else {
+      add(static_cast<double>(v));
+    }
+  }
   /// Adds everything other has seen.
   void merge(const ExactFloatSum& other);
   /// The correctly rounded sum; 0.0 when nothing was added.
@@ -74,14 +90,18 @@ class ExactFloatSum {
   // Between carries a chunk changes by less than 2^53 per addition: 512 of
   // them, and a merge on top, stay far from 2^63.
   static constexpr uint32_t kCarryEvery = 512;
+  static constexpr int64_t kExactInt = int64_t{1} << 53;
 
   void addNonFinite(double x);
+  // Moves ints_ into the chunks.
+  void foldInts();
   // Brings chunks below the top into [0, 2^32); the top one keeps the sign.
   void carry();
   // The sum as kWords two's complement words, lowest first.
   std::vector<uint64_t> words() const;
 
   std::vector<int64_t> chunks_;  // empty until the first finite add
+  __int128 ints_ = 0;            // addInteger()'s, below 2^117 in magnitude
   uint32_t pending_ = 0;         // additions since the last carry()
   uint8_t special_ = 0;          // kPosInf | kNegInf | kNaN seen
 };

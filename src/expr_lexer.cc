@@ -43,26 +43,6 @@ void appendUtf8(std::string& out, uint32_t cp) {
 
 bool isKeyword(std::string_view w) { return w == "and" || w == "or" || w == "not" || w == "in"; }
 
-// Between two words a space is needed; next to an operator word it is kept
-// for reading ("x in [1]", "f(x) and y"). before: the text made so far.
-bool keepSpace(std::string_view before, std::string_view after) {
-  const bool word_before = isWordChar(before.back());
-  const bool word_after = isWordChar(after.front());
-  if (word_before && word_after) return true;
-  if (word_before) {
-    size_t b = before.size();
-    while (b > 0 && isWordChar(before[b - 1])) --b;
-    const bool is_key = b > 0 && before[b - 1] == '.';  // .in is a key
-    return !is_key && isKeyword(before.substr(b));
-  }
-  if (word_after) {
-    size_t e = 0;
-    while (e < after.size() && isWordChar(after[e])) ++e;
-    return isKeyword(after.substr(0, e));
-  }
-  return false;
-}
-
 }  // namespace
 
 bool isWordChar(char c) { return isIdentStart(c) || isDigit(c); }
@@ -270,29 +250,34 @@ Token Lexer::lexString(size_t start) {
   return t;
 }
 
+// Token by token, so that white space inside strings stays and the result
+// reads back as the same tokens.
 std::string compactText(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  size_t i = 0;
-  while (i < text.size()) {
-    const char c = text[i];
-    if (isSpace(c)) {
-      size_t j = i;
-      while (j < text.size() && isSpace(text[j])) ++j;
-      if (!out.empty() && j < text.size() && keepSpace(out, text.substr(j))) out.push_back(' ');
-      i = j;
-      continue;
+  Lexer lexer(text);
+  Token prev;
+  bool prev_is_key = false;  // an identifier right after a dot: a key, not a keyword
+  bool first = true;
+  for (Token t = lexer.next(); t.type != Tok::kEnd; t = lexer.next()) {
+    if (t.type == Tok::kError) {  // not expected: the text was parsed before
+      out.append(text.substr(t.begin));
+      break;
     }
-    if (c == '"' || c == '\'') {
-      size_t j = i + 1;
-      while (j < text.size() && text[j] != c) j += text[j] == '\\' ? 2 : 1;
-      j = std::min(j + 1, text.size());
-      out.append(text.substr(i, j - i));
-      i = j;
-      continue;
+    const std::string_view word = text.substr(t.begin, t.end - t.begin);
+    const bool is_key = t.type == Tok::kIdent && prev.type == Tok::kDot && prev.end == t.begin;
+    if (!first && t.begin > prev.end) {
+      const std::string_view prev_word = text.substr(prev.begin, prev.end - prev.begin);
+      const bool words = isWordChar(prev_word.back()) && isWordChar(word.front());
+      const bool number_dot = prev.type == Tok::kNumber && t.type == Tok::kDot;
+      const bool keyword = (prev.type == Tok::kIdent && !prev_is_key && isKeyword(prev_word)) ||
+                           (t.type == Tok::kIdent && isKeyword(word));
+      if (words || number_dot || keyword) out.push_back(' ');
     }
-    out.push_back(c);
-    ++i;
+    out.append(word);
+    prev = std::move(t);
+    prev_is_key = is_key;
+    first = false;
   }
   return out;
 }

@@ -25,7 +25,7 @@ class ConstNode : public Node {
   bool truth_;
 };
 
-bool stepKey(element& cur, std::string_view key) {
+inline bool stepKey(element& cur, std::string_view key) {
   simdjson::dom::object o;
   if (cur.get_object().get(o)) return false;
   return !o.at_key(key).get(cur);
@@ -194,6 +194,10 @@ bool PathNode::resolve(const Ctx& c, Datum& out) const {
 }
 
 Datum PathNode::eval(const Ctx& c) const {
+  if (!base_) {  // the common case, without the detour through resolve()
+    element cur = c.root;
+    return walk(c, cur) ? fromRecord(cur) : Datum();
+  }
   Datum d;
   if (!resolve(c, d)) return Datum();
   return d;

@@ -57,6 +57,16 @@ inline uint32_t load32(const char* p) {
   return w;
 }
 
+/// Loads 2 bytes as a little-endian word.
+inline uint16_t load16(const char* p) {
+  uint16_t w;
+  std::memcpy(&w, p, 2);
+  if constexpr (std::endian::native == std::endian::big) {
+    w = __builtin_bswap16(w);
+  }
+  return w;
+}
+
 /// Loads n in [1, 7] bytes as a little-endian word, zero-padded, without
 /// touching bytes outside [p, p + n): two overlapping loads, no byte loop
 /// (a variable-length memcpy into a stack word stalls on store forwarding).
@@ -64,10 +74,8 @@ inline uint64_t loadShort(const char* p, size_t n) {
   if (n >= 4) {
     return load32(p) | (uint64_t{load32(p + n - 4)} << (8 * (n - 4)));
   }
-  const auto byte = [p](size_t i) {
-    return uint64_t{static_cast<unsigned char>(p[i])};
-  };
-  return byte(0) | byte(n / 2) << (8 * (n / 2)) | byte(n - 1) << (8 * (n - 1));
+  const uint64_t last = static_cast<unsigned char>(p[n - 1]);
+  return n >= 2 ? load16(p) | last << (8 * (n - 1)) : last;
 }
 
 /// Folds one 64-bit word into the running state.
@@ -119,10 +127,18 @@ inline bool equalBytes(std::string_view a, std::string_view b) {
   const char* q = b.data();
   if (n >= 8) {
     if (n > 16) return std::memcmp(p, q, n) == 0;
-    return ((load64(p) ^ load64(q)) | (load64(p + n - 8) ^ load64(q + n - 8))) ==
+    return ((load64(p) ^ load64(q)) |
+            (load64(p + n - 8) ^ load64(q + n - 8))) == 0;
+  }
+  if (n >= 4) {
+    return ((load32(p) ^ load32(q)) | (load32(p + n - 4) ^ load32(q + n - 4))) ==
            0;
   }
-  return n == 0 || loadShort(p, n) == loadShort(q, n);
+  if (n >= 2) {
+    return ((load16(p) ^ load16(q)) | (load16(p + n - 2) ^ load16(q + n - 2))) ==
+           0;
+  }
+  return n == 0 || p[0] == q[0];
 }
 
 }  // namespace clusterproc

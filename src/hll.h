@@ -24,7 +24,7 @@ class Hll {
   static constexpr size_t kRegisters = size_t{1} << kPrecision;
 
   /// Adds a value by its 64-bit hash (see hash.h); it must be well mixed.
-  void add(uint64_t hash) {
+  [[gnu::always_inline]] void add(uint64_t hash) {
     if (registers_.empty()) registers_.assign(kRegisters, 0);
     const size_t index = hash >> (64 - kPrecision);
     const uint64_t rest = hash << kPrecision;

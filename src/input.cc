@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "sys.h"
@@ -13,11 +14,22 @@ namespace clusterproc {
 
 namespace {
 
+/// A stream: peeks at its first bytes to recognise compression.
+Status openStream(Input& in) {
+  std::string head(4, '\0');
+  Result<size_t> n = readFull(in.fd, head.data(), head.size(), in.name);
+  if (!n.ok()) return n.status();
+  head.resize(n.value());
+  in.compression = detectCompression(head);
+  in.source = makeDecoder(in.compression, makeFdSource(in.fd, in.name, head), in.name);
+  return Status();
+}
+
 Status openOne(const std::string& path, Input& in) {
   in.name = path == "-" ? "(stdin)" : path;
   if (path == "-") {
     in.fd = STDIN_FILENO;
-    return Status();
+    return openStream(in);
   }
   int fd;
   do {
@@ -36,7 +48,7 @@ Status openOne(const std::string& path, Input& in) {
   }
   if (!S_ISREG(st.st_mode)) {
     in.fd = fd;  // a named pipe or device: stream it
-    return Status();
+    return openStream(in);
   }
   in.mapped = true;
   in.size = static_cast<size_t>(st.st_size);
@@ -52,6 +64,12 @@ Status openOne(const std::string& path, Input& in) {
     in.readable = (in.size + page - 1) / page * page;
   }
   ::close(fd);  // the mapping keeps the file open
+  in.compression = detectCompression(std::string_view(in.data, std::min<size_t>(in.size, 4)));
+  if (in.compression != Compression::kNone) {
+    // Compressed: decoded by the master into the ring like a stream.
+    in.mapped = false;
+    in.source = makeDecoder(in.compression, makeMemorySource(in.data, in.size), in.name);
+  }
   return Status();
 }
 
@@ -73,6 +91,7 @@ Result<std::vector<Input>> openInputs(const std::vector<std::string>& paths) {
 
 void closeInputs(std::vector<Input>& inputs) {
   for (Input& in : inputs) {
+    in.source.reset();
     if (in.data != nullptr) ::munmap(const_cast<char*>(in.data), in.size);
     in.data = nullptr;
     if (in.fd > STDIN_FILENO) closeFd(in.fd);

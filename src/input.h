@@ -3,9 +3,11 @@
 // (standard input, named pipes, character devices) is read as a stream.
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "byte_source.h"
 #include "status.h"
 
 namespace clusterproc {
@@ -18,10 +20,14 @@ struct Input {
   const char* data = nullptr;
   size_t size = 0;           ///< file size (mapped only)
   size_t readable = 0;       ///< bytes readable from data (page-rounded)
-  int fd = -1;               ///< stream inputs only
+  int fd = -1;               ///< stream inputs: the fd (closed at the end)
+  /// Stream inputs (also compressed files): where the master reads bytes.
+  std::shared_ptr<ByteSource> source;
+  Compression compression = Compression::kNone;
 };
 
 /// Opens every input; a missing or unreadable one fails with exit code 2.
+/// gzip and zstd data is recognised by its magic bytes, whatever the name.
 Result<std::vector<Input>> openInputs(const std::vector<std::string>& paths);
 
 /// Unmaps and closes the inputs.

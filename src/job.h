@@ -14,6 +14,7 @@ enum class JobKind {
   kWhere,      ///< --where only: matching lines as they are
   kSelect,     ///< --select LIST
   kAggregate,  ///< --group-by and/or --agg
+  kExec,       ///< --exec CMD: each chunk's (matching) lines piped to a command
 };
 
 /// Options of one run, already validated.
@@ -35,6 +36,8 @@ struct Job {
   std::string sort;                ///< --sort LIST
   int64_t limit = -1;              ///< --limit; -1: none
   std::string format;              ///< -f; empty: jsonl, or table on a terminal
+  std::string exec;                ///< --exec CMD
+  bool unordered = false;          ///< --unordered: --exec output as it finishes
 };
 
 /// Default chunk size when --chunk-size is not given (see docs/architecture.md).

@@ -49,7 +49,8 @@ class SummaryJobState final : public JobState {
 }  // namespace
 
 bool isStreamingJob(const Job& job) {
-  return job.kind == JobKind::kWhere || job.kind == JobKind::kSelect;
+  return job.kind == JobKind::kWhere || job.kind == JobKind::kSelect ||
+         job.kind == JobKind::kExec;
 }
 
 std::unique_ptr<JobState> makeJobState(const Job& job, const Query& query) {
@@ -58,6 +59,7 @@ std::unique_ptr<JobState> makeJobState(const Job& job, const Query& query) {
       return std::make_unique<CountState>();
     case JobKind::kWhere:
     case JobKind::kSelect:
+    case JobKind::kExec:
       return makeStreamState(job, query);
     case JobKind::kAggregate:
       return makeAggregateState(query);

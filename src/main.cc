@@ -76,6 +76,13 @@ int run(const Job& job) {
     return fail(s);
   }
   s = sink.finish();
+  if (s.ok() && !master.inputError().ok()) {
+    // The records before the bad input are out on stdout; a file target is
+    // not replaced by a result that misses the rest.
+    if (job.output_path.empty()) s = output.value().commit();
+    (void)reporter.finish();
+    return fail(s.ok() ? master.inputError() : s);
+  }
   if (s.ok()) s = output.value().commit();
   if (!s.ok()) return fail(s);
   s = reporter.finish();

@@ -48,6 +48,7 @@ Master::Master(const Job& job, const Query& query, const std::vector<Input>& inp
 Status Master::startWorkers() {
   for (unsigned i = 0; i < job_.workers; ++i) {
     WorkerContext ctx = ctx_;
+    ctx.index = i;
     Result<WorkerHandle> h = launcher_.start(
         [ctx](int cmd_fd, int result_fd) { return runWorker(ctx, cmd_fd, result_fd); });
     if (!h.ok()) return h.status();
@@ -126,6 +127,12 @@ Status Master::drainMerged() {
       merge_input_ = m.input;
       line_base_ = 0;
     }
+    if (!r->exec_error.empty()) {
+      return Status::error(ExitCode::kWorkerFailed,
+                           "--exec '" + job_.exec + "' failed on " + inputs_[m.input].name +
+                               " lines " + std::to_string(line_base_ + 1) + "-" +
+                               std::to_string(line_base_ + r->lines) + ": " + r->exec_error);
+    }
     uint64_t cut = UINT64_MAX;  // bad records after the last row kept are not seen
     if (isStreamingJob(job_)) {
       Result<bool> full = sink_.addChunk(r->output, r->row_lines, cut);
@@ -186,6 +193,12 @@ Status Master::onFrame(Worker& w, const Frame& frame) {
       }
       w.in_flight.pop_front();
       assigned_.erase(id);
+      if (job_.unordered && r.value().exec_error.empty()) {
+        // --unordered: the command's output goes out now, not in chunk order.
+        Status s = sink_.writeRaw(r.value().output);
+        if (!s.ok()) return s;
+        r.value().output.clear();
+      }
       source_.release(meta_.at(id).slot);
       merger_.insert(std::move(r.value()));
       return drainMerged();
@@ -247,8 +260,9 @@ Status Master::pollOnce() {
     fds.push_back({w.done ? -1 : w.handle.result_fd, POLLIN, 0});
   }
   int stream_fd = need_read_ ? source_.readFd() : -1;
+  bool read_now = need_read_ && stream_fd < 0;  // decoded bytes are waiting
   fds.push_back({stream_fd, POLLIN, 0});
-  int r = ::poll(fds.data(), fds.size(), -1);
+  int r = ::poll(fds.data(), fds.size(), read_now ? 0 : -1);
   if (r < 0) {
     if (errno == EINTR) return Status();
     return Status::error(ExitCode::kWorkerFailed, errnoText("poll", "worker pipes"));
@@ -264,7 +278,7 @@ Status Master::pollOnce() {
     Status s = onReadable(workers_[i]);
     if (!s.ok()) return s;
   }
-  if (fds.back().revents != 0) return source_.readMore();
+  if (read_now || fds.back().revents != 0) return source_.readMore();
   return Status();
 }
 

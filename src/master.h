@@ -32,6 +32,8 @@ class Master {
   Status run();
   /// Counts of the run (valid after run()).
   const RunTotals& totals() const { return totals_; }
+  /// Bad compressed input met after run() processed what came before it.
+  const Status& inputError() const { return source_.inputError(); }
 
  private:
   struct Worker {

@@ -40,6 +40,7 @@ std::string encodeReport(const ChunkReport& rep) {
   w.u64(rep.records);
   w.u64(rep.matched);
   w.bytes(rep.output);
+  w.bytes(rep.exec_error);
   w.u64(rep.row_lines.size());
   w.raw(rep.row_lines.data(), rep.row_lines.size() * sizeof(uint64_t));
   w.u64(rep.bad.size());
@@ -60,6 +61,7 @@ Result<ChunkReport> decodeReport(std::string_view payload) {
   rep.records = r.u64();
   rep.matched = r.u64();
   rep.output = r.bytes();
+  rep.exec_error = r.bytes();
   uint64_t rows = r.u64();
   if (r.failed() || rows > payload.size() / sizeof(uint64_t)) return malformed("report");
   rep.row_lines.resize(rows);

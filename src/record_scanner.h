@@ -32,6 +32,7 @@ struct ChunkReport {
   std::vector<BadRecord> bad;
   std::string output;              ///< streaming jobs: rows, one per line
   std::vector<uint64_t> row_lines; ///< line (in the chunk) of each output row
+  std::string exec_error;          ///< --exec: why the command failed
 };
 
 /// Scans chunks with one reusable parser (no allocation per record).

@@ -28,6 +28,11 @@ Status ResultSink::emit(std::string_view row) {
 
 Result<bool> ResultSink::addChunk(std::string_view output,
                                   const std::vector<uint64_t>& row_lines, uint64_t& cut_line) {
+  if (job_.kind == JobKind::kExec) {
+    Status s = writeRaw(output);
+    if (!s.ok()) return s;
+    return false;
+  }
   const bool limited = job_.limit >= 0;
   if (!query_.sort.empty()) {
     // Everything is kept for the sort; --limit applies after it.
@@ -60,6 +65,11 @@ Result<bool> ResultSink::addChunk(std::string_view output,
     return true;
   }
   return false;
+}
+
+Status ResultSink::writeRaw(std::string_view bytes) {
+  // --exec output is the commands' bytes, not rows: no format, no counting.
+  return out_.write(bytes);
 }
 
 Status ResultSink::addRow(std::string row) {

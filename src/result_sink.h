@@ -25,6 +25,9 @@ class ResultSink {
   /// kept: the run stops there.
   Result<bool> addChunk(std::string_view output, const std::vector<uint64_t>& row_lines,
                         uint64_t& cut_line);
+  /// --exec output bytes, written as they are (also for --unordered, as
+  /// soon as a chunk is done).
+  Status writeRaw(std::string_view bytes);
   /// One final row (summary, count, aggregate groups).
   Status addRow(std::string row);
   /// Sorts and cuts buffered rows, writes them, finishes the format.

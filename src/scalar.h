@@ -35,7 +35,7 @@ struct Scalar {
 };
 
 /// The value's hash (hash.h), the one HyperLogLog sketches are built from.
-inline uint64_t hashScalar(const Scalar& v) {
+[[gnu::always_inline]] inline uint64_t hashScalar(const Scalar& v) {
   switch (v.kind) {
     case ScalarKind::kBool:
       return hashWord(static_cast<uint64_t>(v.i), HashTag::kBool);

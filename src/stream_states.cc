@@ -10,7 +10,7 @@ namespace clusterproc {
 
 namespace {
 
-/// --where alone: the matching line, byte for byte (its ending normalized to
+/// --where alone (and --exec's input): the matching line, byte for byte (its ending normalized to
 /// "\n", so a last line without one still ends the output properly).
 class WhereState final : public JobState {
  public:

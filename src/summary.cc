@@ -17,17 +17,12 @@ namespace {
 constexpr uint8_t kFormatVersion = 2;
 constexpr size_t kMaxDepth = 4096;  // simdjson's default limit is 1024
 
-void addValue(FieldNode& n, simdjson::dom::element v);
+void addObject(FieldNode& parent, simdjson::dom::object obj);
 
-void addObject(FieldNode& parent, simdjson::dom::object obj) {
-  size_t hint = 0;
-  for (auto field : obj) {
-    // A key repeated in one object counts once per occurrence.
-    addValue(parent.child(field.key, hint), field.value);
-  }
-}
-
-void addValue(FieldNode& n, simdjson::dom::element v) {
+// Accounts one value at node n. Inlined into addObject's loop, so that a
+// record costs a call per object rather than one per value.
+[[gnu::always_inline]] inline void addValue(FieldNode& n,
+                                            simdjson::dom::element v) {
   using simdjson::dom::element_type;
   FieldStats& s = n.stats();
   switch (v.type()) {
@@ -58,6 +53,14 @@ void addValue(FieldNode& n, simdjson::dom::element v) {
       s.addObject();
       addObject(n, v.get_object().value_unsafe());
       break;
+  }
+}
+
+void addObject(FieldNode& parent, simdjson::dom::object obj) {
+  size_t hint = 0;
+  for (auto field : obj) {
+    // A key repeated in one object counts once per occurrence.
+    addValue(parent.child(field.key, hint), field.value);
   }
 }
 

@@ -34,14 +34,19 @@ struct FieldStats {
     countType(kBool);
     values.add(Scalar::boolean(b));
   }
-  void addInt(int64_t i) {
-    addNumber(kInt, Scalar::integer(i), static_cast<double>(i));
+  [[gnu::always_inline]] void addInt(int64_t i) {
+    addNumber(kInt, Scalar::integer(i));
+    sum.addInteger(i);
   }
-  void addUint(uint64_t u) {
-    addNumber(kInt, Scalar::integer(u), static_cast<double>(u));
+  [[gnu::always_inline]] void addUint(uint64_t u) {
+    addNumber(kInt, Scalar::integer(u));
+    sum.addInteger(u);
   }
-  void addFloat(double d) { addNumber(kFloat, Scalar::floating(d), d); }
-  void addString(std::string_view s) {
+  [[gnu::always_inline]] void addFloat(double d) {
+    addNumber(kFloat, Scalar::floating(d));
+    sum.add(d);
+  }
+  [[gnu::always_inline]] void addString(std::string_view s) {
     countType(kString);
     values.add(Scalar::string(s));
   }
@@ -64,7 +69,9 @@ struct FieldStats {
     ++count;
     ++types[t];
   }
-  void addNumber(Type t, const Scalar& v, double as_double) {
+  // Counts a number and updates min, max and the values; the caller adds it
+  // to sum.
+  [[gnu::always_inline]] void addNumber(Type t, const Scalar& v) {
     countType(t);
     if (numbers() == 1) {
       min = max = v;
@@ -72,7 +79,6 @@ struct FieldStats {
       if (betterMin(v, min)) min = v;
       if (betterMax(v, max)) max = v;
     }
-    sum.add(as_double);
     values.add(v);
   }
 };

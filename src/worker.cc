@@ -7,6 +7,7 @@
 #include <string>
 
 #include "channel.h"
+#include "exec_runner.h"
 #include "job_state.h"
 #include "messages.h"
 #include "query.h"
@@ -25,9 +26,38 @@ void sendFailure(int fd, const std::string& what) {
   (void)writeFrame(fd, MsgType::kFailure, what, "master");
 }
 
+/// --exec: replaces the chunk's lines in report.output by the command's
+/// output, retrying a failed command; a last failure goes in exec_error.
+void runExec(const WorkerContext& ctx, ChunkReport& report) {
+  std::vector<std::pair<std::string, std::string>> env = {
+      {"CLUSTERPROC_CHUNK", std::to_string(report.chunk_id)},
+      {"CLUSTERPROC_WORKER", std::to_string(ctx.index)}};
+  std::string input = std::move(report.output);
+  report.output.clear();
+  for (unsigned attempt = 0;; ++attempt) {
+    Result<ExecOutcome> r = runCommand(ctx.job->exec, input, env);
+    if (!r.ok()) {
+      report.exec_error = r.status().message();
+      return;
+    }
+    if (r.value().ok) {
+      report.output = std::move(r.value().out);
+      return;
+    }
+    if (attempt >= ctx.job->retries) {
+      report.exec_error = r.value().how + " after " + std::to_string(attempt + 1) +
+                          " attempt(s)";
+      if (!r.value().err_tail.empty()) report.exec_error += "; its stderr ends with:\n" + r.value().err_tail;
+      return;
+    }
+  }
+}
+
 }  // namespace
 
 int runWorker(const WorkerContext& ctx, int cmd_fd, int result_fd) {
+  // A command that stops reading its input must not kill the worker.
+  ::signal(SIGPIPE, SIG_IGN);
   try {
     std::unique_ptr<JobState> state = makeJobState(*ctx.job, *ctx.query);
     RecordScanner scanner(*state, ctx.query->where, ctx.job->max_record,
@@ -67,6 +97,7 @@ int runWorker(const WorkerContext& ctx, int cmd_fd, int result_fd) {
       ChunkReport report;
       report.chunk_id = job.chunk_id;
       scanner.scan(data, job.size, readable, report);
+      if (ctx.job->kind == JobKind::kExec) runExec(ctx, report);
       Status s = writeFrame(result_fd, MsgType::kDone, encodeReport(report), "master");
       if (!s.ok()) return 1;
     }

@@ -18,6 +18,7 @@ struct WorkerContext {
   const Query* query = nullptr;
   const std::vector<Input>* inputs = nullptr;
   const ShmRing* ring = nullptr;  ///< null when no input is a stream
+  unsigned index = 0;             ///< this worker's number (CLUSTERPROC_WORKER)
 };
 
 /// Runs the worker loop until Finish or the master's end; returns the exit

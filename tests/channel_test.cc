@@ -226,7 +226,8 @@ TEST_CASE("channel: FrameBuffer keeps frames intact across many large fills") {
   // Enough data that the buffer compacts (more than its 64 KiB read block).
   Pipe p;
   std::vector<std::string> payloads;
-  for (int i = 0; i < 200; ++i) payloads.push_back(std::string(1000 + i * 7, 'a' + i % 26));
+  for (int i = 0; i < 200; ++i)
+    payloads.push_back(std::string(1000 + i * 7, 'a' + i % 26));
   std::thread writer([&] {
     for (const std::string& s : payloads) {
       if (!writeFrame(p.w(), MsgType::kDone, s, "test").ok()) break;

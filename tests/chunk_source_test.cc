@@ -4,6 +4,8 @@
 #include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -68,6 +70,7 @@ Input streamInput(int fd, const std::string& name = "stream") {
   in.name = name;
   in.mapped = false;
   in.fd = fd;
+  in.source = makeFdSource(fd, name, "");
   return in;
 }
 
@@ -88,6 +91,7 @@ struct Drained {
   std::vector<Piece> pieces;
   size_t need_slot = 0;
   uint64_t bytes = 0;  ///< ChunkSource::bytes() at the end
+  Status error;        ///< ChunkSource::inputError() at the end
 };
 
 struct SourceOptions {
@@ -97,12 +101,15 @@ struct SourceOptions {
   size_t slots = 4;
   unsigned workers = 1;
   Hold hold = Hold::kReleaseAtOnce;
+  bool allow_input_error = false;
 };
 
 /// Runs a ChunkSource over inputs to the end, the way the master does but
 /// without workers.
-Drained drain(const std::vector<Input>& inputs, ShmRing* ring, const SourceOptions& o) {
-  ChunkSource source(inputs, ring, o.chunk_size, o.stream_chunk, o.max_record, o.workers);
+Drained drain(const std::vector<Input>& inputs, ShmRing* ring,
+              const SourceOptions& o) {
+  ChunkSource source(inputs, ring, o.chunk_size, o.stream_chunk, o.max_record,
+                     o.workers);
   Drained out;
   std::deque<uint32_t> held;
   for (size_t guard = 0;; ++guard) {
@@ -112,7 +119,13 @@ Drained drain(const std::vector<Input>& inputs, ShmRing* ring, const SourceOptio
     ChunkSource::State s = source.next(a, m);
     if (s == ChunkSource::State::kDone) break;
     if (s == ChunkSource::State::kNeedRead) {
-      REQUIRE(source.readFd() >= 0);
+      // What to wait on: a stream's fd, or -1 when a read can go ahead
+      // (a decoder over memory).
+      int fd = source.readFd();
+      if (fd >= 0) {
+        CHECK(std::any_of(inputs.begin(), inputs.end(),
+                          [fd](const Input& in) { return in.fd == fd; }));
+      }
       Status st = source.readMore();
       REQUIRE(st.ok());
       continue;
@@ -159,12 +172,15 @@ Drained drain(const std::vector<Input>& inputs, ShmRing* ring, const SourceOptio
     out.pieces.push_back(std::move(p));
   }
   for (uint32_t slot : held) source.release(slot);
+  out.error = source.inputError();
+  if (!o.allow_input_error) CHECK(out.error.ok());
   out.bytes = source.bytes();
   return out;
 }
 
 /// Offsets and lengths (newline included) of the lines longer than limit.
-std::vector<std::pair<uint64_t, uint64_t>> longLines(const std::string& text, uint64_t limit) {
+std::vector<std::pair<uint64_t, uint64_t>> longLines(const std::string& text,
+                                                     uint64_t limit) {
   std::vector<std::pair<uint64_t, uint64_t>> out;
   size_t pos = 0;
   while (pos < text.size()) {
@@ -177,10 +193,11 @@ std::vector<std::pair<uint64_t, uint64_t>> longLines(const std::string& text, ui
 }
 
 /// Checks that the pieces of input `index` tile `content` exactly: in order,
-/// contiguous, newline-aligned; returns the oversized pieces as (offset, length).
-std::vector<std::pair<uint64_t, uint64_t>> checkTiling(const std::vector<Piece>& pieces,
-                                                       uint32_t index,
-                                                       const std::string& content) {
+/// contiguous, newline-aligned; returns the oversized pieces as (offset,
+/// length).
+std::vector<std::pair<uint64_t, uint64_t>> checkTiling(
+    const std::vector<Piece>& pieces, uint32_t index,
+    const std::string& content) {
   std::vector<std::pair<uint64_t, uint64_t>> oversized;
   uint64_t pos = 0;
   std::vector<const Piece*> mine;
@@ -189,8 +206,8 @@ std::vector<std::pair<uint64_t, uint64_t>> checkTiling(const std::vector<Piece>&
   }
   for (size_t i = 0; i < mine.size(); ++i) {
     const Piece& p = *mine[i];
-    INFO("input " << index << " piece " << i << " of " << mine.size() << " at offset "
-                  << p.meta.offset);
+    INFO("input " << index << " piece " << i << " of " << mine.size()
+                  << " at offset " << p.meta.offset);
     REQUIRE(p.meta.offset == pos);
     uint64_t len = p.meta.oversized ? p.meta.oversized_bytes : p.bytes.size();
     REQUIRE(len > 0);
@@ -217,8 +234,10 @@ void checkIds(const std::vector<Piece>& pieces) {
   }
 }
 
-std::unique_ptr<ShmRing> makeRing(size_t slots, size_t chunk, size_t max_record) {
-  Result<std::unique_ptr<ShmRing>> ring = ShmRing::create(slots, chunk, max_record);
+std::unique_ptr<ShmRing> makeRing(size_t slots, size_t chunk,
+                                  size_t max_record) {
+  Result<std::unique_ptr<ShmRing>> ring =
+      ShmRing::create(slots, chunk, max_record);
   REQUIRE(ring.ok());
   return std::move(ring.value());
 }
@@ -238,7 +257,8 @@ std::vector<std::pair<std::string, std::string>> sampleInputs() {
   };
 }
 
-TEST_CASE("chunk_source: a pipe stream is cut into chunks that rebuild it exactly") {
+TEST_CASE(
+    "chunk_source: a pipe stream is cut into chunks that rebuild it exactly") {
   const uint64_t sizes[] = {1, 2, 7, 64, 4096, 1 << 16};
   for (const auto& [name, content] : sampleInputs()) {
     for (uint64_t chunk : sizes) {
@@ -259,7 +279,8 @@ TEST_CASE("chunk_source: a pipe stream is cut into chunks that rebuild it exactl
   }
 }
 
-TEST_CASE("chunk_source: a stream read from a file descriptor of a regular file") {
+TEST_CASE(
+    "chunk_source: a stream read from a file descriptor of a regular file") {
   TempDir dir;
   const std::string content = testing::sampleLines(40, 500, 50, true);
   testing::writeFile(dir.file("in.jsonl"), content);
@@ -279,11 +300,14 @@ TEST_CASE("chunk_source: a stream read from a file descriptor of a regular file"
   }
 }
 
-TEST_CASE("chunk_source: a line longer than a chunk but within the slot arrives whole") {
+TEST_CASE(
+    "chunk_source: a line longer than a chunk but within the slot arrives "
+    "whole") {
   // chunk 16 + max_record 64: a slot holds 80 bytes.
   const std::string medium(69, 'm');  // 70 bytes with its newline
-  const std::string fits(79, 'f');    // 80 bytes with its newline: exactly a slot
-  const std::string content = "{\"a\":1}\n" + medium + "\nab\n" + fits + "\n{\"b\":2}\n";
+  const std::string fits(79, 'f');  // 80 bytes with its newline: exactly a slot
+  const std::string content =
+      "{\"a\":1}\n" + medium + "\nab\n" + fits + "\n{\"b\":2}\n";
   auto ring = makeRing(2, 16, 64);
   REQUIRE(ring->capacity() == 80);
   PipeFeeder feeder(content, 1);
@@ -303,11 +327,14 @@ TEST_CASE("chunk_source: a line longer than a chunk but within the slot arrives 
   CHECK(saw_fits);
 }
 
-TEST_CASE("chunk_source: a line longer than the slot becomes an oversized chunk") {
-  const std::string big(80, 'B');  // 81 bytes with its newline: one past the slot
+TEST_CASE(
+    "chunk_source: a line longer than the slot becomes an oversized chunk") {
+  const std::string big(80,
+                        'B');  // 81 bytes with its newline: one past the slot
   const std::string huge(1000, 'H');
-  const std::string content = "{\"a\":1}\n" + big + "\n{\"b\":2}\n" + huge + "\r\n" +
-                              "x\n" + huge + "\n" + huge + "\n{\"c\":3}";
+  const std::string content = "{\"a\":1}\n" + big + "\n{\"b\":2}\n" + huge +
+                              "\r\n" + "x\n" + huge + "\n" + huge +
+                              "\n{\"c\":3}";
   auto ring = makeRing(2, 16, 64);
   for (Hold hold : {Hold::kReleaseAtOnce, Hold::kUntilNeedSlot}) {
     PipeFeeder feeder(content, 2);
@@ -371,28 +398,33 @@ TEST_CASE("chunk_source: random long and short lines with a small max record") {
   }
 }
 
-TEST_CASE("chunk_source: long lines spanning many pages survive slot trimming") {
+TEST_CASE(
+    "chunk_source: long lines spanning many pages survive slot trimming") {
   // A slot of 4K + 32K: lines of several pages grow slots beyond the chunk,
   // and the source gives those pages back when the slot is reused.
   for (uint32_t seed = 1; seed <= 3; ++seed) {
     std::mt19937 rng(seed);
     std::uniform_int_distribution<int> kind(0, 5);
-    std::uniform_int_distribution<size_t> short_len(0, 300), long_len(5000, 45000);
+    std::uniform_int_distribution<size_t> short_len(0, 300),
+        long_len(5000, 45000);
     std::string content;
     for (int i = 0; i < 60; ++i) {
       size_t n = kind(rng) == 0 ? long_len(rng) : short_len(rng);
-      for (size_t j = 0; j < n; ++j) content += static_cast<char>('a' + (i + j) % 26);
+      for (size_t j = 0; j < n; ++j)
+        content += static_cast<char>('a' + (i + j) % 26);
       content += '\n';
     }
     TempDir dir;
     testing::writeFile(dir.file("in.jsonl"), content);
     for (Hold hold : {Hold::kReleaseAtOnce, Hold::kUntilNeedSlot}) {
       for (bool from_pipe : {true, false}) {
-        INFO("seed " << seed << " hold " << static_cast<int>(hold) << " pipe " << from_pipe);
+        INFO("seed " << seed << " hold " << static_cast<int>(hold) << " pipe "
+                     << from_pipe);
         auto ring = makeRing(2, 4096, 32768);
         // A file read as a stream fills every read completely, which makes
         // long partial lines carry over into grown slots.
-        int fd = from_pipe ? -1 : ::open(dir.file("in.jsonl").c_str(), O_RDONLY);
+        int fd =
+            from_pipe ? -1 : ::open(dir.file("in.jsonl").c_str(), O_RDONLY);
         std::optional<PipeFeeder> feeder;
         if (from_pipe) fd = feeder.emplace(content, seed).fd();
         REQUIRE(fd >= 0);
@@ -404,13 +436,15 @@ TEST_CASE("chunk_source: long lines spanning many pages survive slot trimming") 
         Drained d = drain(inputs, ring.get(), o);
         if (!from_pipe) ::close(fd);
         checkIds(d.pieces);
-        CHECK(checkTiling(d.pieces, 0, content) == longLines(content, 4096 + 32768));
+        CHECK(checkTiling(d.pieces, 0, content) ==
+              longLines(content, 4096 + 32768));
       }
     }
   }
 }
 
-TEST_CASE("chunk_source: holding every slot gives kNeedSlot and loses nothing") {
+TEST_CASE(
+    "chunk_source: holding every slot gives kNeedSlot and loses nothing") {
   const std::string content = testing::sampleLines(50, 400, 40);
   for (size_t slots : {1u, 2u, 3u}) {
     INFO("slots " << slots);
@@ -429,9 +463,11 @@ TEST_CASE("chunk_source: holding every slot gives kNeedSlot and loses nothing") 
   }
 }
 
-TEST_CASE("chunk_source: a mapped input cut at every chunk size rebuilds the file") {
+TEST_CASE(
+    "chunk_source: a mapped input cut at every chunk size rebuilds the file") {
   TempDir dir;
-  const std::string content = "{\"a\":1}\n\n  \r\n" + testing::sampleLines(60, 30, 12, true) +
+  const std::string content = "{\"a\":1}\n\n  \r\n" +
+                              testing::sampleLines(60, 30, 12, true) +
                               "{\"tail\":\"no newline\"}";
   testing::writeFile(dir.file("in.jsonl"), content);
   Result<std::vector<Input>> opened = openInputs({dir.file("in.jsonl")});
@@ -477,7 +513,8 @@ TEST_CASE("chunk_source: an automatic chunk size is between 64K and 4M") {
   closeInputs(opened.value());
 }
 
-TEST_CASE("chunk_source: several inputs, mapped and streamed, are one sequence") {
+TEST_CASE(
+    "chunk_source: several inputs, mapped and streamed, are one sequence") {
   TempDir dir;
   const std::string a = testing::sampleLines(80, 50, 30);
   const std::string b = testing::sampleLines(81, 70, 30, true) + "no newline";
@@ -485,8 +522,8 @@ TEST_CASE("chunk_source: several inputs, mapped and streamed, are one sequence")
   testing::writeFile(dir.file("a.jsonl"), a);
   testing::writeFile(dir.file("empty.jsonl"), "");
   testing::writeFile(dir.file("c.jsonl"), c);
-  Result<std::vector<Input>> opened =
-      openInputs({dir.file("a.jsonl"), dir.file("empty.jsonl"), dir.file("c.jsonl")});
+  Result<std::vector<Input>> opened = openInputs(
+      {dir.file("a.jsonl"), dir.file("empty.jsonl"), dir.file("c.jsonl")});
   REQUIRE(opened.ok());
   PipeFeeder feeder(b, 4);
   std::vector<Input> inputs = opened.value();
@@ -509,6 +546,81 @@ TEST_CASE("chunk_source: several inputs, mapped and streamed, are one sequence")
     CHECK(d.pieces[i].meta.input >= d.pieces[i - 1].meta.input);
   }
   CHECK(d.bytes == a.size() + b.size() + c.size());
+  closeInputs(opened.value());
+}
+
+std::string gzipped(const std::string& text) {
+  z_stream z{};
+  REQUIRE(deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) ==
+          Z_OK);
+  std::string out(deflateBound(&z, text.size()) + 64, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+  z.avail_in = static_cast<uInt>(text.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
+
+std::string zstded(const std::string& text) {
+  std::string out(ZSTD_compressBound(text.size()), '\0');
+  size_t n = ZSTD_compress(out.data(), out.size(), text.data(), text.size(), 3);
+  REQUIRE_FALSE(ZSTD_isError(n));
+  out.resize(n);
+  return out;
+}
+
+TEST_CASE("chunk_source: gzip and zstd files are decoded into exact chunks") {
+  TempDir dir;
+  const std::string text =
+      testing::sampleLines(90, 3000, 80, true) + "last line";
+  testing::writeFile(dir.file("in.gz"), gzipped(text));
+  testing::writeFile(dir.file("in.zst"), zstded(text));
+  for (const char* name : {"in.gz", "in.zst"}) {
+    for (uint64_t chunk : {7u, 4096u, 1u << 20}) {
+      INFO(name << ", chunk " << chunk);
+      Result<std::vector<Input>> opened = openInputs({dir.file(name)});
+      REQUIRE(opened.ok());
+      REQUIRE_FALSE(opened.value()[0].mapped);  // decoded into the ring
+      auto ring = makeRing(3, chunk, 1024);
+      SourceOptions o;
+      o.stream_chunk = chunk;
+      o.max_record = 1024;
+      Drained d = drain(opened.value(), ring.get(), o);
+      checkIds(d.pieces);
+      CHECK(checkTiling(d.pieces, 0, text).empty());
+      closeInputs(opened.value());
+    }
+  }
+}
+
+TEST_CASE(
+    "chunk_source: truncated gzip data gives the decoded part and an input "
+    "error") {
+  TempDir dir;
+  const std::string text = testing::sampleLines(91, 5000, 60);
+  std::string gz = gzipped(text);
+  gz.resize(gz.size() / 2);
+  testing::writeFile(dir.file("cut.gz"), gz);
+  Result<std::vector<Input>> opened = openInputs({dir.file("cut.gz")});
+  REQUIRE(opened.ok());
+  auto ring = makeRing(2, 4096, 4096);
+  SourceOptions o;
+  o.stream_chunk = 4096;
+  o.max_record = 4096;
+  o.allow_input_error = true;
+  Drained d = drain(opened.value(), ring.get(), o);
+  REQUIRE_FALSE(d.error.ok());
+  CHECK(d.error.code() == ExitCode::kInput);
+  CHECK(d.error.message().find("cut.gz") != std::string::npos);
+  // What was decoded before the damage arrives in order, from the start.
+  std::string got;
+  for (const Piece& p : d.pieces) got += p.bytes;
+  CHECK(got.size() > 0);
+  CHECK(got.size() < text.size());
+  CHECK(got == text.substr(0, got.size()));
   closeInputs(opened.value());
 }
 

@@ -12,7 +12,9 @@ namespace {
 struct SeenLine {
   std::string text;
   bool blank;
-  bool operator==(const SeenLine& o) const { return text == o.text && blank == o.blank; }
+  bool operator==(const SeenLine& o) const {
+    return text == o.text && blank == o.blank;
+  }
 };
 
 std::vector<SeenLine> linesOf(const std::string& s, uint64_t* count = nullptr) {
@@ -80,11 +82,12 @@ TEST_CASE("chunker: chunkEnd never splits a line") {
   }
 }
 
-TEST_CASE("chunker: chunkEnd ends at the first newline at or after the target") {
+TEST_CASE(
+    "chunker: chunkEnd ends at the first newline at or after the target") {
   const std::string text = "aaaa\nbb\ncccccc\n";
   const char* d = text.data();
-  CHECK(chunkEnd(d, text.size(), 0, 1) == 5);   // the first line ends at 5
-  CHECK(chunkEnd(d, text.size(), 0, 5) == 5);   // '\n' is byte 5 exactly
+  CHECK(chunkEnd(d, text.size(), 0, 1) == 5);  // the first line ends at 5
+  CHECK(chunkEnd(d, text.size(), 0, 5) == 5);  // '\n' is byte 5 exactly
   CHECK(chunkEnd(d, text.size(), 0, 6) == 8);
   CHECK(chunkEnd(d, text.size(), 5, 3) == 8);
   CHECK(chunkEnd(d, text.size(), 5, 4) == 15);
@@ -111,7 +114,8 @@ TEST_CASE("chunker: lastLineEnd finds the end of the last complete line") {
   CHECK(lastLineEnd("a\nb\nc", 3) == 2);  // only the first size bytes count
 }
 
-TEST_CASE("chunker: LineCursor gives the lines with their blank flag and offset") {
+TEST_CASE(
+    "chunker: LineCursor gives the lines with their blank flag and offset") {
   const std::string text = "{\"a\":1}\n\n  \t\n\r\n{\"b\":2}\r\n tail";
   LineCursor cursor(text.data(), text.size());
   Line line;
@@ -120,7 +124,7 @@ TEST_CASE("chunker: LineCursor gives the lines with their blank flag and offset"
     size_t offset;
     bool blank;
   };
-  const Expect expect[] = {{"{\"a\":1}", 0, false}, {"", 8, true},
+  const Expect expect[] = {{"{\"a\":1}", 0, false},  {"", 8, true},
                            {"  \t", 9, true},        {"", 13, true},
                            {"{\"b\":2}", 15, false}, {" tail", 24, false}};
   for (const Expect& e : expect) {
@@ -143,7 +147,8 @@ TEST_CASE("chunker: LineCursor strips one \\r before \\n only") {
   CHECK(lines[2].text == "d");
 }
 
-TEST_CASE("chunker: LineCursor without final newline still yields the last line") {
+TEST_CASE(
+    "chunker: LineCursor without final newline still yields the last line") {
   uint64_t count = 0;
   std::vector<SeenLine> with = linesOf("x\ny\n", &count);
   CHECK(count == 2);
@@ -179,8 +184,9 @@ TEST_CASE("chunker: a line starting with a non-blank is never blank") {
 
 TEST_CASE("chunker: lines over chunks equal the lines of the whole input") {
   for (const std::string& text :
-       {kMixed, testing::sampleLines(3, 60, 25), testing::sampleLines(4, 30, 10, true),
-        std::string("\n \n\t\n\r\n"), std::string("single line, no newline")}) {
+       {kMixed, testing::sampleLines(3, 60, 25),
+        testing::sampleLines(4, 30, 10, true), std::string("\n \n\t\n\r\n"),
+        std::string("single line, no newline")}) {
     uint64_t whole_count = 0;
     const std::vector<SeenLine> whole = linesOf(text, &whole_count);
     REQUIRE(whole_count == whole.size());

@@ -34,7 +34,8 @@ void checkUsage(std::initializer_list<const char*> args) {
 
 uint64_t size(const std::string& text) {
   Result<uint64_t> r = parseSize(text, "--chunk-size");
-  if (!r.ok()) FAIL("parseSize(" << text << ") failed: " << r.status().message());
+  if (!r.ok())
+    FAIL("parseSize(" << text << ") failed: " << r.status().message());
   return r.value();
 }
 
@@ -50,7 +51,8 @@ TEST_CASE("cli: parseSize reads plain numbers and binary units") {
 }
 
 TEST_CASE("cli: parseSize rejects zero, bad units and junk") {
-  for (const char* bad : {"0", "0K", "12X", "", "K", "-5", " 5", "5 K", "1.5M", "4MM"}) {
+  for (const char* bad :
+       {"0", "0K", "12X", "", "K", "-5", " 5", "5 K", "1.5M", "4MM"}) {
     INFO("'" << bad << "'");
     Result<uint64_t> r = parseSize(bad, "--chunk-size");
     REQUIRE_FALSE(r.ok());
@@ -112,14 +114,18 @@ TEST_CASE("cli: -o and --bad-records keep their paths") {
   CHECK(job.bad_records_path == "bad.jsonl");
 }
 
-TEST_CASE("cli: an unknown option is a usage error") { checkUsage({"--no-such-option"}); }
+TEST_CASE("cli: an unknown option is a usage error") {
+  checkUsage({"--no-such-option"});
+}
 
 TEST_CASE("cli: -j 0 is a usage error") {
   checkUsage({"-j", "0"});
   checkUsage({"-j", "many"});
 }
 
-TEST_CASE("cli: standard input twice is a usage error") { checkUsage({"-", "-"}); }
+TEST_CASE("cli: standard input twice is a usage error") {
+  checkUsage({"-", "-"});
+}
 
 TEST_CASE("cli: --help returns the help text and no job") {
   Result<CommandLine> r = parse({"--help"});

@@ -72,7 +72,8 @@ TEST_CASE("messages: an Assign fits in PIPE_BUF") {
   CHECK(encodeAssign(Assign{}).size() + 8 <= 512);  // POSIX minimum PIPE_BUF
 }
 
-TEST_CASE("messages: ChunkReport round trip with bad records, empty and binary raw") {
+TEST_CASE(
+    "messages: ChunkReport round trip with bad records, empty and binary raw") {
   ChunkReport r = sampleReport();
   Result<ChunkReport> d = decodeReport(encodeReport(r));
   REQUIRE(d.ok());

@@ -31,7 +31,8 @@ TEST_CASE("output: nothing at the target until commit") {
   CHECK(dir.entries().size() == 1);
 }
 
-TEST_CASE("output: commit puts the content in place and leaves no temporary file") {
+TEST_CASE(
+    "output: commit puts the content in place and leaves no temporary file") {
   TempDir dir;
   const std::string target = dir.file("result.json");
   std::string big(3 << 20, 'x');  // beyond the write buffer: flushed early
@@ -62,14 +63,18 @@ TEST_CASE("output: commit replaces an existing file") {
   CHECK(dir.entries() == std::vector<std::string>{"result.json"});
 }
 
-TEST_CASE("output: without commit an existing target is untouched and no temporary is left") {
+TEST_CASE(
+    "output: without commit an existing target is untouched and no temporary "
+    "is left") {
   TempDir dir;
   const std::string target = dir.file("result.json");
   testing::writeFile(target, "precious\n");
   {
     Result<OutputFile> out = OutputFile::open(target);
     REQUIRE(out.ok());
-    REQUIRE(out.value().write(std::string(2 << 20, 'y')).ok());  // flushed to the temp
+    REQUIRE(out.value()
+                .write(std::string(2 << 20, 'y'))
+                .ok());  // flushed to the temp
     CHECK(dir.entries().size() == 2);
   }
   CHECK(testing::readFile(target) == "precious\n");
@@ -132,7 +137,8 @@ TEST_CASE("output: a folder that does not exist is an input/output error") {
   Result<OutputFile> out = OutputFile::open(dir.file("missing/result.json"));
   REQUIRE_FALSE(out.ok());
   CHECK(out.status().code() == ExitCode::kInput);
-  CHECK(out.status().message().find("missing/result.json") != std::string::npos);
+  CHECK(out.status().message().find("missing/result.json") !=
+        std::string::npos);
 }
 
 }  // namespace

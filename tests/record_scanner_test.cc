@@ -46,7 +46,8 @@ class GuardedBuffer {
     page_ = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
     size_t data_pages = (text.size() + page_ - 1) / page_ + 1;
     len_ = (data_pages + 1) * page_;
-    void* p = ::mmap(nullptr, len_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    void* p = ::mmap(nullptr, len_, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     REQUIRE(p != MAP_FAILED);
     base_ = static_cast<char*>(p);
     REQUIRE(::mprotect(base_ + data_pages * page_, page_, PROT_NONE) == 0);
@@ -64,15 +65,15 @@ class GuardedBuffer {
 };
 
 const std::string kChunk =
-    "{\"a\":1}\n"     // line 1, offset 0: valid
-    "\n"              // line 2, offset 8: blank
-    "   \t\n"         // line 3, offset 9: blank
-    "{\"b\":\n"       // line 4, offset 14: invalid
-    "[1,2,3]\n"       // line 5, offset 20: valid
-    "\r\n"            // line 6, offset 28: blank
-    "nope\n"          // line 7, offset 30: invalid
-    "\"str\"\r\n"     // line 8, offset 35: valid (CRLF)
-    "42";             // line 9, offset 42: valid, no final newline
+    "{\"a\":1}\n"  // line 1, offset 0: valid
+    "\n"           // line 2, offset 8: blank
+    "   \t\n"      // line 3, offset 9: blank
+    "{\"b\":\n"    // line 4, offset 14: invalid
+    "[1,2,3]\n"    // line 5, offset 20: valid
+    "\r\n"         // line 6, offset 28: blank
+    "nope\n"       // line 7, offset 30: invalid
+    "\"str\"\r\n"  // line 8, offset 35: valid (CRLF)
+    "42";          // line 9, offset 42: valid, no final newline
 
 TEST_CASE("record_scanner: counts lines and records and locates bad lines") {
   CountJob count;
@@ -92,7 +93,8 @@ TEST_CASE("record_scanner: counts lines and records and locates bad lines") {
   }
 }
 
-TEST_CASE("record_scanner: keep_raw keeps the bad line without its line ending") {
+TEST_CASE(
+    "record_scanner: keep_raw keeps the bad line without its line ending") {
   CountJob count;
   RecordScanner scanner = count.scanner(1 << 20, true);
   ChunkReport report = scanPadded(scanner, kChunk + "\n{oops}\r\n");
@@ -103,7 +105,8 @@ TEST_CASE("record_scanner: keep_raw keeps the bad line without its line ending")
   CHECK(report.bad[2].line == 10);
 }
 
-TEST_CASE("record_scanner: scan appends to a report and counts lines per chunk") {
+TEST_CASE(
+    "record_scanner: scan appends to a report and counts lines per chunk") {
   CountJob count;
   RecordScanner scanner = count.scanner(1 << 20, false);
   ChunkReport report;
@@ -119,7 +122,8 @@ TEST_CASE("record_scanner: scan appends to a report and counts lines per chunk")
   CHECK(report.bad[1].offset == 0);
 }
 
-TEST_CASE("record_scanner: a record at the very end of readable memory is parsed") {
+TEST_CASE(
+    "record_scanner: a record at the very end of readable memory is parsed") {
   // readable == size: the scanner must parse a padded copy, not read past.
   const std::string text = "{\"first\":[1,2]}\n{\"last\":\"value at the end\"}";
   GuardedBuffer buf(text);
@@ -148,7 +152,9 @@ TEST_CASE("record_scanner: a padded copy is used only where it is needed") {
   CHECK(at_end.lines == 3);
 }
 
-TEST_CASE("record_scanner: an invalid record at the end of readable memory is reported") {
+TEST_CASE(
+    "record_scanner: an invalid record at the end of readable memory is "
+    "reported") {
   const std::string text = "{\"ok\":1}\n{\"cut\":";
   GuardedBuffer buf(text);
   CountJob count;
@@ -161,7 +167,9 @@ TEST_CASE("record_scanner: an invalid record at the end of readable memory is re
   CHECK(report.bad[0].raw == "{\"cut\":");
 }
 
-TEST_CASE("record_scanner: a line longer than max_record is bad and names --max-record") {
+TEST_CASE(
+    "record_scanner: a line longer than max_record is bad and names "
+    "--max-record") {
   CountJob count;
   RecordScanner scanner = count.scanner(10, true);
   // 10 bytes is accepted, 11 is not; the "\r\n" does not count.
@@ -176,13 +184,17 @@ TEST_CASE("record_scanner: a line longer than max_record is bad and names --max-
 }
 
 TEST_CASE("record_scanner: parseErrorReason distinguishes common errors") {
-  std::set<std::string> texts = {
-      parseErrorReason(simdjson::UTF8_ERROR), parseErrorReason(simdjson::DEPTH_ERROR),
-      parseErrorReason(simdjson::UNCLOSED_STRING), parseErrorReason(simdjson::NUMBER_ERROR),
-      parseErrorReason(simdjson::TAPE_ERROR), parseErrorReason(simdjson::EMPTY)};
+  std::set<std::string> texts = {parseErrorReason(simdjson::UTF8_ERROR),
+                                 parseErrorReason(simdjson::DEPTH_ERROR),
+                                 parseErrorReason(simdjson::UNCLOSED_STRING),
+                                 parseErrorReason(simdjson::NUMBER_ERROR),
+                                 parseErrorReason(simdjson::TAPE_ERROR),
+                                 parseErrorReason(simdjson::EMPTY)};
   CHECK(texts.size() == 6);
-  CHECK(parseErrorReason(simdjson::UTF8_ERROR).find("UTF-8") != std::string::npos);
-  CHECK(parseErrorReason(simdjson::DEPTH_ERROR).find("nested") != std::string::npos);
+  CHECK(parseErrorReason(simdjson::UTF8_ERROR).find("UTF-8") !=
+        std::string::npos);
+  CHECK(parseErrorReason(simdjson::DEPTH_ERROR).find("nested") !=
+        std::string::npos);
   CHECK(parseErrorReason(simdjson::UNCLOSED_STRING).find("unterminated") !=
         std::string::npos);
   // An unlisted code still gives a text.

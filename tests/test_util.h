@@ -17,13 +17,14 @@
 
 namespace clusterproc::testing {
 
-/// A fresh folder under $TMPDIR (or /tmp), removed with its content on destruction.
+/// A fresh folder under $TMPDIR (or /tmp), removed with its content on
+/// destruction.
 class TempDir {
  public:
   TempDir() {
     const char* base = std::getenv("TMPDIR");
-    std::string tmpl = std::string(base && *base ? base : "/tmp") +
-                       "/clusterproc-test-XXXXXX";
+    std::string tmpl =
+        std::string(base && *base ? base : "/tmp") + "/clusterproc-test-XXXXXX";
     if (::mkdtemp(tmpl.data()) == nullptr) {
       throw std::runtime_error("mkdtemp failed for " + tmpl);
     }
@@ -65,7 +66,8 @@ inline void writeFile(const std::string& path, const std::string& content) {
 inline std::string readFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error("cannot read " + path);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return std::string(std::istreambuf_iterator<char>(in),
+                     std::istreambuf_iterator<char>());
 }
 
 /// Deterministic sample text: `lines` lines of random length in [0, max_len]

@@ -1,0 +1,82 @@
+#include "byte_source.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "sys.h"
+
+namespace clusterproc {
+
+namespace {
+
+class FdSource final : public ByteSource {
+ public:
+  FdSource(int fd, std::string name, std::string prefix)
+      : fd_(fd), name_(std::move(name)), prefix_(std::move(prefix)) {}
+  int pollFd() const override { return pos_ < prefix_.size() ? -1 : fd_; }
+  Result<size_t> read(char* buf, size_t n) override {
+    if (pos_ < prefix_.size()) {
+      size_t k = std::min(n, prefix_.size() - pos_);
+      std::memcpy(buf, prefix_.data() + pos_, k);
+      pos_ += k;
+      return k;
+    }
+    return readSome(fd_, buf, n, name_);
+  }
+
+ private:
+  int fd_;
+  std::string name_;
+  std::string prefix_;
+  size_t pos_ = 0;
+};
+
+class MemorySource final : public ByteSource {
+ public:
+  MemorySource(const char* data, size_t size) : data_(data), size_(size) {}
+  int pollFd() const override { return -1; }
+  Result<size_t> read(char* buf, size_t n) override {
+    size_t k = std::min(n, size_ - pos_);
+    std::memcpy(buf, data_ + pos_, k);
+    pos_ += k;
+    return k;
+  }
+
+ private:
+  const char* data_;
+  size_t size_;
+  size_t pos_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<ByteSource> makeGzipDecoder(std::unique_ptr<ByteSource> raw, std::string name);
+std::unique_ptr<ByteSource> makeZstdDecoder(std::unique_ptr<ByteSource> raw, std::string name);
+
+std::unique_ptr<ByteSource> makeFdSource(int fd, std::string name, std::string prefix) {
+  return std::make_unique<FdSource>(fd, std::move(name), std::move(prefix));
+}
+
+std::unique_ptr<ByteSource> makeMemorySource(const char* data, size_t size) {
+  return std::make_unique<MemorySource>(data, size);
+}
+
+Compression detectCompression(std::string_view head) {
+  if (head.size() >= 2 && head[0] == '\x1f' && head[1] == '\x8b') return Compression::kGzip;
+  if (head.size() >= 4 && head.substr(0, 4) == std::string_view("\x28\xb5\x2f\xfd", 4)) {
+    return Compression::kZstd;
+  }
+  return Compression::kNone;
+}
+
+std::unique_ptr<ByteSource> makeDecoder(Compression compression,
+                                        std::unique_ptr<ByteSource> raw, std::string name) {
+  switch (compression) {
+    case Compression::kGzip: return makeGzipDecoder(std::move(raw), std::move(name));
+    case Compression::kZstd: return makeZstdDecoder(std::move(raw), std::move(name));
+    case Compression::kNone: break;
+  }
+  return raw;
+}
+
+}  // namespace clusterproc

@@ -1,0 +1,43 @@
+#pragma once
+// Streams of input bytes read by the master into the ring: a file
+// descriptor, or a gzip/zstd decoder over a file descriptor or a mapping.
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "status.h"
+
+namespace clusterproc {
+
+/// A sequential source of bytes.
+class ByteSource {
+ public:
+  virtual ~ByteSource() = default;
+  /// The fd to wait on before read(), or -1 when read() can make progress
+  /// without waiting (bytes already buffered, or decoding from memory).
+  virtual int pollFd() const = 0;
+  /// Reads up to n bytes into buf; 0 means the end. Errors name the input
+  /// and, for compressed data, the byte offset in the compressed input.
+  virtual Result<size_t> read(char* buf, size_t n) = 0;
+};
+
+/// Reads fd, first returning the bytes in `prefix` (already read from it).
+std::unique_ptr<ByteSource> makeFdSource(int fd, std::string name, std::string prefix);
+
+/// Compression recognised by magic bytes.
+enum class Compression { kNone, kGzip, kZstd };
+
+/// The compression of data that starts with `head` (at least 4 bytes when
+/// the data has them).
+Compression detectCompression(std::string_view head);
+
+/// A decoder of `compression` reading its compressed input from raw.
+std::unique_ptr<ByteSource> makeDecoder(Compression compression,
+                                        std::unique_ptr<ByteSource> raw, std::string name);
+
+/// A source over memory that stays valid (a mapped file).
+std::unique_ptr<ByteSource> makeMemorySource(const char* data, size_t size);
+
+}  // namespace clusterproc

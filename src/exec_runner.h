@@ -1,0 +1,27 @@
+#pragma once
+// --exec: runs `sh -c CMD` on one chunk's lines and collects its output.
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "status.h"
+
+namespace clusterproc {
+
+/// How one run of the command went.
+struct ExecOutcome {
+  bool ok = false;          ///< exited 0
+  std::string how;          ///< "exit status 3", "signal 9 (Killed)"
+  std::string out;          ///< its standard output
+  std::string err_tail;     ///< the end of its standard error
+};
+
+/// Starts sh -c cmd with env added, writes input to its stdin (a command
+/// that stops reading early is fine), and collects stdout and the last few
+/// KB of stderr until it exits. Fails only when it cannot be started.
+Result<ExecOutcome> runCommand(const std::string& cmd, std::string_view input,
+                               const std::vector<std::pair<std::string, std::string>>& env);
+
+}  // namespace clusterproc
