@@ -31,6 +31,11 @@ class AggregateJobState final : public JobState {
     table_.add(keys_.data(), args_.data(), rec.order);
   }
   std::string serialize() const override { return table_.serialize(); }
+  std::string takePartial() override {
+    std::string bytes = table_.serialize();
+    table_ = GroupTable(query_.agg_specs, query_.group_by.size());
+    return bytes;
+  }
   Status mergeSerialized(std::string_view bytes) override {
     return table_.mergeSerialized(bytes);
   }

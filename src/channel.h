@@ -15,8 +15,7 @@ namespace clusterproc {
 enum class MsgType : uint32_t {
   kAssign = 1,   ///< master -> worker: process one chunk
   kFinish = 2,   ///< master -> worker: no more chunks, send partial and exit
-  kDone = 3,     ///< worker -> master: report of one chunk
-  kPartial = 4,  ///< worker -> master: serialized job state, then exit
+  kDone = 3,     ///< worker -> master: report (and job state) of one chunk
   kFailure = 5,  ///< worker -> master: fatal error text
 };
 

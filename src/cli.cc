@@ -3,7 +3,10 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cctype>
+#include <cstdint>
+#include <vector>
 
 namespace clusterproc {
 
@@ -13,11 +16,16 @@ constexpr const char* kVersion = "clusterproc 0.1.0";
 
 constexpr const char* kExamples = R"(
 Examples:
-  clusterproc data/sample.jsonl               summary profile of every field
-  clusterproc -j8 --count logs/*.jsonl        count the valid records
-  zcat big.jsonl.gz | clusterproc --count     standard input works too
-  clusterproc --max-errors 0 in.jsonl         strict: stop at the first bad record
-  clusterproc --bad-records bad.jsonl in.jsonl   keep every bad line with its reason
+  clusterproc data/sample.jsonl                     profile every field (the summary)
+  clusterproc -j8 --count logs/*.jsonl              count the valid records
+  zcat big.jsonl.gz | clusterproc --count           standard input works too
+  clusterproc --where 'status >= 500' in.jsonl      matching lines, byte for byte
+  clusterproc --where 'status >= 500' --select 'ts, path, latency_ms as ms' in.jsonl
+  clusterproc --group-by host --agg 'count, quantile(latency_ms, 0.99) as p99' \
+      --sort 'p99 desc' --limit 10 -f table in.jsonl    the ten slowest hosts
+  clusterproc --exec 'gzip -c' in.jsonl > out.jsonl.gz  each chunk through a command
+  clusterproc -o report.json --stats-json run.json --max-errors 100 in.jsonl   for cron
+  clusterproc --bad-records bad.jsonl in.jsonl      keep every bad line with its reason
 
 Exit status: 0 ok, 1 usage, 2 input/output error, 3 bad records seen,
 4 a worker failed, 130/143 interrupted.
@@ -29,6 +37,61 @@ unsigned onlineCpus() {
 }
 
 Status usage(const std::string& msg) { return Status::error(ExitCode::kUsage, msg); }
+
+/// Edit distance with adjacent transpositions (optimal string alignment).
+size_t editDistance(const std::string& a, const std::string& b) {
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+/// "unknown option 'X'", with the nearest option CLI11 knows when one is
+/// close (a typo, or the start of a single option's name).
+Status unknownOption(const CLI::App& app, std::string arg) {
+  if (arg.rfind("--", 0) == 0) arg = arg.substr(0, arg.find('='));
+  std::vector<std::string> names;
+  for (const CLI::Option* o : app.get_options()) {
+    for (const std::string& l : o->get_lnames()) names.push_back("--" + l);
+  }
+  std::string best;
+  size_t best_d = SIZE_MAX;
+  size_t prefixed = 0;
+  std::string prefix_of;
+  for (const std::string& n : names) {
+    size_t d = editDistance(arg, n);
+    if (d < best_d) {
+      best_d = d;
+      best = n;
+    }
+    if (arg.size() > 3 && n.rfind(arg, 0) == 0) {
+      ++prefixed;
+      prefix_of = n;
+    }
+  }
+  std::string msg = "unknown option '" + arg + "'";
+  if (best_d <= 2 && best_d * 2 < arg.size()) return usage(msg + "; did you mean '" + best + "'?");
+  if (prefixed == 1) return usage(msg + "; did you mean '" + prefix_of + "'?");
+  return usage(msg + " (see clusterproc --help)");
+}
+
+/// Index of the last argv entry equal to name before any "--"; 0 if none.
+int lastArg(int argc, char** argv, const std::string& name) {
+  int last = 0;
+  for (int i = 1; i < argc && std::string(argv[i]) != "--"; ++i) {
+    if (argv[i] == name) last = i;
+  }
+  return last;
+}
 
 /// The job's kind from its options; contradictory options are usage errors.
 Status chooseKind(Job& job, bool count) {
@@ -90,60 +153,94 @@ Result<uint64_t> parseSize(const std::string& text, const std::string& option) {
 }
 
 Result<CommandLine> parseCommandLine(int argc, char** argv) {
-  CLI::App app{"clusterproc: process newline-delimited JSON on every core.\n"
-               "Usage: clusterproc [OPTIONS] [INPUT...]   (no INPUT or '-': stdin)",
-               "clusterproc"};
+  CLI::App app{"clusterproc: process newline-delimited JSON on every core.", "clusterproc"};
   app.footer(kExamples);
+  app.get_formatter()->column_width(26);
+  app.get_formatter()->label("Positionals", "Arguments");
+  app.allow_extras();  // unknown options are reported below, with a suggestion
   app.set_version_flag("-V,--version", kVersion);
   Job job;
   job.workers = onlineCpus();
   std::string chunk, max_record;
   bool count = false;
-  app.add_option("inputs", job.inputs, "Input files, named pipes or '-'")->group("Input");
+  bool progress = false;
+  app.add_option("INPUT", job.inputs,
+                 "Files (gzip/zstd too), named pipes or '-' (default: standard input)")
+      ->option_text("...")
+      ->group("Input");
   app.add_option("--where", job.where,
                  "Keep records where EXPR is neither false nor null (repeatable: all must hold)")
+      ->option_text("EXPR")
       ->allow_extra_args(false)  // one EXPR per --where; what follows is an input
       ->group("Job");
   app.add_option("--select", job.select, "Output one object per record: 'EXPR [as NAME], ...'")
+      ->option_text("LIST")
       ->group("Job");
   app.add_flag("--count", count, "Print {\"count\":N}, the number of (matching) records")
       ->group("Job");
   app.add_option("--group-by", job.group_by, "Group records by 'EXPR [as NAME], ...'")
+      ->option_text("LIST")
       ->group("Job");
   app.add_option("--agg", job.agg,
                  "Aggregates per group: count, sum(x), avg(x), quantile(x, q), top(x, k), ...")
+      ->option_text("LIST")
       ->group("Job");
   app.add_option("--exec", job.exec,
                  "Pipe each chunk's (matching) lines to 'sh -c CMD'; outputs in input order")
+      ->option_text("CMD")
       ->group("Job");
   app.add_flag("--unordered", job.unordered, "--exec: write outputs as they finish")
       ->group("Job");
-  app.add_option("--sort", job.sort, "Order the rows: 'ITEM [asc|desc], ...'")->group("Job");
+  app.add_option("--sort", job.sort, "Order the rows: 'ITEM [asc|desc], ...'")
+      ->option_text("LIST")
+      ->group("Job");
   app.add_option("--limit", job.limit, "Output at most N rows (streaming jobs stop reading early)")
       ->check(CLI::NonNegativeNumber)
+      ->option_text("N")
       ->group("Job");
-  app.add_option("-f,--format", job.format, "jsonl, json, csv, tsv or table")->group("Output");
+  app.add_option("-f,--format", job.format,
+                 "jsonl, json, csv, tsv or table (default: jsonl; table for rows on a terminal)")
+      ->option_text("FORMAT")
+      ->group("Output");
   app.add_option("-o,--output", job.output_path,
                  "Write the result to FILE (atomically: renamed into place on success)")
+      ->option_text("FILE")
       ->group("Output");
   app.add_option("-j,--jobs", job.workers, "Worker processes (default: online CPUs)")
       ->check(CLI::Range(1u, 1024u))
+      ->option_text("N")
       ->group("Engine");
   app.add_option("--chunk-size", chunk,
                  "Bytes per chunk, newline-aligned (e.g. 64K, 4M; default: auto, at most 4M)")
+      ->option_text("SIZE")
       ->group("Engine");
   app.add_option("--max-record", max_record,
                  "Longest record accepted (default 64M); longer lines are bad records")
-      ->group("Engine");
+      ->option_text("SIZE")
+      ->group("Input");
   app.add_option("--retries", job.retries, "Retries of a chunk whose worker died (default 2)")
+      ->option_text("N")
       ->group("Engine");
   app.add_option("--max-errors", job.max_errors,
                  "Stop once more than N bad records were seen (0: strict)")
       ->check(CLI::NonNegativeNumber)
+      ->option_text("N")
       ->group("Errors");
   app.add_option("--bad-records", job.bad_records_path,
                  "Write every bad record as a JSON line {file,line,offset,error,raw}")
+      ->option_text("FILE")
       ->group("Errors");
+  CLI::Option* progress_on =
+      app.add_flag("--progress", progress, "Show a progress line on stderr (default: on a terminal)")
+          ->group("Monitoring");
+  CLI::Option* progress_off =
+      app.add_flag("--no-progress")->description("Never show the progress line")->group("Monitoring");
+  app.add_flag("--stats", job.stats, "Print run statistics on stderr at the end")
+      ->group("Monitoring");
+  app.add_option("--stats-json", job.stats_json_path,
+                 "Write run statistics as one JSON object to FILE, also on failure")
+      ->option_text("FILE")
+      ->group("Monitoring");
 
   try {
     app.parse(argc, argv);
@@ -153,6 +250,13 @@ Result<CommandLine> parseCommandLine(int argc, char** argv) {
     return CommandLine{std::nullopt, std::string(kVersion) + "\n"};
   } catch (const CLI::ParseError& e) {
     return usage(std::string(e.what()) + " (see clusterproc --help)");
+  }
+  for (const std::string& extra : app.remaining()) {
+    if (extra != "--") return unknownOption(app, extra);
+  }
+  if (progress_on->count() > 0 || progress_off->count() > 0) {
+    // Both given: the last one wins, as with other tools' on/off pairs.
+    job.progress = lastArg(argc, argv, "--progress") > lastArg(argc, argv, "--no-progress");
   }
   if (job.inputs.empty()) job.inputs.push_back("-");
   Status s = chooseKind(job, count);

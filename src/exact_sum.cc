@@ -1,5 +1,6 @@
 #include "exact_sum.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cmath>
 #include <limits>
@@ -72,6 +73,21 @@ void ExactFloatSum::addNonFinite(double x) {
   }
 }
 
+void ExactFloatSum::cover(size_t lo, size_t hi) {
+  assert(lo <= hi && hi < kChunks);
+  std::vector<int64_t> wider;
+  if (chunks_.empty()) {
+    wider.assign(hi - lo + 1, 0);
+  } else {
+    lo = std::min(lo, base_);
+    hi = std::max(hi, base_ + chunks_.size() - 1);
+    wider.assign(hi - lo + 1, 0);
+    std::copy(chunks_.begin(), chunks_.end(), wider.begin() + (base_ - lo));
+  }
+  chunks_ = std::move(wider);
+  base_ = lo;
+}
+
 void ExactFloatSum::carry() {
   for (size_t i = 0; i + 1 < chunks_.size(); ++i) {
     chunks_[i + 1] += chunks_[i] >> kChunkBits;  // arithmetic: floor division
@@ -86,9 +102,9 @@ void ExactFloatSum::foldInts() {
   const auto low = static_cast<uint64_t>(ints_);
   const auto high = static_cast<int64_t>(ints_ >> 64);
   ints_ = 0;
-  add(std::ldexp(static_cast<double>(high), 64));
-  add(std::ldexp(static_cast<double>(low >> 32), 32));
-  add(static_cast<double>(low & 0xffffffff));
+  if (high != 0) add(std::ldexp(static_cast<double>(high), 64));
+  if ((low >> 32) != 0) add(std::ldexp(static_cast<double>(low >> 32), 32));
+  if ((low & kChunkMask) != 0) add(static_cast<double>(low & kChunkMask));
 }
 
 void ExactFloatSum::merge(const ExactFloatSum& other) {
@@ -97,22 +113,27 @@ void ExactFloatSum::merge(const ExactFloatSum& other) {
   if (other.chunks_.empty()) return;
   if (chunks_.empty()) {
     chunks_ = other.chunks_;
+    base_ = other.base_;
     pending_ = other.pending_;
     return;
   }
+  cover(other.base_, other.base_ + other.chunks_.size() - 1);
   // Carried chunks are below 2^32 and other's below 2^62: no overflow.
   carry();
-  for (size_t i = 0; i < kChunks; ++i) chunks_[i] += other.chunks_[i];
+  for (size_t i = 0; i < other.chunks_.size(); ++i) {
+    chunks_[other.base_ - base_ + i] += other.chunks_[i];
+  }
   carry();
 }
 
 std::vector<uint64_t> ExactFloatSum::words() const {
-  std::vector<uint64_t> w(kWords, 0);
-  if (chunks_.empty() && ints_ == 0) return w;
   ExactFloatSum c = *this;
   c.foldInts();
+  // Every chunk, carried: the top one only holds the sign.
+  if (!c.chunks_.empty()) c.cover(0, kChunks - 1);
   c.carry();
-  // The top chunk, far beyond any reachable sum, only holds the sign.
+  std::vector<uint64_t> w(kWords, 0);
+  if (c.chunks_.empty()) return w;
   assert(c.chunks_.back() == 0 || c.chunks_.back() == -1);
   for (size_t i = 0; i < kWords; ++i) {
     w[i] = static_cast<uint64_t>(c.chunks_[2 * i]) |
@@ -167,15 +188,20 @@ Result<ExactFloatSum> ExactFloatSum::deserialize(ByteReader& r) {
   std::vector<uint64_t> words(kWords, 0);
   for (size_t i = first; i < first + n; ++i) words[i] = r.u64();
   if (r.failed()) return malformed("float sum truncated");
-  if (words[first + n - 1] >> 63) {
-    for (size_t i = first + n; i < kWords; ++i) words[i] = ~uint64_t{0};
+  // The window: the given words, plus headroom above them; beyond it, chunks
+  // extend the sign of its top one.
+  const size_t lo = 2 * first;
+  const size_t hi = std::min(kChunks - 1, 2 * (first + n) - 1 + kHeadroom);
+  const bool negative = (words[first + n - 1] >> 63) != 0;
+  for (size_t i = first + n; i < kWords; ++i) {
+    words[i] = negative ? ~uint64_t{0} : 0;
   }
-  s.chunks_.resize(kChunks);
-  for (size_t i = 0; i < kWords; ++i) {
-    s.chunks_[2 * i] = static_cast<int64_t>(words[i] & kChunkMask);
-    s.chunks_[2 * i + 1] = static_cast<int64_t>(words[i] >> kChunkBits);
+  s.cover(lo, hi);
+  for (size_t j = lo; j < hi; ++j) {
+    s.chunks_[j - lo] = static_cast<int64_t>(
+        (words[j / 2] >> (kChunkBits * (j % 2))) & kChunkMask);
   }
-  s.chunks_.back() = words.back() >> 63 ? -1 : 0;  // the top chunk: the sign
+  s.chunks_.back() = negative ? -1 : 0;
   return s;
 }
 

@@ -22,9 +22,11 @@ namespace clusterproc {
 /// infinities, give NaN; one infinity gives that infinity. A sum of zeros only
 /// is +0.0 (as fsum in CPython 3.11).
 ///
-/// The number is stored in 32-bit chunks held in signed 64-bit words (Radford
+/// The number is kept in 32-bit chunks held in signed 64-bit words (Radford
 /// Neal's "small superaccumulator"), so that add() is two integer additions
 /// without carries; carries are propagated once every kCarryEvery additions.
+/// Only the chunks that the values reach are stored (a window that grows), so
+/// a sum of values of similar magnitude takes a few dozen bytes.
 class ExactFloatSum {
  public:
   /// Adds one value.
@@ -35,7 +37,6 @@ class ExactFloatSum {
       addNonFinite(x);
       return;
     }
-    if (chunks_.empty()) chunks_.assign(kChunks, 0);
     // x = mant * 2^(shift - 1074), mant < 2^53.
     uint64_t mant = bits & ((uint64_t{1} << 52) - 1);
     uint64_t shift = 0;
@@ -43,11 +44,13 @@ class ExactFloatSum {
       mant |= uint64_t{1} << 52;
       shift = exp - 1;
     }
+    const size_t k = shift / kChunkBits;  // x reaches chunks k and k + 1
+    if (k < base_ || k + kHeadroom >= base_ + chunks_.size()) reach(k);
     const uint64_t off = shift % kChunkBits;
     const auto lo = static_cast<int64_t>((mant << off) & kChunkMask);
     const auto hi = static_cast<int64_t>(mant >> (kChunkBits - off));
     const int64_t sign = -static_cast<int64_t>(bits >> 63);  // 0 or -1
-    int64_t* c = chunks_.data() + shift / kChunkBits;
+    int64_t* c = chunks_.data() + (k - base_);
     c[0] += (lo ^ sign) - sign;
     c[1] += (hi ^ sign) - sign;
     if (++pending_ == kCarryEvery) carry();
@@ -87,23 +90,32 @@ class ExactFloatSum {
   // the rest is headroom for the sign and 2^63 additions.
   static constexpr size_t kWords = 35;
   static constexpr size_t kChunks = 2 * kWords;
+  // The window reaches this many chunks above the highest one a value
+  // reaches: its top chunk, which keeps the carries and the sign, then stays
+  // below 2^51 in magnitude for any 2^63 additions.
+  static constexpr size_t kHeadroom = 3;
   // Between carries a chunk changes by less than 2^53 per addition: 512 of
   // them, and a merge on top, stay far from 2^63.
   static constexpr uint32_t kCarryEvery = 512;
   static constexpr int64_t kExactInt = int64_t{1} << 53;
 
   void addNonFinite(double x);
-  // Moves ints_ into the chunks.
-  void foldInts();
+  // Widens the window to chunks k to k + kHeadroom.
+  void reach(size_t k) { cover(k, k + kHeadroom); }
+  // Widens the window to chunks lo to hi.
+  void cover(size_t lo, size_t hi);
   // Brings chunks below the top into [0, 2^32); the top one keeps the sign.
   void carry();
+  // Moves ints_ into the chunks.
+  void foldInts();
   // The sum as kWords two's complement words, lowest first.
   std::vector<uint64_t> words() const;
 
-  std::vector<int64_t> chunks_;  // empty until the first finite add
-  __int128 ints_ = 0;            // addInteger()'s, below 2^117 in magnitude
-  uint32_t pending_ = 0;         // additions since the last carry()
-  uint8_t special_ = 0;          // kPosInf | kNegInf | kNaN seen
+  std::vector<int64_t> chunks_;  // chunk base_ + i; the top one is signed
+  size_t base_ = 0;
+  __int128 ints_ = 0;     // addInteger()'s, below 2^117 in magnitude
+  uint32_t pending_ = 0;  // additions since the last carry()
+  uint8_t special_ = 0;   // kPosInf | kNegInf | kNaN seen
 };
 
 /// Exact sum of 64-bit integers (signed and unsigned) in a signed 128-bit

@@ -9,8 +9,6 @@ namespace clusterproc {
 
 namespace {
 
-constexpr int kMaxRank = 64 - Hll::kPrecision + 1;  // 53
-
 // Encodings: nothing added; every register; (index, value) of the set ones.
 constexpr uint8_t kEmptyForm = 0;
 constexpr uint8_t kDenseForm = 1;
@@ -66,10 +64,12 @@ double tau(double x) {
 
 void Hll::merge(const Hll& other) {
   if (other.registers_.empty()) return;
+  other.settle();
   if (registers_.empty()) {
     registers_ = other.registers_;
     return;
   }
+  settle();
   for (size_t i = 0; i < kRegisters; ++i) {
     registers_[i] = std::max(registers_[i], other.registers_[i]);
   }
@@ -77,6 +77,7 @@ void Hll::merge(const Hll& other) {
 
 double Hll::estimate() const {
   if (registers_.empty()) return 0.0;
+  settle();
   int histogram[kMaxRank + 1] = {};
   for (uint8_t r : registers_) ++histogram[r];
   const double m = static_cast<double>(kRegisters);
@@ -92,6 +93,7 @@ void Hll::serialize(ByteWriter& w) const {
     w.u8(kEmptyForm);
     return;
   }
+  settle();
   const size_t set =
       kRegisters - std::count(registers_.begin(), registers_.end(), uint8_t{0});
   if (set * 3 + 2 < kRegisters) {
@@ -138,6 +140,8 @@ Result<Hll> Hll::deserialize(ByteReader& r) {
 }
 
 bool Hll::operator==(const Hll& other) const {
+  if (!registers_.empty()) settle();
+  if (!other.registers_.empty()) other.settle();
   if (registers_.empty() || other.registers_.empty()) {
     const auto& r = registers_.empty() ? other.registers_ : registers_;
     return std::all_of(r.begin(), r.end(), [](uint8_t v) { return v == 0; });

@@ -26,13 +26,17 @@ class Hll {
   /// Adds a value by its 64-bit hash (see hash.h); it must be well mixed.
   [[gnu::always_inline]] void add(uint64_t hash) {
     if (registers_.empty()) registers_.assign(kRegisters, 0);
-    const size_t index = hash >> (64 - kPrecision);
+    // The register is updated on the next add (or read): its cache line is
+    // fetched meanwhile. A summary touches several sketches at random places
+    // for every record, and waiting for each line cost more than the rest of
+    // the update.
+    settle();
     const uint64_t rest = hash << kPrecision;
+    pending_index_ = static_cast<uint16_t>(hash >> (64 - kPrecision));
     // Position of the first 1 bit after the index, capped when all are zero.
-    const uint8_t rank = rest == 0
-                             ? 64 - kPrecision + 1
-                             : static_cast<uint8_t>(__builtin_clzll(rest) + 1);
-    if (rank > registers_[index]) registers_[index] = rank;
+    pending_rank_ = rest == 0 ? kMaxRank
+                              : static_cast<uint8_t>(__builtin_clzll(rest) + 1);
+    __builtin_prefetch(&registers_[pending_index_], 1);
   }
   /// Folds another sketch into this one (register-wise maximum).
   void merge(const Hll& other);
@@ -50,7 +54,20 @@ class Hll {
   bool operator==(const Hll& other) const;
 
  private:
-  std::vector<uint8_t> registers_;  // empty, or kRegisters entries
+  static constexpr uint8_t kMaxRank = 64 - kPrecision + 1;
+
+  // Applies the deferred add. Logically const: the sketch's value, its
+  // registers with the pending rank applied, does not change.
+  void settle() const {
+    if (pending_rank_ > registers_[pending_index_]) {
+      registers_[pending_index_] = pending_rank_;
+    }
+    pending_rank_ = 0;
+  }
+
+  mutable std::vector<uint8_t> registers_;  // empty, or kRegisters entries
+  mutable uint16_t pending_index_ = 0;      // the last add, unless rank 0
+  mutable uint8_t pending_rank_ = 0;
 };
 
 }  // namespace clusterproc

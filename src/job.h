@@ -2,6 +2,7 @@
 // The Job: every option of a run as plain data. Only cli.cc fills it.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,10 @@ struct Job {
   std::string format;              ///< -f; empty: jsonl, or table on a terminal
   std::string exec;                ///< --exec CMD
   bool unordered = false;          ///< --unordered: --exec output as it finishes
+
+  std::optional<bool> progress;    ///< --progress / --no-progress; unset: auto
+  bool stats = false;              ///< --stats: run summary on stderr
+  std::string stats_json_path;     ///< --stats-json FILE
 };
 
 /// Default chunk size when --chunk-size is not given (see docs/architecture.md).

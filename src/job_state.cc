@@ -30,6 +30,11 @@ class SummaryJobState final : public JobState {
  public:
   void add(const RecordRef& rec, EvalArena&, ChunkReport&) override { state_.add(rec.root); }
   std::string serialize() const override { return state_.serialize(); }
+  std::string takePartial() override {
+    std::string bytes = state_.serialize();
+    state_ = SummaryState();
+    return bytes;
+  }
   Status mergeSerialized(std::string_view bytes) override {
     Result<SummaryState> other = SummaryState::deserialize(bytes);
     if (!other.ok()) return other.status();

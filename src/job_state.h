@@ -45,6 +45,10 @@ class JobState {
   virtual void add(const RecordRef& rec, EvalArena& arena, ChunkReport& out) = 0;
   /// The mergeable state, as bytes for the pipe.
   virtual std::string serialize() const = 0;
+  /// serialize(), then back to the empty state: a worker sends the state of
+  /// each chunk with its report, so a worker's death loses nothing merged.
+  /// Stateless jobs return "".
+  virtual std::string takePartial() { return {}; }
   /// Folds a serialized state into this one.
   virtual Status mergeSerialized(std::string_view bytes) = 0;
   /// The final rows (one JSON text each): the whole result of a summary,

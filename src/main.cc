@@ -12,8 +12,10 @@
 #include "master.h"
 #include "output.h"
 #include "process.h"
+#include "progress.h"
 #include "query.h"
 #include "result_sink.h"
+#include "run_stats.h"
 #include "shm_ring.h"
 #include "signals.h"
 #include "sys.h"
@@ -22,12 +24,26 @@ using namespace clusterproc;
 
 namespace {
 
+/// run()'s result when the reader of stdout left: main() then ends quietly
+/// by SIGPIPE, as the standard filters do, once --stats-json is written.
+constexpr int kDiedOfSigpipe = 128 + SIGPIPE;
+
+/// The message of the last failure, for --stats-json.
+std::string& lastError() {
+  static std::string message;
+  return message;
+}
+
+/// Runs f when the scope ends, on every way out.
+template <typename F>
+struct OnExit {
+  F f;
+  ~OnExit() { f(); }
+};
+
 int fail(const Status& s) {
-  if (s.message() == kBrokenPipe) {
-    // The reader of stdout left: end quietly, as the standard filters do.
-    ::signal(SIGPIPE, SIG_DFL);
-    ::raise(SIGPIPE);
-  }
+  lastError() = s.message();
+  if (s.message() == kBrokenPipe) return kDiedOfSigpipe;
   std::string msg = "clusterproc: " + s.message() + "\n";
   (void)writeAll(STDERR_FILENO, msg.data(), msg.size(), "standard error");
   return static_cast<int>(s.code());
@@ -40,7 +56,7 @@ bool hasStreamInput(const std::vector<Input>& inputs) {
   return false;
 }
 
-int run(const Job& job) {
+int run(const Job& job, RunStatsRecorder& stats) {
   if (!installMasterSignals()) {
     return fail(Status::error(ExitCode::kInput, errnoText("pipe", "signal wake-up")));
   }
@@ -69,8 +85,17 @@ int run(const Job& job) {
   BadRecordReporter reporter(std::move(bad_file), 10);
   ResultSink sink(job, query.value(), output.value(), format.value());
   ForkLauncher launcher;
+  ProgressLine progress(STDERR_FILENO,
+                        progressWanted(job, ::isatty(STDERR_FILENO) == 1,
+                                       ::isatty(STDOUT_FILENO) == 1, ::getenv("TERM")),
+                        knownInputSize(inputs.value()), job.workers);
   Master master(job, query.value(), inputs.value(), ring.get(), launcher, reporter, sink);
+  master.setProgress(&progress);
+  OnExit count{[&] {
+    stats.setTotals(master.totals(), sink.rows(), master.bytesRead(), master.retries());
+  }};
   Status s = master.run();
+  progress.finish();
   if (!s.ok()) {
     if (s.code() == ExitCode::kBadRecords) (void)reporter.finish();
     return fail(s);
@@ -101,5 +126,20 @@ int main(int argc, char** argv) {
     Status s = writeAll(STDOUT_FILENO, text.data(), text.size(), "standard output");
     return s.ok() ? 0 : fail(s);
   }
-  return run(*cl.value().job);
+  const Job& job = *cl.value().job;
+  Result<RunStatsRecorder> stats = RunStatsRecorder::start(job);
+  if (!stats.ok()) return fail(stats.status());
+  int code = run(job, stats.value());
+  if (code != static_cast<int>(ExitCode::kUsage)) {
+    Status s = stats.value().finish(code, lastError());
+    if (!s.ok()) {
+      int c = fail(s);
+      if (code == 0) code = c;
+    }
+  }
+  if (code == kDiedOfSigpipe) {
+    ::signal(SIGPIPE, SIG_DFL);
+    ::raise(SIGPIPE);
+  }
+  return code;
 }

@@ -8,6 +8,7 @@
 #include <cerrno>
 
 #include "messages.h"
+#include "progress.h"
 #include "signals.h"
 #include "sys.h"
 
@@ -16,6 +17,10 @@ namespace clusterproc {
 namespace {
 
 constexpr size_t kMaxInFlight = 2;  // one chunk being scanned, one queued
+/// Worker deaths tolerated beyond a few per chunk mean that something other
+/// than the records is killing them (memory, a bug): the run gives up.
+constexpr unsigned kDeathsPerChunk = 4;
+constexpr unsigned kDeathsAnyway = 64;
 
 std::string workerName(unsigned index, pid_t pid) {
   return "worker " + std::to_string(index) + " (pid " + std::to_string(pid) + ")";
@@ -45,19 +50,45 @@ Master::Master(const Job& job, const Query& query, const std::vector<Input>& inp
               job.workers),
       state_(makeJobState(job, query)) {}
 
+Status Master::startWorker(Worker& w) {
+  WorkerContext ctx = ctx_;
+  ctx.index = next_index_;
+  Result<WorkerHandle> h = launcher_.start(
+      [ctx](int cmd_fd, int result_fd) { return runWorker(ctx, cmd_fd, result_fd); });
+  if (!h.ok()) return h.status();
+  w.handle = h.value();
+  w.index = next_index_++;
+  w.in = FrameBuffer();
+  w.in_flight.clear();
+  w.finish_sent = false;
+  w.done = false;
+  return Status();
+}
+
 Status Master::startWorkers() {
-  for (unsigned i = 0; i < job_.workers; ++i) {
-    WorkerContext ctx = ctx_;
-    ctx.index = i;
-    Result<WorkerHandle> h = launcher_.start(
-        [ctx](int cmd_fd, int result_fd) { return runWorker(ctx, cmd_fd, result_fd); });
-    if (!h.ok()) return h.status();
-    Worker w;
-    w.handle = h.value();
-    w.index = i;
-    workers_.push_back(std::move(w));
+  workers_.resize(job_.workers);
+  for (Worker& w : workers_) {
+    Status s = startWorker(w);
+    if (!s.ok()) return s;
   }
   return Status();
+}
+
+bool Master::nextRetry(Assign& a) {
+  if (!retry_.empty()) {
+    a = retry_.front();
+    retry_.pop_front();
+    return true;
+  }
+  for (auto& [parent, b] : bisections_) {
+    uint64_t id = kProbeBit | next_probe_;
+    if (b.nextProbe(id, a)) {
+      ++next_probe_;
+      probe_parent_[id] = parent;
+      return true;
+    }
+  }
+  return false;
 }
 
 Master::Worker* Master::leastBusy() {
@@ -70,11 +101,12 @@ Master::Worker* Master::leastBusy() {
 }
 
 Status Master::sendAssign(Worker& w, const Assign& a) {
+  // Booked first: if the worker turns out to be dead, the chunk is re-run.
+  w.in_flight.push_back(a.chunk_id);
+  assigned_[a.chunk_id] = a;
   Status s = writeFrame(w.handle.cmd_fd, MsgType::kAssign, encodeAssign(a),
                         workerName(w.index, w.handle.pid));
   if (!s.ok()) return workerLost(w, "its pipe closed");
-  w.in_flight.push_back(a.chunk_id);
-  assigned_[a.chunk_id] = a;
   return Status();
 }
 
@@ -82,10 +114,16 @@ Status Master::dispatch() {
   // Bound how far production runs ahead of the in-order merge.
   const uint64_t window = 4ull * job_.workers + 8;
   need_read_ = false;
-  while (!source_done_ && produced_ - merger_.next() < window) {
+  for (;;) {
     Worker* w = leastBusy();
     if (w == nullptr) return Status();
     Assign a;
+    if (nextRetry(a)) {
+      Status s = sendAssign(*w, a);
+      if (!s.ok()) return s;
+      continue;
+    }
+    if (source_done_ || produced_ - merger_.next() >= window) return Status();
     ChunkMeta m;
     ChunkSource::State st = source_.next(a, m);
     if (st == ChunkSource::State::kDone) {
@@ -94,6 +132,7 @@ Status Master::dispatch() {
     }
     if (st == ChunkSource::State::kNeedRead) need_read_ = true;
     if (st != ChunkSource::State::kReady) return Status();
+    a.order_id = a.chunk_id;
     ++produced_;
     meta_[a.chunk_id] = m;
     if (m.oversized) {
@@ -146,6 +185,7 @@ Status Master::drainMerged() {
     for (const BadRecord& b : r->bad) {
       if (b.line > cut) break;
       ++totals_.bad_records;
+      if (progress_) progress_->clear();
       Status s = reporter_.report(inputs_[m.input].name, line_base_ + b.line,
                                   m.offset + b.offset, b);
       if (!s.ok()) return s;
@@ -165,20 +205,88 @@ Status Master::drainMerged() {
 std::string Master::describeChunk(uint64_t id) const {
   auto a = assigned_.find(id);
   if (a == assigned_.end()) return "chunk " + std::to_string(id);
-  const ChunkMeta& m = meta_.at(id);
-  return inputs_[m.input].name + " bytes " + std::to_string(m.offset) + "-" +
-         std::to_string(m.offset + a->second.size);
+  auto m = meta_.find(a->second.order_id);
+  if (m == meta_.end()) return "chunk " + std::to_string(id);
+  // Mapped inputs: offsets are the file's; ring slots: relative to the chunk.
+  uint64_t from = a->second.slot == kNoSlot ? a->second.offset : m->second.offset + a->second.offset;
+  return inputs_[m->second.input].name + " bytes " + std::to_string(from) + "-" +
+         std::to_string(from + a->second.size);
+}
+
+void Master::requeue(uint64_t id, bool crashed, const std::string& how) {
+  if (id & kProbeBit) {
+    uint64_t parent = probe_parent_.at(id);
+    probe_parent_.erase(id);
+    Bisection& b = bisections_.at(parent);
+    if (crashed) {
+      b.probeCrashed(id, how);
+    } else {
+      b.probeLost(id);
+    }
+    assigned_.erase(id);
+    return;
+  }
+  if (crashed && ++attempts_[id] > job_.retries) {
+    // The chunk keeps killing workers: find the records that do it.
+    const Assign& a = assigned_.at(id);
+    const char* data = a.slot == kNoSlot ? inputs_[a.input].data + a.offset
+                                         : ctx_.ring->slot(a.slot) + a.offset;
+    bisections_.emplace(id, Bisection(a, data));
+    return;
+  }
+  if (crashed) {
+    retry_.push_front(assigned_.at(id));
+  } else {
+    retry_.push_back(assigned_.at(id));
+  }
 }
 
 Status Master::workerLost(Worker& w, const std::string& why) {
   std::string name = workerName(w.index, w.handle.pid);
   std::string end = launcher_.reap(w.handle);
-  std::string msg = name + " died";
-  msg += end.empty() ? " (" + why + ")" : " (" + end + ")";
+  std::string how = end.empty() ? why : end;
+  std::string msg = name + " died (" + how + ")";
   if (!w.in_flight.empty()) msg += " while processing " + describeChunk(w.in_flight.front());
-  w.done = true;
-  launcher_.killAll();
-  return Status::error(ExitCode::kWorkerFailed, msg);
+  if (++deaths_ > kDeathsAnyway + kDeathsPerChunk * produced_) {
+    return Status::error(ExitCode::kWorkerFailed, msg + "; giving up after " +
+                                                      std::to_string(deaths_) + " worker deaths");
+  }
+  std::string warn = "clusterproc: warning: " + msg + "; running it again\n";
+  if (progress_) progress_->clear();
+  (void)writeAll(STDERR_FILENO, warn.data(), warn.size(), "standard error");
+  bool first = true;
+  for (uint64_t id : w.in_flight) {
+    requeue(id, first, how);
+    first = false;
+  }
+  w.in_flight.clear();
+  // A bisection may be complete already (all its probes crashed).
+  for (auto it = bisections_.begin(); it != bisections_.end();) {
+    if (!it->second.finished()) {
+      ++it;
+      continue;
+    }
+    ChunkReport full = it->second.assemble();
+    it = bisections_.erase(it);
+    Status s = chunkDone(std::move(full));
+    if (!s.ok()) return s;
+  }
+  return startWorker(w);
+}
+
+Status Master::chunkDone(ChunkReport report) {
+  uint64_t id = report.chunk_id;
+  assigned_.erase(id);
+  attempts_.erase(id);
+  if (job_.unordered && report.exec_error.empty()) {
+    // --unordered: the command's output goes out now, not in chunk order.
+    Status s = sink_.writeRaw(report.output);
+    if (!s.ok()) return s;
+    report.output.clear();
+  }
+  source_.release(meta_.at(id).slot);
+  merger_.insert(std::move(report));
+  return drainMerged();
 }
 
 Status Master::onFrame(Worker& w, const Frame& frame) {
@@ -192,27 +300,22 @@ Status Master::onFrame(Worker& w, const Frame& frame) {
                              workerName(w.index, w.handle.pid) + " reported an unexpected chunk");
       }
       w.in_flight.pop_front();
-      assigned_.erase(id);
-      if (job_.unordered && r.value().exec_error.empty()) {
-        // --unordered: the command's output goes out now, not in chunk order.
-        Status s = sink_.writeRaw(r.value().output);
+      if (!r.value().partial.empty()) {
+        // Merging is exact and order-free: states need no ordering.
+        Status s = state_->mergeSerialized(r.value().partial);
         if (!s.ok()) return s;
-        r.value().output.clear();
+        r.value().partial.clear();
       }
-      source_.release(meta_.at(id).slot);
-      merger_.insert(std::move(r.value()));
-      return drainMerged();
-    }
-    case MsgType::kPartial: {
-      Status s = state_->mergeSerialized(frame.payload);
-      if (!s.ok()) return s;
-      w.done = true;
-      std::string end = launcher_.reap(w.handle);
-      if (!end.empty()) {
-        return Status::error(ExitCode::kWorkerFailed,
-                             workerName(w.index, w.handle.pid) + " ended with " + end);
-      }
-      return Status();
+      if (!(id & kProbeBit)) return chunkDone(std::move(r.value()));
+      uint64_t parent = probe_parent_.at(id);
+      probe_parent_.erase(id);
+      assigned_.erase(id);
+      Bisection& b = bisections_.at(parent);
+      b.probeDone(id, std::move(r.value()));
+      if (!b.finished()) return Status();
+      ChunkReport full = b.assemble();
+      bisections_.erase(parent);
+      return chunkDone(std::move(full));
     }
     case MsgType::kFailure:
       return Status::error(ExitCode::kWorkerFailed, workerName(w.index, w.handle.pid) +
@@ -231,7 +334,14 @@ Status Master::onReadable(Worker& w) {
     Status s = onFrame(w, frame);
     if (!s.ok()) return s;
   }
-  if (n.value() == 0 && !w.done) return workerLost(w, "its pipe closed");
+  if (n.value() == 0 && !w.done) {
+    if (!w.finish_sent) return workerLost(w, "its pipe closed");
+    // Told to finish: it must have ended cleanly.
+    w.done = true;
+    std::string name = workerName(w.index, w.handle.pid);
+    std::string end = launcher_.reap(w.handle);
+    if (!end.empty()) return Status::error(ExitCode::kWorkerFailed, name + " ended with " + end);
+  }
   return Status();
 }
 
@@ -244,6 +354,10 @@ Status Master::finishWorkers() {
     w.finish_sent = true;
   }
   return Status();
+}
+
+bool Master::drained() const {
+  return source_done_ && merger_.next() == produced_ && retry_.empty() && bisections_.empty();
 }
 
 bool Master::allDone() const {
@@ -262,7 +376,9 @@ Status Master::pollOnce() {
   int stream_fd = need_read_ ? source_.readFd() : -1;
   bool read_now = need_read_ && stream_fd < 0;  // decoded bytes are waiting
   fds.push_back({stream_fd, POLLIN, 0});
-  int r = ::poll(fds.data(), fds.size(), read_now ? 0 : -1);
+  // While progress is shown, wake up to redraw it even when nothing happens.
+  int r = ::poll(fds.data(), fds.size(),
+                 read_now ? 0 : progress_ ? progress_->pollTimeoutMs() : -1);
   if (r < 0) {
     if (errno == EINTR) return Status();
     return Status::error(ExitCode::kWorkerFailed, errnoText("poll", "worker pipes"));
@@ -282,6 +398,21 @@ Status Master::pollOnce() {
   return Status();
 }
 
+void Master::showProgress() {
+  if (progress_ == nullptr || !progress_->enabled()) return;
+  ProgressSample p;
+  // Bytes handed out but not yet reported back are not done.
+  uint64_t pending = 0;
+  for (const auto& [id, a] : assigned_) {
+    if (!(id & kProbeBit)) pending += a.size;
+  }
+  p.bytes = source_.bytes() > pending ? source_.bytes() - pending : 0;
+  p.records = totals_.records;
+  p.bad_records = totals_.bad_records;
+  for (const Worker& w : workers_) p.busy += !w.done && !w.in_flight.empty();
+  progress_->update(p);
+}
+
 Status Master::run() {
   Status s = startWorkers();
   while (s.ok() && !stop_) {
@@ -291,11 +422,12 @@ Status Master::run() {
     }
     s = dispatch();
     if (!s.ok()) break;
-    if (source_done_ && merger_.next() == produced_) {
+    if (drained()) {
       s = finishWorkers();
       if (!s.ok() || allDone()) break;
     }
     s = pollOnce();
+    showProgress();
   }
   if (!s.ok() || stop_) {
     launcher_.killAll();

@@ -4,12 +4,14 @@
 
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "bad_records.h"
+#include "bisection.h"
 #include "channel.h"
 #include "chunk_source.h"
 #include "job.h"
@@ -20,6 +22,8 @@
 #include "worker.h"
 
 namespace clusterproc {
+
+class ProgressLine;
 
 /// One run of a job over its inputs.
 class Master {
@@ -32,8 +36,14 @@ class Master {
   Status run();
   /// Counts of the run (valid after run()).
   const RunTotals& totals() const { return totals_; }
+  /// Chunks run again after a worker died.
+  unsigned retries() const { return deaths_; }
   /// Bad compressed input met after run() processed what came before it.
   const Status& inputError() const { return source_.inputError(); }
+  /// Draws progress while running; erased before each message (not owned).
+  void setProgress(ProgressLine* progress) { progress_ = progress; }
+  /// Input bytes read so far (decompressed).
+  uint64_t bytesRead() const { return source_.bytes(); }
 
  private:
   struct Worker {
@@ -46,6 +56,11 @@ class Master {
   };
 
   Status startWorkers();
+  Status startWorker(Worker& w);
+  bool nextRetry(Assign& a);
+  Status chunkDone(ChunkReport report);
+  void requeue(uint64_t id, bool crashed, const std::string& how);
+  bool drained() const;
   Status dispatch();
   Status sendAssign(Worker& w, const Assign& a);
   Status onReadable(Worker& w);
@@ -57,6 +72,7 @@ class Master {
   bool allDone() const;
   std::string describeChunk(uint64_t id) const;
   Status pollOnce();
+  void showProgress();
 
   const Job& job_;
   const std::vector<Input>& inputs_;
@@ -75,8 +91,16 @@ class Master {
   bool source_done_ = false;
   bool need_read_ = false;
   bool stop_ = false;  ///< --limit reached: no more input needed
+  std::deque<Assign> retry_;                  ///< chunks to run again
+  std::unordered_map<uint64_t, unsigned> attempts_;  ///< failed runs per chunk
+  std::map<uint64_t, Bisection> bisections_;  ///< by chunk id
+  std::unordered_map<uint64_t, uint64_t> probe_parent_;
+  uint64_t next_probe_ = 0;
+  unsigned next_index_ = 0;  ///< number of the next worker started
+  unsigned deaths_ = 0;
   uint32_t merge_input_ = UINT32_MAX;
   uint64_t line_base_ = 0;
+  ProgressLine* progress_ = nullptr;
 };
 
 }  // namespace clusterproc

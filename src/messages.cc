@@ -18,6 +18,8 @@ std::string encodeAssign(const Assign& a) {
   w.u32(a.slot);
   w.u64(a.offset);
   w.u64(a.size);
+  w.u64(a.order_id);
+  w.u64(a.line_base);
   return std::move(w.str());
 }
 
@@ -29,6 +31,8 @@ Result<Assign> decodeAssign(std::string_view payload) {
   a.slot = r.u32();
   a.offset = r.u64();
   a.size = r.u64();
+  a.order_id = r.u64();
+  a.line_base = r.u64();
   if (r.failed() || !r.atEnd()) return malformed("assign");
   return a;
 }
@@ -41,6 +45,7 @@ std::string encodeReport(const ChunkReport& rep) {
   w.u64(rep.matched);
   w.bytes(rep.output);
   w.bytes(rep.exec_error);
+  w.bytes(rep.partial);
   w.u64(rep.row_lines.size());
   w.raw(rep.row_lines.data(), rep.row_lines.size() * sizeof(uint64_t));
   w.u64(rep.bad.size());
@@ -62,6 +67,7 @@ Result<ChunkReport> decodeReport(std::string_view payload) {
   rep.matched = r.u64();
   rep.output = r.bytes();
   rep.exec_error = r.bytes();
+  rep.partial = r.bytes();
   uint64_t rows = r.u64();
   if (r.failed() || rows > payload.size() / sizeof(uint64_t)) return malformed("report");
   rep.row_lines.resize(rows);

@@ -15,11 +15,13 @@ inline constexpr uint32_t kNoSlot = 0xffffffffu;
 
 /// master -> worker: where the bytes of one chunk are.
 struct Assign {
-  uint64_t chunk_id = 0;
+  uint64_t chunk_id = 0;    ///< echoed in the report (a probe has its own id)
   uint32_t input = 0;       ///< index into the run's inputs
   uint32_t slot = kNoSlot;  ///< ring slot, or kNoSlot for a mapped input
-  uint64_t offset = 0;      ///< within the mapped input (0 for a slot)
+  uint64_t offset = 0;      ///< within the mapped input, or within the slot
   uint64_t size = 0;
+  uint64_t order_id = 0;    ///< the chunk whose records these are (input order)
+  uint64_t line_base = 0;   ///< lines of that chunk before these bytes
 };
 
 std::string encodeAssign(const Assign& a);

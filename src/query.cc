@@ -1,83 +1,28 @@
 #include "query.h"
 
-#include <cctype>
-
 namespace clusterproc {
 
 namespace {
 
-std::string withoutSpace(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    if (!std::isspace(static_cast<unsigned char>(c))) out += c;
-  }
-  return out;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
-/// Strips a trailing "asc" or "desc" word; returns true for desc.
-bool takeDirection(std::string_view& item) {
-  item = trim(item);
-  for (std::string_view word : {std::string_view("desc"), std::string_view("asc")}) {
-    if (item.size() > word.size() && item.substr(item.size() - word.size()) == word &&
-        std::isspace(static_cast<unsigned char>(item[item.size() - word.size() - 1]))) {
-      item = trim(item.substr(0, item.size() - word.size()));
-      return word == "desc";
-    }
-  }
-  return false;
-}
-
+/// --sort items: a name that is an output column sorts by that column
+/// (`count`, `sum(bytes)`); anything else is an expression on the rows.
 Status compileSort(const Job& job, Query& q) {
-  for (std::string_view raw : splitList(job.sort)) {
-    std::string_view item = raw;
+  if (job.sort.empty()) return Status();
+  Result<std::vector<ListItem>> items = parseList(job.sort, "--sort", true);
+  if (!items.ok()) return items.status();
+  for (ListItem& it : items.value()) {
     SortItem s;
-    s.descending = takeDirection(item);
-    std::string name = withoutSpace(item);
+    s.descending = it.descending;
     for (const std::string& c : q.columns) {
-      if (c == name) s.column = c;
+      if (c == it.name) s.column = c;
     }
-    if (s.column.empty()) {
-      Result<std::unique_ptr<Expr>> e = parseExpr(item, "--sort");
-      if (!e.ok()) return e.status();
-      s.expr = std::move(e.value());
-    }
+    if (s.column.empty()) s.expr = std::move(it.expr);
     q.sort.push_back(std::move(s));
   }
   return Status();
 }
 
 }  // namespace
-
-std::vector<std::string_view> splitList(std::string_view text) {
-  std::vector<std::string_view> items;
-  int depth = 0;
-  char quote = 0;
-  size_t start = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (quote) {
-      if (c == '\\') ++i;
-      else if (c == quote) quote = 0;
-    } else if (c == '"' || c == '\'') {
-      quote = c;
-    } else if (c == '(' || c == '[') {
-      ++depth;
-    } else if (c == ')' || c == ']') {
-      --depth;
-    } else if (c == ',' && depth == 0) {
-      items.push_back(text.substr(start, i - start));
-      start = i + 1;
-    }
-  }
-  if (!trim(text).empty()) items.push_back(text.substr(start));
-  return items;
-}
 
 Result<Query> compileQuery(const Job& job) {
   Query q;

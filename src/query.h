@@ -36,7 +36,4 @@ struct Query {
 /// name the option and the column.
 Result<Query> compileQuery(const Job& job);
 
-/// Splits a LIST option at top-level commas (not inside (), [], or quotes).
-std::vector<std::string_view> splitList(std::string_view text);
-
 }  // namespace clusterproc

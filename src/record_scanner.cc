@@ -1,5 +1,6 @@
 #include "record_scanner.h"
 
+#include <csignal>
 #include <cstring>
 
 #include "chunker.h"
@@ -46,7 +47,7 @@ RecordScanner::RecordScanner(JobState& state,
 
 bool RecordScanner::matches(simdjson::dom::element root) {
   for (const std::unique_ptr<Expr>& e : where_) {
-    if (!truthy(e->eval(root, arena_))) return false;
+    if (!e->test(root, arena_)) return false;
   }
   return true;
 }
@@ -62,7 +63,7 @@ void RecordScanner::addBad(ChunkReport& report, uint64_t line, size_t offset,
 }
 
 void RecordScanner::scan(const char* data, size_t size, size_t readable,
-                         ChunkReport& report) {
+                         uint64_t order_id, uint64_t line_base, ChunkReport& report) {
   LineCursor cursor(data, size);
   Line line;
   while (cursor.next(line)) {
@@ -73,6 +74,9 @@ void RecordScanner::scan(const char* data, size_t size, size_t readable,
                  std::to_string(max_record_) + " bytes)",
              std::string_view());
       continue;
+    }
+    if (!crash_text_.empty() && line.text.find(crash_text_) != std::string_view::npos) {
+      ::raise(SIGSEGV);
     }
     const char* text = line.text.data();
     size_t end = line.offset + line.text.size();
@@ -97,7 +101,7 @@ void RecordScanner::scan(const char* data, size_t size, size_t readable,
     arena_.clear();
     if (!matches(root)) continue;
     ++report.matched;
-    RecordRef rec{root, line.text, line.offset, (report.chunk_id << 32) | cursor.count()};
+    RecordRef rec{root, line.text, line.offset, (order_id << 32) | (line_base + cursor.count())};
     state_.add(rec, arena_, report);
   }
   report.lines += cursor.count();

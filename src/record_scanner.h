@@ -33,6 +33,7 @@ struct ChunkReport {
   std::string output;              ///< streaming jobs: rows, one per line
   std::vector<uint64_t> row_lines; ///< line (in the chunk) of each output row
   std::string exec_error;          ///< --exec: why the command failed
+  std::string partial;             ///< the job state of this chunk's records
 };
 
 /// Scans chunks with one reusable parser (no allocation per record).
@@ -42,8 +43,12 @@ class RecordScanner {
   RecordScanner(JobState& state, const std::vector<std::unique_ptr<Expr>>& where,
                 uint64_t max_record, bool keep_raw);
   /// Scans [data, data + size); bytes up to data + readable may be read
-  /// (simdjson's padding). Appends to report.
-  void scan(const char* data, size_t size, size_t readable, ChunkReport& report);
+  /// (simdjson's padding). Appends to report. Records are ordered as lines
+  /// line_base + 1, ... of chunk order_id.
+  void scan(const char* data, size_t size, size_t readable, uint64_t order_id,
+            uint64_t line_base, ChunkReport& report);
+  /// Test hook: a record containing this text crashes the worker (SIGSEGV).
+  void setCrashText(std::string text) { crash_text_ = std::move(text); }
 
  private:
   void addBad(ChunkReport& report, uint64_t line, size_t offset,
@@ -56,6 +61,7 @@ class RecordScanner {
   simdjson::dom::parser parser_;
   std::string scratch_;  ///< padded copy for a record at the end of readable memory
   EvalArena arena_;      ///< strings made while evaluating one record
+  std::string crash_text_;
 };
 
 /// A short reason for a simdjson error code ("invalid UTF-8", ...).

@@ -2,6 +2,8 @@
 
 #include <simdjson.h>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <numeric>
 
@@ -18,8 +20,13 @@ std::vector<OwnedValue> keyOf(const std::string& row, const std::vector<SortItem
   key.reserve(items.size());
   simdjson::dom::element root;
   if (parser.parse(row).get(root)) {
-    key.resize(items.size());
-    return key;
+    // Exact integer sums beyond 64 bits are valid JSON that simdjson does
+    // not read: for the sort key only, let nlohmann turn them into doubles.
+    std::string relaxed = nlohmann::json::parse(row, nullptr, false).dump();
+    if (parser.parse(relaxed).get(root)) {
+      key.resize(items.size());
+      return key;
+    }
   }
   for (const SortItem& it : items) {
     arena.clear();

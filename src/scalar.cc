@@ -1,6 +1,5 @@
 #include "scalar.h"
 
-#include <climits>
 #include <cmath>
 
 #include "json_write.h"
@@ -14,8 +13,9 @@ int threeWay(const T& a, const T& b) {
   return (b < a) - (a < b);
 }
 
-// Compares an integer in [-2^63, 2^64) with a finite double, exactly.
-int compareIntDouble(__int128 i, double d) {
+// Compares an int with a finite double, exactly.
+int compareIntDouble(const Scalar& a, double d) {
+  const __int128 i = a.integer();
   if (d < -0x1p63) return 1;
   if (d >= 0x1p64) return -1;
   if (d >= 0x1p63) {  // an integer: doubles this large have no fraction
@@ -34,9 +34,9 @@ int compareIntDouble(__int128 i, double d) {
 int compareNumbers(const Scalar& a, const Scalar& b) {
   const bool ai = a.kind == ScalarKind::kInt;
   const bool bi = b.kind == ScalarKind::kInt;
-  if (ai && bi) return threeWay(a.i, b.i);
-  if (!ai && !bi) return threeWay(a.d, b.d);
-  return ai ? compareIntDouble(a.i, b.d) : -compareIntDouble(b.i, a.d);
+  if (ai && bi) return intBelow(a, b) ? -1 : intBelow(b, a) ? 1 : 0;
+  if (!ai && !bi) return threeWay(a.d(), b.d());
+  return ai ? compareIntDouble(a, b.d()) : -compareIntDouble(b, a.d());
 }
 
 int compareScalars(const Scalar& a, const Scalar& b) {
@@ -45,7 +45,7 @@ int compareScalars(const Scalar& a, const Scalar& b) {
   };
   if (rank(a.kind) != rank(b.kind)) return threeWay(rank(a.kind), rank(b.kind));
   if (a.kind == ScalarKind::kString) return threeWay(a.s.compare(b.s), 0);
-  if (a.kind == ScalarKind::kBool) return threeWay(a.i, b.i);
+  if (a.kind == ScalarKind::kBool) return threeWay(a.bits, b.bits);
   if (const int c = compareNumbers(a, b)) return c;
   return threeWay(a.kind, b.kind);
 }
@@ -53,17 +53,17 @@ int compareScalars(const Scalar& a, const Scalar& b) {
 void appendScalar(std::string& out, const Scalar& v) {
   switch (v.kind) {
     case ScalarKind::kBool:
-      out += v.i ? "true" : "false";
+      out += v.bits ? "true" : "false";
       break;
     case ScalarKind::kInt:
-      if (v.i < 0) {
-        appendJsonInt(out, static_cast<int64_t>(v.i));
+      if (v.negative) {
+        appendJsonInt(out, static_cast<int64_t>(v.bits));
       } else {
-        appendJsonUint(out, static_cast<uint64_t>(v.i));
+        appendJsonUint(out, v.bits);
       }
       break;
     case ScalarKind::kFloat:
-      appendJsonDouble(out, v.d);
+      appendJsonDouble(out, v.d());
       break;
     case ScalarKind::kString:
       appendJsonString(out, v.s);
@@ -75,12 +75,11 @@ void writeScalar(ByteWriter& w, const Scalar& v) {
   w.u8(static_cast<uint8_t>(v.kind));
   if (v.kind == ScalarKind::kString) {
     w.bytes(v.s);
-  } else if (v.kind == ScalarKind::kFloat) {
-    w.u64(std::bit_cast<uint64_t>(v.d));
-  } else {
-    const auto u = static_cast<unsigned __int128>(v.i);
-    w.u64(static_cast<uint64_t>(u));
-    w.u64(static_cast<uint64_t>(u >> 64));
+    return;
+  }
+  w.u64(v.bits);
+  if (v.kind != ScalarKind::kFloat) {
+    w.u64(v.negative ? ~uint64_t{0} : 0);  // the high half of an __int128
   }
 }
 
@@ -95,17 +94,18 @@ bool readScalar(ByteReader& r, Scalar* v) {
     v->s = r.bytes();
     return !r.failed();
   }
-  const uint64_t lo = r.u64();
+  v->bits = r.u64();
   if (v->kind == ScalarKind::kFloat) {
-    v->d = std::bit_cast<double>(lo);
-    return !r.failed() && std::isfinite(v->d) &&
-           !(v->d == 0 && std::signbit(v->d));
+    const double d = v->d();
+    return !r.failed() && std::isfinite(d) && !(d == 0 && std::signbit(d));
   }
-  const uint64_t hi = r.u64();
+  const uint64_t high = r.u64();
   if (r.failed()) return false;
-  v->i = static_cast<__int128>((static_cast<unsigned __int128>(hi) << 64) | lo);
-  if (v->kind == ScalarKind::kBool) return v->i == 0 || v->i == 1;
-  return v->i >= INT64_MIN && v->i <= static_cast<__int128>(UINT64_MAX);
+  if (v->kind == ScalarKind::kBool) return high == 0 && v->bits <= 1;
+  // [-2^63, 2^64): the high half extends the sign of a negative int64_t, or
+  // is zero.
+  v->negative = high != 0;
+  return high == 0 || (high == ~uint64_t{0} && (v->bits >> 63) != 0);
 }
 
 }  // namespace clusterproc

@@ -25,7 +25,7 @@ uint64_t ValueSet::probeLong(std::string_view s) {
   return mix(load64(p + n - 16) ^ kSeed1, load64(p + n - 8) ^ h);
 }
 
-void ValueSet::addNew(const Scalar& v, uint64_t probe, uint64_t count) {
+void ValueSet::addNew(const Scalar& v, uint32_t probe, uint64_t count) {
   if (entries_.size() < kMaxExact) {
     insert(v, probe, count);
     return;
@@ -34,22 +34,30 @@ void ValueSet::addNew(const Scalar& v, uint64_t probe, uint64_t count) {
   hll_.add(hashScalar(v));
 }
 
-void ValueSet::insert(const Scalar& v, uint64_t probe, uint64_t count) {
+void ValueSet::insert(const Scalar& v, uint32_t probe, uint64_t count) {
   assert(!overflowed_ && entries_.size() < kMaxExact);
-  if (slots_.empty()) {
-    slots_.assign(kSlots, 0);
-    entries_.reserve(kMaxExact);
-  }
-  size_t pos = probe % kSlots;
-  while (slots_[pos] != 0) pos = (pos + 1) % kSlots;
-  Entry e{probe, count, v.i, v.d, 0, 0, v.kind};
+  if (entries_.empty()) entries_.reserve(kMaxExact);
+  Entry e{probe, v.kind, v.negative, count, v.bits, 0};
   if (v.kind == ScalarKind::kString) {
-    e.offset = text_.size();
+    e.bits = text_.size();
     e.length = v.s.size();
     text_.append(v.s);
   }
   entries_.push_back(e);
-  slots_[pos] = static_cast<uint8_t>(entries_.size());
+  // Keep the load at most kMaxExact / kMaxSlots.
+  if (entries_.size() * kMaxSlots > slots_.size() * kMaxExact) {
+    slots_.assign(std::max(kMinSlots, 2 * slots_.size()), 0);
+    for (size_t i = 0; i < entries_.size(); ++i) placeSlot(i);
+  } else {
+    placeSlot(entries_.size() - 1);
+  }
+}
+
+void ValueSet::placeSlot(size_t entry) {
+  const size_t mask = slots_.size() - 1;
+  size_t pos = entries_[entry].probe & mask;
+  while (slots_[pos] != 0) pos = (pos + 1) & mask;
+  slots_[pos] = static_cast<uint8_t>(entry + 1);
 }
 
 void ValueSet::overflow() {
@@ -67,7 +75,7 @@ void ValueSet::merge(const ValueSet& o) {
     } else {
       for (const Entry& e : o.entries_) {
         const Scalar v = o.view(e);
-        if (Entry* mine = find(v, e.probe)) {
+        if (Entry* mine = find(v, e.probe)) {  // e.probe == probeHash(v)
           mine->count += e.count;
           continue;
         }
@@ -126,7 +134,7 @@ bool ValueSet::deserialize(ByteReader& r) {
     if (!readScalar(r, &v)) return false;
     const uint64_t count = r.u64();
     if (r.failed() || count == 0) return false;
-    const uint64_t probe = probeHash(v);
+    const uint32_t probe = probeHash(v);
     if (find(v, probe) != nullptr) return false;
     insert(v, probe, count);
   }

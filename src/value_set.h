@@ -37,11 +37,11 @@ class ValueSet {
       hll_.add(hashScalar(v));
       return;
     }
-    const uint64_t probe = probeHash(v);
-    if (Entry* e = find(v, probe)) {
+    const Key key = makeKey(v);
+    if (Entry* e = find(v, key)) {
       ++e->count;
     } else {
-      addNew(v, probe, 1);
+      addNew(v, key, 1);
     }
   }
   /// Folds another set into this one.
@@ -58,89 +58,117 @@ class ValueSet {
   bool deserialize(ByteReader& r);
 
  private:
-  static constexpr size_t kSlots = 256;  // open addressing, load <= 0.4
+  // The entries are the hash table itself (open addressing, linear probing),
+  // so that a lookup reads one entry, and a string of up to 16 bytes is kept
+  // in its entry: most lookups touch one cache line. The table grows from
+  // kMinSlots; its load stays at most kMaxExact / kMaxSlots = 0.4.
+  static constexpr size_t kMinSlots = 16;
+  static constexpr size_t kMaxSlots = 256;
+  static constexpr size_t kInline = 16;        // longest string in an entry
+  static constexpr uint16_t kLong = 0xffff;    // Entry::length of others
+  static_assert(std::endian::native == std::endian::little,
+                "inline strings are read as words in memory order");
 
-  // One value and its count, in one cache line.
-  struct Entry {
-    uint64_t probe;  // probeHash() of the value
-    uint64_t count;
-    __int128 i;     // kBool, kInt
-    double d;       // kFloat
-    size_t offset;  // kString: the bytes in text_
-    size_t length;
-    ScalarKind kind;
+  // What a lookup compares: the probe, then kind, length and two words.
+  struct Key {
+    uint32_t probe;   // a cheap hash, for the slot (never leaves the process)
+    uint16_t length;  // kString: its length if at most kInline, else kLong
+    uint64_t word[2];
   };
-  static_assert(sizeof(Entry) == 64);
 
-  // A cheap hash that only places values in slots_ (never leaves the
-  // process): one 64x64 -> 128-bit multiply for values up to 16 bytes.
-  [[gnu::always_inline]] static uint64_t probeHash(const Scalar& v) {
-    switch (v.kind) {
-      case ScalarKind::kString:
-        return probeBytes(v.s);
-      case ScalarKind::kFloat:
-        return mix(std::bit_cast<uint64_t>(v.d) ^ kSeed1, kSeed2);
-      default:
-        return mix(static_cast<uint64_t>(v.i) ^ kSeed1, kSeed2);
+  // One value and its count, or a free slot (count 0).
+  struct Entry {
+    uint32_t probe;
+    ScalarKind kind;
+    uint16_t length;  // as in Key
+    uint64_t count;
+    // kBool, kInt, kFloat: Scalar::bits and Scalar::negative. A string of
+    // up to kInline bytes: its bytes, zero-padded; a longer one: the offset
+    // and length of its bytes in text_.
+    uint64_t word[2];
+  };
+  static_assert(sizeof(Entry) == 32);
+
+  [[gnu::always_inline]] static Key makeKey(const Scalar& v) {
+    if (v.kind != ScalarKind::kString) {
+      return {static_cast<uint32_t>(mix(v.bits ^ kSeed1, kSeed2 ^ v.negative)),
+              0,
+              {v.bits, v.negative}};
     }
+    const char* p = v.s.data();
+    const size_t n = v.s.size();
+    if (n > kInline) return {probeLong(v.s), kLong, {0, 0}};
+    // The bytes as two zero-padded words, read without touching any byte
+    // outside the string.
+    uint64_t w0 = 0, w1 = 0;
+    if (n > 8) {
+      w0 = hash_detail::load64(p);
+      w1 = hash_detail::load64(p + n - 8) >> (8 * (16 - n));
+    } else if (n == 8) {
+      w0 = hash_detail::load64(p);
+    } else if (n > 0) {
+      w0 = hash_detail::loadShort(p, n);
+    }
+    return {static_cast<uint32_t>(mix(w0 ^ kSeed1, w1 ^ kSeed2 ^ n)),
+            static_cast<uint16_t>(n),
+            {w0, w1}};
   }
   static uint64_t mix(uint64_t a, uint64_t b) {
     const unsigned __int128 p = static_cast<unsigned __int128>(a) * b;
     return static_cast<uint64_t>(p) ^ static_cast<uint64_t>(p >> 64);
   }
-  static uint64_t probeBytes(std::string_view s) {
-    using hash_detail::load32;
-    using hash_detail::load64;
-    const char* p = s.data();
-    const size_t n = s.size();
-    if (n > 16) return probeLong(s);
-    uint64_t a = 0, b = 0;
-    if (n >= 8) {
-      a = load64(p);
-      b = load64(p + n - 8);
-    } else if (n >= 4) {
-      a = load32(p);
-      b = load32(p + n - 4);
-    } else if (n > 0) {
-      a = hash_detail::loadShort(p, n);
-    }
-    return mix(a ^ kSeed1, b ^ kSeed2 ^ n);
-  }
-  static uint64_t probeLong(std::string_view s);
+  static uint32_t probeLong(std::string_view s);
 
+  // A string entry's bytes.
   std::string_view text(const Entry& e) const {
-    return std::string_view(text_.data() + e.offset, e.length);
+    if (e.length != kLong) {
+      return std::string_view(reinterpret_cast<const char*>(e.word),
+                              e.length);
+    }
+    return std::string_view(text_.data() + e.word[0], e.word[1]);
   }
   Scalar view(const Entry& e) const {
-    return {e.kind, e.i, e.d,
-            e.kind == ScalarKind::kString ? text(e) : std::string_view()};
+    if (e.kind == ScalarKind::kString) return Scalar::string(text(e));
+    return {e.kind, e.word[1] != 0, e.word[0], {}};
   }
 
-  [[gnu::always_inline]] Entry* find(const Scalar& v, uint64_t probe) {
-    if (slots_.empty()) return nullptr;
-    for (size_t pos = probe % kSlots;; pos = (pos + 1) % kSlots) {
-      if (slots_[pos] == 0) return nullptr;
-      Entry& e = entries_[slots_[pos] - 1];
-      if (e.probe != probe || e.kind != v.kind) continue;
-      if (v.kind == ScalarKind::kString ? equalBytes(text(e), v.s)
-          : v.kind == ScalarKind::kFloat ? e.d == v.d
-                                         : e.i == v.i) {
+  [[gnu::always_inline]] Entry* find(const Scalar& v, const Key& key) {
+    const size_t mask = table_.size() - 1;  // table_ is never empty
+    for (size_t pos = key.probe & mask;; pos = (pos + 1) & mask) {
+      Entry& e = table_[pos];
+      if (e.count == 0) return nullptr;
+      if (e.probe != key.probe || e.kind != v.kind || e.length != key.length) {
+        continue;
+      }
+      if (v.kind == ScalarKind::kString && key.length == kLong
+              ? equalBytes(text(e), v.s)
+              : e.word[0] == key.word[0] && e.word[1] == key.word[1]) {
         return &e;
       }
     }
   }
 
   // Adds a value not in the set, or overflows into the HyperLogLog.
-  void addNew(const Scalar& v, uint64_t probe, uint64_t count);
-  void insert(const Scalar& v, uint64_t probe, uint64_t count);
+  void addNew(const Scalar& v, const Key& key, uint64_t count);
+  // Places an entry in table_, which has room.
+  void place(const Entry& e);
   void overflow();
+  template <typename F>
+  void forEach(F f) const {
+    for (const Entry& e : table_) {
+      if (e.count != 0) f(e);
+    }
+  }
 
   static constexpr uint64_t kSeed1 = 0xa0761d6478bd642fULL;
   static constexpr uint64_t kSeed2 = 0xe7037ed1a0b428dbULL;
 
-  std::vector<Entry> entries_;
-  std::vector<uint8_t> slots_;  // 1 + index into entries_, 0 = free
-  std::string text_;            // the bytes of the string values
+  // A shared table with one free slot, so that find() needs no size check.
+  static const Entry kNoEntries[1];
+
+  std::vector<Entry> table_;  // empty until the first value
+  size_t size_ = 0;           // values in table_
+  std::string text_;          // the bytes of the strings beyond kInline
   Hll hll_;
   bool overflowed_ = false;
 };

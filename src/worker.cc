@@ -22,6 +22,21 @@ int64_t crashChunk() {
   return v ? std::strtoll(v, nullptr, 10) : -1;
 }
 
+/// Fault injection: the probability that a worker kills itself when it
+/// takes a chunk (kCrashRateEnv), from a per-process random stream.
+bool crashNow() {
+  static const double rate = [] {
+    const char* v = std::getenv(kCrashRateEnv);
+    return v ? std::strtod(v, nullptr) : 0.0;
+  }();
+  if (rate <= 0) return false;
+  static uint64_t x = static_cast<uint64_t>(::getpid()) * 0x9E3779B97F4A7C15ull + 1;
+  x ^= x << 13;
+  x ^= x >> 7;
+  x ^= x << 17;
+  return static_cast<double>(x >> 11) / 9007199254740992.0 < rate;
+}
+
 void sendFailure(int fd, const std::string& what) {
   (void)writeFrame(fd, MsgType::kFailure, what, "master");
 }
@@ -63,15 +78,13 @@ int runWorker(const WorkerContext& ctx, int cmd_fd, int result_fd) {
     RecordScanner scanner(*state, ctx.query->where, ctx.job->max_record,
                           !ctx.job->bad_records_path.empty());
     const int64_t crash_at = crashChunk();
+    if (const char* text = std::getenv(kCrashTextEnv)) scanner.setCrashText(text);
     std::string storage;
     Frame frame;
     for (;;) {
       Result<bool> got = readFrame(cmd_fd, storage, frame, "master");
       if (!got.ok() || !got.value()) return 1;  // the master is gone
-      if (frame.type == MsgType::kFinish) {
-        Status s = writeFrame(result_fd, MsgType::kPartial, state->serialize(), "master");
-        return s.ok() ? 0 : 1;
-      }
+      if (frame.type == MsgType::kFinish) return 0;
       if (frame.type != MsgType::kAssign) {
         sendFailure(result_fd, "unexpected message type " +
                                    std::to_string(static_cast<uint32_t>(frame.type)));
@@ -83,7 +96,9 @@ int runWorker(const WorkerContext& ctx, int cmd_fd, int result_fd) {
         return 1;
       }
       const Assign& job = a.value();
-      if (static_cast<int64_t>(job.chunk_id) == crash_at) ::kill(::getpid(), SIGKILL);
+      if (static_cast<int64_t>(job.chunk_id) == crash_at || crashNow()) {
+        ::kill(::getpid(), SIGKILL);
+      }
       const char* data;
       size_t readable;
       if (job.slot == kNoSlot) {
@@ -91,12 +106,13 @@ int runWorker(const WorkerContext& ctx, int cmd_fd, int result_fd) {
         data = in.data + job.offset;
         readable = in.readable - job.offset;
       } else {
-        data = ctx.ring->slot(job.slot);
-        readable = ctx.ring->readable();
+        data = ctx.ring->slot(job.slot) + job.offset;
+        readable = ctx.ring->readable() - job.offset;
       }
       ChunkReport report;
       report.chunk_id = job.chunk_id;
-      scanner.scan(data, job.size, readable, report);
+      scanner.scan(data, job.size, readable, job.order_id, job.line_base, report);
+      report.partial = state->takePartial();
       if (ctx.job->kind == JobKind::kExec) runExec(ctx, report);
       Status s = writeFrame(result_fd, MsgType::kDone, encodeReport(report), "master");
       if (!s.ok()) return 1;

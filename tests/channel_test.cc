@@ -171,7 +171,7 @@ TEST_CASE("channel: FrameBuffer fed one byte at a time yields whole frames") {
       {MsgType::kAssign, "first"},
       {MsgType::kFinish, ""},
       {MsgType::kDone, std::string("bin\0ary\xff", 8)},
-      {MsgType::kPartial, std::string(700, 'p')},
+      {MsgType::kDone, std::string(700, 'p')},
       {MsgType::kFailure, "last"}};
   std::string stream;
   for (const auto& [type, payload] : sent) stream += frameBytes(type, payload);

@@ -182,6 +182,7 @@ TEST_CASE("default names keep one space around operator words") {
   CHECK(nameOf("len(a) > 1 and b") == "len(a)>1 and b");
   CHECK(nameOf("(a) or (b)") == "(a) or (b)");
   CHECK(nameOf(".in == 1") == ".in==1");
+  CHECK(nameOf("2 .a") == "2 .a");  // "2.a" would be a malformed number
 }
 
 TEST_CASE("multiplication binds tighter than addition") {

@@ -34,7 +34,7 @@ struct CountJob {
 ChunkReport scanPadded(RecordScanner& scanner, const std::string& text) {
   std::string buf = text + std::string(simdjson::SIMDJSON_PADDING, ' ');
   ChunkReport report;
-  scanner.scan(buf.data(), text.size(), buf.size(), report);
+  scanner.scan(buf.data(), text.size(), buf.size(), 0, 0, report);
   return report;
 }
 
@@ -112,8 +112,8 @@ TEST_CASE(
   ChunkReport report;
   std::string a = "{}\nbad\n" + std::string(64, ' ');
   std::string b = "x\n{}\n" + std::string(64, ' ');
-  scanner.scan(a.data(), 7, a.size(), report);
-  scanner.scan(b.data(), 5, b.size(), report);
+  scanner.scan(a.data(), 7, a.size(), 0, 0, report);
+  scanner.scan(b.data(), 5, b.size(), 0, 0, report);
   CHECK(report.lines == 4);
   CHECK(report.records == 2);
   REQUIRE(report.bad.size() == 2);
@@ -130,7 +130,7 @@ TEST_CASE(
   CountJob count;
   RecordScanner scanner = count.scanner(1 << 20, false);
   ChunkReport report;
-  scanner.scan(buf.data(), text.size(), text.size(), report);
+  scanner.scan(buf.data(), text.size(), text.size(), 0, 0, report);
   CHECK(report.lines == 2);
   CHECK(report.records == 2);
   CHECK(report.bad.empty());
@@ -144,7 +144,7 @@ TEST_CASE("record_scanner: a padded copy is used only where it is needed") {
   CountJob count;
   RecordScanner scanner = count.scanner(1 << 20, false);
   ChunkReport at_end;
-  scanner.scan(guarded.data(), text.size(), text.size(), at_end);
+  scanner.scan(guarded.data(), text.size(), text.size(), 0, 0, at_end);
   ChunkReport padded = scanPadded(scanner, text);
   CHECK(at_end.records == 2);
   CHECK(padded.records == at_end.records);
@@ -160,7 +160,7 @@ TEST_CASE(
   CountJob count;
   RecordScanner scanner = count.scanner(1 << 20, true);
   ChunkReport report;
-  scanner.scan(buf.data(), text.size(), text.size(), report);
+  scanner.scan(buf.data(), text.size(), text.size(), 0, 0, report);
   CHECK(report.records == 1);
   REQUIRE(report.bad.size() == 1);
   CHECK(report.bad[0].line == 2);

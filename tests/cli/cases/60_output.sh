@@ -3,7 +3,7 @@ echo "old" > "$T/out.json"
 "$BIN" --count -o "$T/out.json" "$T/clean.jsonl"
 expect_eq "-o writes the result" '{"count":3}' "$(cat "$T/out.json")"
 echo "old" > "$T/out.json"
-CLUSTERPROC_TEST_CRASH_CHUNK=0 "$BIN" --count -o "$T/out.json" "$T/clean.jsonl" 2> /dev/null
+"$BIN" --count --max-errors 0 -o "$T/out.json" "$T/bad3.jsonl" 2> /dev/null
 expect_eq "-o after a failed run: old content kept" "old" "$(cat "$T/out.json")"
 expect_eq "-o after a failed run: no temporary file" 0 "$(ls -A "$T" | grep -c clusterproc-tmp)"
 "$BIN" --count -o "$T/no-such-dir/out.json" "$T/clean.jsonl" 2> "$T/e"

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with clang, ASan and UBSan, without CMake:
+#   tools/fuzz/build.sh [TARGET...]     (default: chunker record expr)
+# Objects and binaries go to $FUZZ_BUILD_DIR (default build-fuzz/); a source
+# is recompiled when it, or any header of src/, is newer than its object.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+OUT=${FUZZ_BUILD_DIR:-build-fuzz}
+CXX=${FUZZ_CXX:-clang++}
+JOBS=${FUZZ_JOBS:-$(nproc)}
+TARGETS=("$@")
+[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(chunker record expr)
+
+# The src/ files each target links (the closure of what it calls).
+CHUNKER_SRC=(chunker chunk_source shm_ring sys input byte_source decoders)
+EXPR_SRC=(expr expr_parser expr_lexer expr_node expr_ops expr_functions expr_text
+  value json_write)
+RECORD_SRC=(chunker json_diagnose summary summary_stats summary_trie scalar value_set
+  hll aggregate aggregate_distinct aggregate_quantile aggregate_sum aggregate_variance
+  ddsketch exact_sum channel sys "${EXPR_SRC[@]}")
+
+if ! command -v "$CXX" >/dev/null; then
+  echo "tools/fuzz/build.sh: $CXX not found (apt-get install clang)" >&2
+  exit 2
+fi
+FLAGS=(-std=c++20 -O1 -g -fno-omit-frame-pointer -Isrc
+  -fsanitize=address,undefined -fno-sanitize-recover=undefined
+  -DBOOST_ALL_NO_LIB -Wall -Wextra -Wshadow)
+LIBS=(-lsimdjson -lre2 -lzstd -lz -lpthread -lrt)
+mkdir -p "$OUT/obj"
+
+newest_header=$(ls -t src/*.h | head -1)
+export CXX OUT newest_header
+export FLAGS_STR="${FLAGS[*]}"
+
+declare -A want=()
+for t in "${TARGETS[@]}"; do
+  case $t in
+    chunker) list=("${CHUNKER_SRC[@]}") ;;
+    record) list=("${RECORD_SRC[@]}") ;;
+    expr) list=("${EXPR_SRC[@]}") ;;
+    *) echo "tools/fuzz/build.sh: unknown target $t (chunker, record, expr)" >&2; exit 1 ;;
+  esac
+  for s in "${list[@]}"; do
+    if [ ! -f "src/$s.cc" ]; then
+      echo "tools/fuzz/build.sh: src/$s.cc is gone: update the lists at the top" >&2
+      exit 2
+    fi
+    want[$s]=1
+  done
+done
+
+echo "== compiling ${#want[@]} src/ files with $CXX (ASan, UBSan, fuzzer instrumentation) into $OUT"
+printf '%s\n' "${!want[@]}" | xargs -P "$JOBS" -I{} bash -c \
+  'src=src/{}.cc obj="$OUT/obj/{}.o"
+   if [ -f "$obj" ] && [ "$obj" -nt "$src" ] && [ "$obj" -nt "$newest_header" ]; then exit 0; fi
+   read -ra F <<< "$FLAGS_STR"
+   "$CXX" "${F[@]}" -fsanitize=fuzzer-no-link -c "$src" -o "$obj.tmp" && mv "$obj.tmp" "$obj"'
+
+for t in "${TARGETS[@]}"; do
+  case $t in
+    chunker) list=("${CHUNKER_SRC[@]}") ;;
+    record) list=("${RECORD_SRC[@]}") ;;
+    expr) list=("${EXPR_SRC[@]}") ;;
+  esac
+  objs=()
+  for s in "${list[@]}"; do objs+=("$OUT/obj/$s.o"); done
+  echo "== linking $OUT/${t}_fuzz"
+  "$CXX" "${FLAGS[@]}" -fsanitize=fuzzer "tools/fuzz/${t}_fuzz.cc" "${objs[@]}" "${LIBS[@]}" \
+    -o "$OUT/${t}_fuzz"
+done

@@ -1,0 +1,201 @@
+// libFuzzer target: the record path of a worker.
+//
+// Every non-blank line of the input (split with LineCursor, as RecordScanner
+// does) is parsed with simdjson's DOM parser from a buffer that has exactly
+// the required padding (so ASan sees any read beyond it). Checks:
+//   * diagnoseJson agrees with simdjson on validity (json_diagnose.h promises
+//     it, limits included), and its column lies within the line + 1.
+//   * For a valid record: a few fixed compiled expressions (src/expr.h) are
+//     evaluated; test() agrees with truthy(eval()); every value is equal to
+//     itself, hashes alike as itself, and its JSON text (appendValueJson) is
+//     valid JSON; the record goes into a SummaryState and a few aggregate
+//     columns (sum, min, quantile, count_distinct, top, avg).
+//   * At the end of the input: the summary survives serialize/deserialize
+//     with an identical rendering, merging it into an empty state changes
+//     nothing, and the aggregate columns survive write/read.
+
+#include <simdjson.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "aggregate.h"
+#include "channel.h"
+#include "chunker.h"
+#include "expr.h"
+#include "json_diagnose.h"
+#include "summary.h"
+#include "value.h"
+
+using namespace clusterproc;
+
+namespace {
+
+#define CHECK(cond)                                                         \
+  do {                                                                      \
+    if (!(cond)) {                                                          \
+      std::fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, \
+                   #cond);                                                  \
+      std::abort();                                                         \
+    }                                                                       \
+  } while (0)
+
+// Expressions that touch paths, indexes, arithmetic, comparison of whole
+// values, regular expressions, string functions and conversions.
+const char* const kExprs[] = {
+    ".",
+    ".a.b == 1 or len(.s) > 3",
+    ".a[0] + .a[-1] * 2 - -.n / 3 % 7",
+    "lower(.s) =~ \"^[a-z]+.*[0-9]$\" and not starts_with(upper(.s), \"X\")",
+    "coalesce(.missing, .[\"k y\"], .a, \"d\")",
+    "substr(str(.), -5, 3)",
+    "split(str(.s), \",\")[1]",
+    "int(.n) + float(.s) + round(.f) + floor(.f) + ceil(.f) + abs(.n)",
+    "epoch(.ts)",
+    ". == . and .a in [1, \"x\", null, [1]] or contains(.a, 2)",
+    "exists(.a.b) and is_null(.z) or type(.) == \"object\"",
+    "(.a)[len(.a) - 1]",
+    "ends_with(str(.n), \"0\") != (. < [1, \"a\"])",
+};
+
+// Aggregates fed with the value of kExprs[kAggArg].
+const AggSpec kAggs[] = {
+    {AggFunc::kSum, 0},           {AggFunc::kMin, 0},
+    {AggFunc::kAvg, 0},           {AggFunc::kStddev, 0},
+    {AggFunc::kQuantile, 0.9},    {AggFunc::kQuantileExact, 0.5},
+    {AggFunc::kCountDistinct, 0}, {AggFunc::kApproxDistinct, 0},
+    {AggFunc::kTop, 3},           {AggFunc::kFirst, 0},
+};
+
+struct Compiled {
+  std::vector<std::unique_ptr<Expr>> exprs;
+  Compiled() {
+    for (const char* text : kExprs) {
+      Result<std::unique_ptr<Expr>> r = parseExpr(text, "--select");
+      if (!r.ok()) {
+        std::fprintf(stderr, "fixed expression %s: %s\n", text,
+                     r.status().message().c_str());
+        std::abort();
+      }
+      exprs.push_back(std::move(r.value()));
+    }
+  }
+};
+
+void checkValue(const Value& v, simdjson::dom::parser& checker) {
+  CHECK(compareValues(v, v) == 0);
+  CHECK(hashValue(v) == hashValue(v));
+  OwnedValue owned(v);
+  CHECK(compareValues(owned.v, v) == 0);
+  CHECK(hashValue(owned.v) == hashValue(v));
+  std::string json;
+  appendValueJson(json, v);
+  simdjson::padded_string padded(json);
+  simdjson::dom::element e;
+  if (checker.parse(padded).get(e) != simdjson::SUCCESS) {
+    std::fprintf(stderr, "appendValueJson gave invalid JSON: %s\n", json.c_str());
+    std::abort();
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* bytes, size_t size) {
+  static Compiled compiled;
+  static simdjson::dom::parser parser;
+  static simdjson::dom::parser checker;
+  static EvalArena arena;
+
+  SummaryState summary;
+  std::vector<std::unique_ptr<AggColumn>> aggs;
+  for (const AggSpec& spec : kAggs) {
+    aggs.push_back(makeAggColumn(spec));
+    aggs.back()->addGroup();
+  }
+  uint64_t records = 0;
+  uint64_t bad = 0;
+  // A copy with no slack, so reads past the end are caught.
+  std::vector<char> data(reinterpret_cast<const char*>(bytes),
+                         reinterpret_cast<const char*>(bytes) + size);
+  LineCursor cursor(data.data(), data.size());
+  Line line;
+  while (cursor.next(line)) {
+    if (line.blank) continue;
+    const size_t n = line.text.size();
+    // Exactly the padding simdjson requires, like a ring slot's tail.
+    std::unique_ptr<char[]> buf(new char[n + simdjson::SIMDJSON_PADDING]);
+    std::memcpy(buf.get(), line.text.data(), n);
+    std::memset(buf.get() + n, ' ', simdjson::SIMDJSON_PADDING);
+    simdjson::dom::element root;
+    simdjson::error_code err = parser.parse(buf.get(), n, false).get(root);
+    JsonProblem problem = diagnoseJson(line.text);
+    if (err != simdjson::SUCCESS) {
+      ++bad;
+      if (!problem.found) {
+        std::fprintf(stderr, "simdjson rejects (%s) but diagnoseJson accepts\n",
+                     simdjson::error_message(err));
+        std::abort();
+      }
+      CHECK(problem.column >= 1 && problem.column <= n + 1);
+      CHECK(!problem.what.empty());
+      CHECK(!describeJsonProblem(problem).empty());
+      continue;
+    }
+    if (problem.found) {
+      std::fprintf(stderr, "simdjson accepts but diagnoseJson says: %s\n",
+                   describeJsonProblem(problem).c_str());
+      std::abort();
+    }
+    ++records;
+    for (size_t i = 0; i < compiled.exprs.size(); ++i) {
+      arena.clear();
+      const Expr& e = *compiled.exprs[i];
+      Value v = e.eval(root, arena);
+      checkValue(v, checker);
+      CHECK(e.test(root, arena) == truthy(v));
+      if (i == 2 || i == 5) {
+        for (auto& col : aggs) col->add(0, v, records);
+      }
+    }
+    summary.add(root);
+  }
+  // The summary and the aggregates round-trip through their wire formats.
+  std::string before;
+  summary.render(before, records, bad, size);
+  std::string wire = summary.serialize();
+  Result<SummaryState> back = SummaryState::deserialize(wire);
+  CHECK(back.ok());
+  std::string after;
+  back.value().render(after, records, bad, size);
+  CHECK(before == after);
+  SummaryState merged;
+  merged.merge(summary);
+  std::string merged_text;
+  merged.render(merged_text, records, bad, size);
+  CHECK(before == merged_text);
+  simdjson::padded_string padded(before);
+  simdjson::dom::element e;
+  CHECK(checker.parse(padded).get(e) == simdjson::SUCCESS);
+  for (size_t i = 0; i < aggs.size(); ++i) {
+    ByteWriter w;
+    aggs[i]->write(0, w);
+    std::unique_ptr<AggColumn> copy = makeAggColumn(kAggs[i]);
+    copy->addGroup();
+    ByteReader r(w.str());
+    CHECK(copy->read(0, r));
+    CHECK(r.atEnd());
+    std::string a, b;
+    aggs[i]->render(0, a);
+    copy->render(0, b);
+    CHECK(a == b);
+    simdjson::padded_string p(a);
+    CHECK(checker.parse(p).get(e) == simdjson::SUCCESS);
+  }
+  return 0;
+}
