@@ -56,6 +56,8 @@ ChunkSource::State ChunkSource::nextMapped(const Input& in, Assign& assign,
                                   kDefaultChunkSize);
   }
   size_t end = chunkEnd(in.data, in.size, pos_, target);
+  // The master only looked for a newline: keep none of it mapped.
+  dropMapped(in, end > 0 ? end - 1 : 0, end, 2u << 20);
   assign = Assign{next_id_++, static_cast<uint32_t>(input_), kNoSlot, pos_, end - pos_};
   meta = ChunkMeta{static_cast<uint32_t>(input_), pos_, kNoSlot, false, 0};
   bytes_ += end - pos_;

@@ -89,6 +89,14 @@ Result<std::vector<Input>> openInputs(const std::vector<std::string>& paths) {
   return inputs;
 }
 
+void dropMapped(const Input& in, uint64_t from, uint64_t to, uint64_t margin) {
+  if (!in.mapped || in.data == nullptr) return;
+  static const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+  uint64_t lo = from > margin ? (from - margin) / page * page : 0;
+  uint64_t hi = std::min<uint64_t>(in.readable, (to + margin + page - 1) / page * page);
+  if (hi > lo) ::madvise(const_cast<char*>(in.data) + lo, hi - lo, MADV_DONTNEED);
+}
+
 void closeInputs(std::vector<Input>& inputs) {
   for (Input& in : inputs) {
     in.source.reset();

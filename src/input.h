@@ -30,6 +30,13 @@ struct Input {
 /// gzip and zstd data is recognised by its magic bytes, whatever the name.
 Result<std::vector<Input>> openInputs(const std::vector<std::string>& paths);
 
+/// Drops this process's mapping of bytes [from - margin, to + margin) of a
+/// mapped input (page-aligned, clipped to the file). The pages stay in the
+/// page cache; only this process's resident memory shrinks. The kernel maps
+/// whole page-cache folios (often 1 MB or more) on a fault, so a margin is
+/// needed to drop what a fault next to the range mapped too.
+void dropMapped(const Input& in, uint64_t from, uint64_t to, uint64_t margin);
+
 /// Unmaps and closes the inputs.
 void closeInputs(std::vector<Input>& inputs);
 

@@ -8,10 +8,10 @@ namespace clusterproc {
 
 uint64_t ValueSet::distinct() const {
   return overflowed_ ? static_cast<uint64_t>(std::llround(hll_.estimate()))
-                     : entries_.size();
+                     : size_;
 }
 
-uint64_t ValueSet::probeLong(std::string_view s) {
+uint32_t ValueSet::probeLong(std::string_view s) {
   using hash_detail::load64;
   const char* p = s.data();
   size_t n = s.size();
@@ -22,77 +22,73 @@ uint64_t ValueSet::probeLong(std::string_view s) {
     p += 16;
     n -= 16;
   } while (n > 16);
-  return mix(load64(p + n - 16) ^ kSeed1, load64(p + n - 8) ^ h);
+  return static_cast<uint32_t>(
+      mix(load64(p + n - 16) ^ kSeed1, load64(p + n - 8) ^ h));
 }
 
-void ValueSet::addNew(const Scalar& v, uint32_t probe, uint64_t count) {
-  if (entries_.size() < kMaxExact) {
-    insert(v, probe, count);
+void ValueSet::addNew(const Scalar& v, const Key& key, uint64_t count) {
+  assert(!overflowed_ && count > 0);
+  if (size_ == kMaxExact) {
+    overflow();
+    hll_.add(hashScalar(v));
     return;
   }
-  overflow();
-  hll_.add(hashScalar(v));
-}
-
-void ValueSet::insert(const Scalar& v, uint32_t probe, uint64_t count) {
-  assert(!overflowed_ && entries_.size() < kMaxExact);
-  if (entries_.empty()) entries_.reserve(kMaxExact);
-  Entry e{probe, v.kind, v.negative, count, v.bits, 0};
-  if (v.kind == ScalarKind::kString) {
-    e.bits = text_.size();
-    e.length = v.s.size();
+  Entry e{key.probe, v.kind, key.length, count, {key.word[0], key.word[1]}};
+  if (key.length == kLong) {
+    e.word[0] = text_.size();
+    e.word[1] = v.s.size();
     text_.append(v.s);
   }
-  entries_.push_back(e);
-  // Keep the load at most kMaxExact / kMaxSlots.
-  if (entries_.size() * kMaxSlots > slots_.size() * kMaxExact) {
-    slots_.assign(std::max(kMinSlots, 2 * slots_.size()), 0);
-    for (size_t i = 0; i < entries_.size(); ++i) placeSlot(i);
-  } else {
-    placeSlot(entries_.size() - 1);
+  ++size_;
+  if (size_ * kMaxSlots > table_.size() * kMaxExact) {  // load > 0.4: grow
+    std::vector<Entry> old(std::max(kMinSlots, 2 * table_.size()), Entry{});
+    old.swap(table_);
+    for (const Entry& o : old) {
+      if (o.count != 0) place(o);
+    }
   }
+  place(e);
 }
 
-void ValueSet::placeSlot(size_t entry) {
-  const size_t mask = slots_.size() - 1;
-  size_t pos = entries_[entry].probe & mask;
-  while (slots_[pos] != 0) pos = (pos + 1) & mask;
-  slots_[pos] = static_cast<uint8_t>(entry + 1);
+void ValueSet::place(const Entry& e) {
+  const size_t mask = table_.size() - 1;
+  size_t pos = e.probe & mask;
+  while (table_[pos].count != 0) pos = (pos + 1) & mask;
+  table_[pos] = e;
 }
 
 void ValueSet::overflow() {
-  for (const Entry& e : entries_) hll_.add(hashScalar(view(e)));
-  entries_ = {};
-  slots_ = {};
+  forEach([this](const Entry& e) { hll_.add(hashScalar(view(e))); });
+  table_ = {};
+  size_ = 0;
   text_ = {};
   overflowed_ = true;
 }
 
 void ValueSet::merge(const ValueSet& o) {
+  if (!overflowed_ && o.overflowed_) overflow();
   if (!overflowed_) {
-    if (o.overflowed_) {
-      overflow();
-    } else {
-      for (const Entry& e : o.entries_) {
-        const Scalar v = o.view(e);
-        if (Entry* mine = find(v, e.probe)) {  // e.probe == probeHash(v)
-          mine->count += e.count;
-          continue;
-        }
-        addNew(v, e.probe, e.count);
+    for (const Entry& e : o.table_) {
+      if (e.count == 0) continue;
+      const Scalar v = o.view(e);
+      const Key key = makeKey(v);
+      if (Entry* mine = find(v, key)) {
+        mine->count += e.count;
+      } else {
+        addNew(v, key, e.count);
         if (overflowed_) break;
       }
-      if (!overflowed_) return;
     }
+    if (!overflowed_) return;
   }
   hll_.merge(o.hll_);
-  for (const Entry& e : o.entries_) hll_.add(hashScalar(o.view(e)));
+  o.forEach([&](const Entry& e) { hll_.add(hashScalar(o.view(e))); });
 }
 
 std::vector<std::pair<Scalar, uint64_t>> ValueSet::top(size_t k) const {
   std::vector<std::pair<Scalar, uint64_t>> all;
-  all.reserve(entries_.size());
-  for (const Entry& e : entries_) all.emplace_back(view(e), e.count);
+  all.reserve(size_);
+  forEach([&](const Entry& e) { all.emplace_back(view(e), e.count); });
   k = std::min(k, all.size());
   std::partial_sort(all.begin(), all.begin() + k, all.end(),
                     [](const auto& a, const auto& b) {
@@ -109,10 +105,17 @@ void ValueSet::serialize(ByteWriter& w) const {
     hll_.serialize(w);
     return;
   }
-  w.u64(entries_.size());
-  for (const Entry& e : entries_) {
-    writeScalar(w, view(e));
-    w.u64(e.count);
+  // In value order, so that equal sets have equal bytes.
+  std::vector<std::pair<Scalar, uint64_t>> all;
+  all.reserve(size_);
+  forEach([&](const Entry& e) { all.emplace_back(view(e), e.count); });
+  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
+    return compareScalars(a.first, b.first) < 0;
+  });
+  w.u64(all.size());
+  for (const auto& [v, count] : all) {
+    writeScalar(w, v);
+    w.u64(count);
   }
 }
 
@@ -129,14 +132,16 @@ bool ValueSet::deserialize(ByteReader& r) {
   }
   const uint64_t n = r.u64();
   if (r.failed() || n > kMaxExact) return false;
+  Scalar previous;
   for (uint64_t k = 0; k < n; ++k) {
     Scalar v;
     if (!readScalar(r, &v)) return false;
     const uint64_t count = r.u64();
     if (r.failed() || count == 0) return false;
-    const uint32_t probe = probeHash(v);
-    if (find(v, probe) != nullptr) return false;
-    insert(v, probe, count);
+    // Strictly increasing: no value twice.
+    if (k > 0 && compareScalars(previous, v) >= 0) return false;
+    addNew(v, makeKey(v), count);
+    previous = v;
   }
   return true;
 }

@@ -2,6 +2,7 @@
 // The distinct scalar values of one summary path: exact counts while there are
 // few, then a HyperLogLog.
 
+#include <bit>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -23,7 +24,7 @@ class ValueSet {
   static constexpr size_t kMaxExact = 100;
 
   /// True when no value was added.
-  bool empty() const { return !overflowed_ && entries_.empty(); }
+  bool empty() const { return !overflowed_ && size_ == 0; }
   /// True while the values are counted exactly (top() is meaningful).
   bool exact() const { return !overflowed_; }
   /// Number of distinct values: exact, or the HyperLogLog estimate.
@@ -64,8 +65,8 @@ class ValueSet {
   // kMinSlots; its load stays at most kMaxExact / kMaxSlots = 0.4.
   static constexpr size_t kMinSlots = 16;
   static constexpr size_t kMaxSlots = 256;
-  static constexpr size_t kInline = 16;        // longest string in an entry
-  static constexpr uint16_t kLong = 0xffff;    // Entry::length of others
+  static constexpr size_t kInline = 16;      // longest string in an entry
+  static constexpr uint16_t kLong = 0xffff;  // Entry::length of others
   static_assert(std::endian::native == std::endian::little,
                 "inline strings are read as words in memory order");
 
@@ -133,7 +134,8 @@ class ValueSet {
   }
 
   [[gnu::always_inline]] Entry* find(const Scalar& v, const Key& key) {
-    const size_t mask = table_.size() - 1;  // table_ is never empty
+    if (table_.empty()) return nullptr;
+    const size_t mask = table_.size() - 1;
     for (size_t pos = key.probe & mask;; pos = (pos + 1) & mask) {
       Entry& e = table_[pos];
       if (e.count == 0) return nullptr;
@@ -162,9 +164,6 @@ class ValueSet {
 
   static constexpr uint64_t kSeed1 = 0xa0761d6478bd642fULL;
   static constexpr uint64_t kSeed2 = 0xe7037ed1a0b428dbULL;
-
-  // A shared table with one free slot, so that find() needs no size check.
-  static const Entry kNoEntries[1];
 
   std::vector<Entry> table_;  // empty until the first value
   size_t size_ = 0;           // values in table_

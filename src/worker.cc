@@ -7,6 +7,7 @@
 #include <string>
 
 #include "channel.h"
+#include "chunker.h"
 #include "exec_runner.h"
 #include "job_state.h"
 #include "messages.h"
@@ -41,14 +42,22 @@ void sendFailure(int fd, const std::string& what) {
   (void)writeFrame(fd, MsgType::kFailure, what, "master");
 }
 
-/// --exec: replaces the chunk's lines in report.output by the command's
-/// output, retrying a failed command; a last failure goes in exec_error.
-void runExec(const WorkerContext& ctx, ChunkReport& report) {
+/// Line and (non-blank) record counts of a chunk that is not parsed.
+void countLines(const char* data, size_t size, ChunkReport& report) {
+  LineCursor cursor(data, size);
+  Line line;
+  while (cursor.next(line)) report.records += !line.blank;
+  report.matched = report.records;
+  report.lines = cursor.count();
+}
+
+/// --exec: runs the command on input (the chunk's lines) and puts its
+/// output in report.output, retrying a failed command; a last failure goes
+/// in exec_error.
+void runExec(const WorkerContext& ctx, std::string_view input, ChunkReport& report) {
   std::vector<std::pair<std::string, std::string>> env = {
       {"CLUSTERPROC_CHUNK", std::to_string(report.chunk_id)},
       {"CLUSTERPROC_WORKER", std::to_string(ctx.index)}};
-  std::string input = std::move(report.output);
-  report.output.clear();
   for (unsigned attempt = 0;; ++attempt) {
     Result<ExecOutcome> r = runCommand(ctx.job->exec, input, env);
     if (!r.ok()) {
@@ -111,9 +120,24 @@ int runWorker(const WorkerContext& ctx, int cmd_fd, int result_fd) {
       }
       ChunkReport report;
       report.chunk_id = job.chunk_id;
-      scanner.scan(data, job.size, readable, job.order_id, job.line_base, report);
-      report.partial = state->takePartial();
-      if (ctx.job->kind == JobKind::kExec) runExec(ctx, report);
+      if (ctx.job->kind == JobKind::kExec && ctx.query->where.empty()) {
+        // --exec alone: the chunk's bytes go to the command as they are,
+        // straight from the mapping or the ring, without parsing.
+        countLines(data, job.size, report);
+        runExec(ctx, std::string_view(data, job.size), report);
+      } else {
+        scanner.scan(data, job.size, readable, job.order_id, job.line_base, report);
+        report.partial = state->takePartial();
+        if (ctx.job->kind == JobKind::kExec) {
+          std::string lines = std::move(report.output);
+          report.output.clear();
+          runExec(ctx, lines, report);
+        }
+      }
+      // Keep a worker's resident memory flat: forget the scanned pages.
+      if (job.slot == kNoSlot) {
+        dropMapped((*ctx.inputs)[job.input], job.offset, job.offset + job.size, 4u << 20);
+      }
       Status s = writeFrame(result_fd, MsgType::kDone, encodeReport(report), "master");
       if (!s.ok()) return 1;
     }
