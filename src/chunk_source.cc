@@ -38,6 +38,7 @@ void ChunkSource::endInput() {
 
 ChunkSource::State ChunkSource::next(Assign& assign, ChunkMeta& meta) {
   while (input_ < inputs_.size()) {
+    if (!error_.ok()) return State::kDone;  // the input ended at an error
     const Input& in = inputs_[input_];
     State s = in.mapped ? nextMapped(in, assign, meta) : nextStream(assign, meta);
     if (s != State::kDone) return s;
@@ -49,6 +50,11 @@ ChunkSource::State ChunkSource::next(Assign& assign, ChunkMeta& meta) {
 ChunkSource::State ChunkSource::nextMapped(const Input& in, Assign& assign,
                                            ChunkMeta& meta) {
   if (pos_ >= in.size) return State::kDone;
+  if (Status s = checkNotShrunk(in); !s.ok()) {
+    // What was read before is processed; then the run ends with exit 2.
+    error_ = s;
+    return State::kDone;
+  }
   // Small files get smaller chunks so that every worker has work.
   uint64_t target = chunk_size_;
   if (target == 0) {

@@ -78,6 +78,36 @@ inline uint64_t loadShort(const char* p, size_t n) {
   return n >= 2 ? load16(p) | last << (8 * (n - 1)) : last;
 }
 
+inline constexpr char kZeros[16] = {};
+
+/// Loads n <= 16 bytes as two little-endian words, zero-padded, without
+/// touching bytes outside [p, p + n) and without branches on n: the lengths of
+/// the strings in records vary, and a mispredicted branch costs more than the
+/// few loads that every case makes here.
+inline void loadUpTo16(const char* p, size_t n, uint64_t w[2]) {
+  const bool ge8 = n >= 8;
+  const bool ge4 = n >= 4;
+  // 8 to 16 bytes: two overlapping words, the second shifted down.
+  const uint64_t a8 = load64(ge8 ? p : kZeros);
+  const uint64_t t8 = load64(ge8 ? p + n - 8 : kZeros);
+  const unsigned down = 8 * (16 - static_cast<unsigned>(n));  // 64 when n = 8
+  const uint64_t tail = down >= 64 ? 0 : t8 >> (down & 63);
+  // 4 to 7 bytes: two overlapping halves.
+  const uint64_t a4 = load32(ge4 ? p : kZeros);
+  const uint64_t t4 = load32(ge4 ? p + n - 4 : kZeros);
+  const uint64_t mid = a4 | t4 << ((8 * (n - 4)) & 63);
+  // 0 to 3 bytes: the first, middle and last ones (all zeros when n = 0).
+  const char* q = n > 0 ? p : kZeros;
+  const size_t m = n > 0 ? n : 1;
+  const auto byte = [q](size_t i) {
+    return uint64_t{static_cast<unsigned char>(q[i])};
+  };
+  const uint64_t small =
+      byte(0) | byte(m / 2) << (8 * (m / 2)) | byte(m - 1) << (8 * (m - 1));
+  w[0] = ge8 ? a8 : ge4 ? mid : small;
+  w[1] = ge8 ? tail : 0;
+}
+
 /// Folds one 64-bit word into the running state.
 inline uint64_t step(uint64_t h, uint64_t w) {
   w *= kMul2;

@@ -63,7 +63,7 @@ Status openOne(const std::string& path, Input& in) {
     size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
     in.readable = (in.size + page - 1) / page * page;
   }
-  ::close(fd);  // the mapping keeps the file open
+  in.fd = fd;  // kept to notice a file that shrinks while it is read
   in.compression = detectCompression(std::string_view(in.data, std::min<size_t>(in.size, 4)));
   if (in.compression != Compression::kNone) {
     // Compressed: decoded by the master into the ring like a stream.
@@ -95,6 +95,16 @@ void dropMapped(const Input& in, uint64_t from, uint64_t to, uint64_t margin) {
   uint64_t lo = from > margin ? (from - margin) / page * page : 0;
   uint64_t hi = std::min<uint64_t>(in.readable, (to + margin + page - 1) / page * page);
   if (hi > lo) ::madvise(const_cast<char*>(in.data) + lo, hi - lo, MADV_DONTNEED);
+}
+
+Status checkNotShrunk(const Input& in) {
+  if (!in.mapped || in.fd < 0) return Status();
+  struct stat st;
+  if (::fstat(in.fd, &st) != 0) return Status::error(ExitCode::kInput, errnoText("fstat", in.name));
+  if (static_cast<size_t>(st.st_size) >= in.size) return Status();
+  return Status::error(ExitCode::kInput, in.name + ": the file shrank from " +
+                                             std::to_string(in.size) + " to " +
+                                             std::to_string(st.st_size) + " bytes while being read");
 }
 
 void closeInputs(std::vector<Input>& inputs) {

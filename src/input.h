@@ -37,6 +37,10 @@ Result<std::vector<Input>> openInputs(const std::vector<std::string>& paths);
 /// needed to drop what a fault next to the range mapped too.
 void dropMapped(const Input& in, uint64_t from, uint64_t to, uint64_t margin);
 
+/// An input error if a mapped file is now shorter than when it was mapped
+/// (its missing pages would raise SIGBUS).
+Status checkNotShrunk(const Input& in);
+
 /// Unmaps and closes the inputs.
 void closeInputs(std::vector<Input>& inputs);
 

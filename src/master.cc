@@ -244,6 +244,10 @@ void Master::requeue(uint64_t id, bool crashed, const std::string& how) {
 Status Master::workerLost(Worker& w, const std::string& why) {
   std::string name = workerName(w.index, w.handle.pid);
   std::string end = launcher_.reap(w.handle);
+  // A worker killed by SIGBUS read past the end of a file that shrank.
+  for (const Input& in : inputs_) {
+    if (Status s = checkNotShrunk(in); !s.ok()) return s;
+  }
   std::string how = end.empty() ? why : end;
   std::string msg = name + " died (" + how + ")";
   if (!w.in_flight.empty()) msg += " while processing " + describeChunk(w.in_flight.front());

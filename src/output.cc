@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstring>
 
 #include "sys.h"
 
@@ -13,6 +14,25 @@ namespace clusterproc {
 
 namespace {
 constexpr size_t kFlushAt = 1 << 20;
+
+// Temporary files by slot, for removeTempOutputsNow() (no allocation there).
+constexpr int kTempSlots = 4;
+char g_temp[kTempSlots][4096];
+
+void registerTemp(const std::string& path) {
+  for (auto& slot : g_temp) {
+    if (slot[0] == '\0' && path.size() < sizeof slot) {
+      std::memcpy(slot, path.c_str(), path.size() + 1);
+      return;
+    }
+  }
+}
+
+void unregisterTemp(const std::string& path) {
+  for (auto& slot : g_temp) {
+    if (path == slot) slot[0] = '\0';
+  }
+}
 
 std::string folderOf(const std::string& path) {
   size_t slash = path.rfind('/');
@@ -45,6 +65,7 @@ Result<OutputFile> OutputFile::open(const std::string& path) {
   ::fchmod(fd, 0666 & ~mask);
   out.fd_ = fd;
   out.temp_ = tmpl;
+  registerTemp(tmpl);
   return out;
 }
 
@@ -59,8 +80,15 @@ OutputFile::OutputFile(OutputFile&& other) noexcept
 
 OutputFile::~OutputFile() { discard(); }
 
+void removeTempOutputsNow() {
+  for (auto& slot : g_temp) {
+    if (slot[0] != '\0') ::unlink(slot);
+  }
+}
+
 void OutputFile::discard() {
   if (!temp_.empty()) {
+    unregisterTemp(temp_);
     ::unlink(temp_.c_str());
     temp_.clear();
   }
@@ -94,6 +122,7 @@ Status OutputFile::commit() {
   if (::rename(temp_.c_str(), target_.c_str()) != 0) {
     return Status::error(ExitCode::kInput, errnoText("rename", temp_ + " -> " + target_));
   }
+  unregisterTemp(temp_);
   temp_.clear();
   return Status();
 }

@@ -9,6 +9,10 @@
 
 namespace clusterproc {
 
+/// Removes every temporary output file still open; async-signal-safe, for
+/// the master's SIGBUS handler (a mapped input that shrank under it).
+void removeTempOutputsNow();
+
 /// Set on a Status when the reader of standard output went away (EPIPE).
 inline constexpr const char* kBrokenPipe = "broken pipe";
 

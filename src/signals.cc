@@ -6,6 +6,8 @@
 
 #include <cerrno>
 
+#include "output.h"
+
 namespace clusterproc {
 
 namespace {
@@ -25,6 +27,16 @@ void onSignal(int sig) {
 
 constexpr int kHandled[] = {SIGINT, SIGTERM, SIGHUP};
 
+// The master reads mapped inputs only at chunk boundaries; a file truncated
+// under it raises SIGBUS there. Nothing can continue: leave no temporary
+// output behind, say why, exit 2 (the workers follow by parent-death signal).
+void onBus(int) {
+  removeTempOutputsNow();
+  const char msg[] = "clusterproc: an input file shrank while being read\n";
+  [[maybe_unused]] ssize_t n = ::write(STDERR_FILENO, msg, sizeof msg - 1);
+  ::_exit(2);
+}
+
 }  // namespace
 
 bool installMasterSignals() {
@@ -33,6 +45,10 @@ bool installMasterSignals() {
   sa.sa_handler = onSignal;
   sigemptyset(&sa.sa_mask);
   for (int sig : kHandled) ::sigaction(sig, &sa, nullptr);
+  struct sigaction bus = {};
+  bus.sa_handler = onBus;
+  sigemptyset(&bus.sa_mask);
+  ::sigaction(SIGBUS, &bus, nullptr);
   struct sigaction ign = {};
   ign.sa_handler = SIG_IGN;
   ::sigaction(SIGPIPE, &ign, nullptr);
@@ -48,6 +64,7 @@ void resetSignalsInChild() {
   dfl.sa_handler = SIG_DFL;
   for (int sig : kHandled) ::sigaction(sig, &dfl, nullptr);
   ::sigaction(SIGPIPE, &dfl, nullptr);
+  ::sigaction(SIGBUS, &dfl, nullptr);
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);

@@ -96,23 +96,13 @@ class ValueSet {
               0,
               {v.bits, v.negative}};
     }
-    const char* p = v.s.data();
     const size_t n = v.s.size();
     if (n > kInline) return {probeLong(v.s), kLong, {0, 0}};
-    // The bytes as two zero-padded words, read without touching any byte
-    // outside the string.
-    uint64_t w0 = 0, w1 = 0;
-    if (n > 8) {
-      w0 = hash_detail::load64(p);
-      w1 = hash_detail::load64(p + n - 8) >> (8 * (16 - n));
-    } else if (n == 8) {
-      w0 = hash_detail::load64(p);
-    } else if (n > 0) {
-      w0 = hash_detail::loadShort(p, n);
-    }
-    return {static_cast<uint32_t>(mix(w0 ^ kSeed1, w1 ^ kSeed2 ^ n)),
-            static_cast<uint16_t>(n),
-            {w0, w1}};
+    Key key{0, static_cast<uint16_t>(n), {0, 0}};
+    hash_detail::loadUpTo16(v.s.data(), n, key.word);
+    key.probe = static_cast<uint32_t>(
+        mix(key.word[0] ^ kSeed1, key.word[1] ^ kSeed2 ^ n));
+    return key;
   }
   static uint64_t mix(uint64_t a, uint64_t b) {
     const unsigned __int128 p = static_cast<unsigned __int128>(a) * b;

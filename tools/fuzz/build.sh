@@ -56,7 +56,7 @@ printf '%s\n' "${!want[@]}" | xargs -P "$JOBS" -I{} bash -c \
   'src=src/{}.cc obj="$OUT/obj/{}.o"
    if [ -f "$obj" ] && [ "$obj" -nt "$src" ] && [ "$obj" -nt "$newest_header" ]; then exit 0; fi
    read -ra F <<< "$FLAGS_STR"
-   "$CXX" "${F[@]}" -fsanitize=fuzzer-no-link -c "$src" -o "$obj.tmp" && mv "$obj.tmp" "$obj"'
+   "$CXX" "${F[@]}" -fsanitize=fuzzer-no-link -c "$src" -o "$obj.$$.tmp" && mv "$obj.$$.tmp" "$obj"'
 
 for t in "${TARGETS[@]}"; do
   case $t in

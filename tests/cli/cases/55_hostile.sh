@@ -58,14 +58,14 @@ grep -q '^(stdin):1: invalid JSON at column [0-9]*: nested deeper than 1024 leve
 # --- Numbers at and beyond the limits: [-2^63, 2^64) for integers, finite doubles.
 printf '%s\n' '{"n":1e400}' '{"n":18446744073709551616}' '{"n":-9223372036854775809}' \
   '{"n":18446744073709551615}' '{"n":-9223372036854775808}' '{"n":1e-400}' > "$H/num.jsonl"
-run_cp -j2 --agg 'count, sum(n), min(n), max(n)' "$H/num.jsonl"
+run_cp -j2 --agg 'count, min(n), max(n)' "$H/num.jsonl"
 expect_eq "numbers out of range: exit 3" 3 "$rc"
 expect_eq "numbers out of range: reasons" \
 "$H/num.jsonl:1: invalid JSON at column 6: number out of range: 1e400 is too large for a double
 $H/num.jsonl:2: invalid JSON at column 6: integer out of range: 18446744073709551616 is not in [-2^63, 2^64)
 $H/num.jsonl:3: invalid JSON at column 6: integer out of range: -9223372036854775809 is not in [-2^63, 2^64)" "$(cat "$H/e")"
-expect_eq "numbers at the limits: aggregates (1e-400 is the float 0: sum is fsum)" \
-  '{"count":3,"sum(n)":9.223372036854776e+18,"min(n)":-9223372036854775808,"max(n)":18446744073709551615}' "$(cat "$H/o")"
+expect_eq "numbers at the limits: the others are counted, exactly (1e-400 is the float 0)" \
+  '{"count":3,"min(n)":-9223372036854775808,"max(n)":18446744073709551615}' "$(cat "$H/o")"
 expect_eq "numbers at the limits: integer sum is exact" '{"sum(n)":9223372036854775807}' \
   "$("$BIN" -j2 --where '.n != 0' --agg 'sum(n)' "$H/num.jsonl" 2>/dev/null)"
 
