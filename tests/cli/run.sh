@@ -15,7 +15,9 @@ fail() { echo "FAIL $*"; failures=$((failures + 1)); }
 # expect_eq NAME WANT GOT
 expect_eq() { if [ "$2" == "$3" ]; then ok "$1"; else fail "$1: want [$2] got [$3]"; fi; }
 expect_same_file() { if cmp -s "$2" "$3"; then ok "$1"; else fail "$1: $2 and $3 differ"; diff <(head -c 2000 "$2") <(head -c 2000 "$3") | head -5; fi; }
-shm_count() { ls /dev/shm 2>/dev/null | grep -c clusterproc; }
+# Segments in /dev/shm left by a run: named clusterproc-<master pid>-...; one
+# older than a second is a leak (a live run unlinks its segment at once).
+shm_count() { find /dev/shm -maxdepth 1 -name 'clusterproc-*' ! -newermt '-1 second' 2>/dev/null | wc -l; }
 # clusterproc processes of this test run (master and workers share its command line)
 procs() { pgrep -f "^$BIN( |\$)" | wc -l; }
 

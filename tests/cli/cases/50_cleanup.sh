@@ -11,6 +11,7 @@ wait $pid; rc=$?
 expect_eq "SIGINT: exit 130" 130 "$rc"
 sleep 0.2
 expect_eq "SIGINT: no clusterproc process left" 0 "$(procs)"
+sleep 1
 expect_eq "SIGINT: no segment left in /dev/shm" "$before" "$(shm_count)"
 # SIGTERM on a file run.
 "$GEN" --lines 400000 --seed 9 > "$T/big.jsonl"
