@@ -39,7 +39,8 @@ Result<std::unique_ptr<ShmRing>> ShmRing::create(size_t slots, size_t chunk,
   std::unique_ptr<ShmRing> ring(new ShmRing());
   ring->slots_ = slots;
   ring->chunk_ = chunk;
-  ring->capacity_ = chunk + max_record;
+  // Room for a record of max_record bytes plus its "\r\n" after a chunk.
+  ring->capacity_ = chunk + max_record + 2;
   ring->stride_ = roundUp(ring->capacity_ + kPadding, kPage);
   ring->name_ = uniqueName();
   try {

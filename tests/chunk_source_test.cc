@@ -303,13 +303,13 @@ TEST_CASE(
 TEST_CASE(
     "chunk_source: a line longer than a chunk but within the slot arrives "
     "whole") {
-  // chunk 16 + max_record 64: a slot holds 80 bytes.
+  // chunk 16 + max_record 64 + 2 (a record's "\r\n"): a slot holds 82 bytes.
   const std::string medium(69, 'm');  // 70 bytes with its newline
-  const std::string fits(79, 'f');  // 80 bytes with its newline: exactly a slot
+  const std::string fits(81, 'f');  // 82 bytes with its newline: exactly a slot
   const std::string content =
       "{\"a\":1}\n" + medium + "\nab\n" + fits + "\n{\"b\":2}\n";
   auto ring = makeRing(2, 16, 64);
-  REQUIRE(ring->capacity() == 80);
+  REQUIRE(ring->capacity() == 82);
   PipeFeeder feeder(content, 1);
   std::vector<Input> inputs = {streamInput(feeder.fd())};
   SourceOptions o;
@@ -329,8 +329,8 @@ TEST_CASE(
 
 TEST_CASE(
     "chunk_source: a line longer than the slot becomes an oversized chunk") {
-  const std::string big(80,
-                        'B');  // 81 bytes with its newline: one past the slot
+  const std::string big(82,
+                        'B');  // 83 bytes with its newline: one past the slot
   const std::string huge(1000, 'H');
   const std::string content = "{\"a\":1}\n" + big + "\n{\"b\":2}\n" + huge +
                               "\r\n" + "x\n" + huge + "\n" + huge +
@@ -346,9 +346,9 @@ TEST_CASE(
     Drained d = drain(inputs, ring.get(), o);
     checkIds(d.pieces);
     auto oversized = checkTiling(d.pieces, 0, content);
-    CHECK(oversized == longLines(content, 80));
+    CHECK(oversized == longLines(content, 82));
     REQUIRE(oversized.size() == 4);
-    CHECK(oversized[0].second == 81);
+    CHECK(oversized[0].second == 83);
     CHECK(oversized[1].second == 1002);  // "\r\n" counts
     CHECK(oversized[2].second == 1001);
     CHECK(oversized[3].second == 1001);  // two oversized lines in a row
@@ -393,7 +393,7 @@ TEST_CASE("chunk_source: random long and short lines with a small max record") {
       o.hold = hold;
       Drained d = drain(inputs, ring.get(), o);
       checkIds(d.pieces);
-      CHECK(checkTiling(d.pieces, 0, content) == longLines(content, 80));
+      CHECK(checkTiling(d.pieces, 0, content) == longLines(content, 82));
     }
   }
 }
