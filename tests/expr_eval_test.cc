@@ -6,6 +6,7 @@
 #include <string>
 
 #include "expr.h"
+#include "expr_test_util.h"
 #include "json_write.h"
 
 using clusterproc::EvalArena;
@@ -16,38 +17,7 @@ using clusterproc::ValueKind;
 
 namespace {
 
-/// A record and the last expression evaluated against it; a Value returned
-/// by eval() stays valid until the next eval().
-class Eval {
- public:
-  explicit Eval(const std::string& record_json = "{}") {
-    record_ = parser_.parse(record_json).value();
-  }
-  Value eval(const std::string& text) {
-    auto r = parseExpr(text, "--select");
-    INFO(text << ": " << (r.ok() ? "" : r.status().message()));
-    REQUIRE(r.ok());
-    expr_ = std::move(r.value());
-    arena_.clear();
-    return expr_->eval(record_, arena_);
-  }
-  /// The value as JSON text.
-  std::string json(const std::string& text) {
-    std::string out;
-    clusterproc::appendValueJson(out, eval(text));
-    return out;
-  }
-  bool test(const std::string& text) {
-    eval(text);
-    return expr_->test(record_, arena_);
-  }
-
- private:
-  simdjson::dom::parser parser_;
-  simdjson::dom::element record_;
-  EvalArena arena_;
-  std::unique_ptr<Expr> expr_;
-};
+using clusterproc::testing::Eval;
 
 const char* kRecord = R"({"a":{"b":7,"c":[10,20,30],"k":"v"},"s":"GET","n":null,"f":false,
   "i":1,"d":2.5,"arr":[1,"x",[2],{"z":1}],"key with space":1,"":"empty",

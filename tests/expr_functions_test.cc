@@ -5,6 +5,7 @@
 #include <string>
 
 #include "expr.h"
+#include "expr_test_util.h"
 #include "json_write.h"
 
 using clusterproc::EvalArena;
@@ -15,33 +16,7 @@ using clusterproc::ValueKind;
 
 namespace {
 
-/// A record and the last expression evaluated against it; a Value returned
-/// by eval() stays valid until the next eval().
-class Eval {
- public:
-  explicit Eval(const std::string& record_json = "{}") {
-    record_ = parser_.parse(record_json).value();
-  }
-  Value eval(const std::string& text) {
-    auto r = parseExpr(text, "--select");
-    INFO(text << ": " << (r.ok() ? "" : r.status().message()));
-    REQUIRE(r.ok());
-    expr_ = std::move(r.value());
-    arena_.clear();
-    return expr_->eval(record_, arena_);
-  }
-  std::string json(const std::string& text) {
-    std::string out;
-    clusterproc::appendValueJson(out, eval(text));
-    return out;
-  }
-
- private:
-  simdjson::dom::parser parser_;
-  simdjson::dom::element record_;
-  EvalArena arena_;
-  std::unique_ptr<Expr> expr_;
-};
+using clusterproc::testing::Eval;
 
 const char* kRecord = R"({"name":"Łukasz","s":"GET","tags":["bot","v2"],"o":{"a":1,"b":2},
   "n":null,"i":-5,"d":-2.5,"path":"/api/v1/users/42","ts":"2024-03-01T00:00:00.276Z"})";

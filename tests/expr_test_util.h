@@ -1,0 +1,48 @@
+#pragma once
+// A fixture for expression tests: one record, and the last expression
+// evaluated against it.
+
+#include <catch2/catch.hpp>
+#include <memory>
+#include <string>
+
+#include "expr.h"
+#include "json_write.h"
+
+namespace clusterproc::testing {
+
+/// A record and the last expression evaluated against it; a Value returned
+/// by eval() stays valid until the next eval().
+class Eval {
+ public:
+  explicit Eval(const std::string& record_json = "{}") {
+    record_ = parser_.parse(record_json).value();
+  }
+  Value eval(const std::string& text) {
+    auto r = parseExpr(text, "--select");
+    INFO(text << ": " << (r.ok() ? "" : r.status().message()));
+    REQUIRE(r.ok());
+    expr_ = std::move(r.value());
+    arena_.clear();
+    return expr_->eval(record_, arena_);
+  }
+  /// The value as JSON text.
+  std::string json(const std::string& text) {
+    std::string out;
+    appendValueJson(out, eval(text));
+    return out;
+  }
+  /// The expression's truth (as --where sees it).
+  bool test(const std::string& text) {
+    eval(text);
+    return expr_->test(record_, arena_);
+  }
+
+ private:
+  simdjson::dom::parser parser_;
+  simdjson::dom::element record_;
+  EvalArena arena_;
+  std::unique_ptr<Expr> expr_;
+};
+
+}  // namespace clusterproc::testing
