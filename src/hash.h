@@ -3,7 +3,8 @@
 // bytes of different JSON types hash apart. Deterministic (no random seed) and
 // independent of the host's byte order, so sketches built on different
 // machines merge. The values are part of the output (HyperLogLog estimates):
-// changing them changes approx_distinct.
+// changing them changes approx_distinct (tests/hll_test.cc pins them). Also
+// the word loads and byte comparisons that hash tables of short strings use.
 
 #include <bit>
 #include <cstdint>
@@ -103,7 +104,8 @@ inline void loadUpTo16(const char* p, size_t n, uint64_t w[2]) {
     return uint64_t{static_cast<unsigned char>(q[i])};
   };
   const uint64_t small =
-      byte(0) | byte(m / 2) << (8 * (m / 2)) | byte(m - 1) << (8 * (m - 1));
+      // Masked shifts: for m > 3 the value is discarded, but must stay defined.
+      byte(0) | byte(m / 2) << ((8 * (m / 2)) & 63) | byte(m - 1) << ((8 * (m - 1)) & 63);
   w[0] = ge8 ? a8 : ge4 ? mid : small;
   w[1] = ge8 ? tail : 0;
 }

@@ -1,6 +1,7 @@
 #include "hll.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -117,9 +118,17 @@ Result<Hll> Hll::deserialize(ByteReader& r) {
   if (form == kEmptyForm) return h;
   h.registers_.assign(kRegisters, 0);
   if (form == kDenseForm) {
-    for (uint8_t& reg : h.registers_) {
-      reg = r.u8();
-      if (reg > kMaxRank) return malformed("register out of range");
+    // Eight registers a read: u64() yields the bytes in memory order.
+    for (size_t i = 0; i < kRegisters; i += 8) {
+      const uint64_t word = r.u64();
+      for (size_t j = 0; j < 8; ++j) {
+        const unsigned shift = std::endian::native == std::endian::little
+                                   ? 8 * j
+                                   : 56 - 8 * j;
+        const auto reg = static_cast<uint8_t>(word >> shift);
+        if (reg > kMaxRank) return malformed("register out of range");
+        h.registers_[i + j] = reg;
+      }
     }
     if (r.failed()) return malformed("truncated");
     return h;

@@ -19,18 +19,20 @@ struct FieldStats {
   /// JSON types, in output order.
   enum Type { kNull, kBool, kInt, kFloat, kString, kArray, kObject, kTypes };
 
+  // Members in the order of use by add*(): every value touches the first
+  // cache lines only.
   uint64_t count = 0;
   uint64_t types[kTypes] = {};
+  ValueSet values;
   Scalar min, max;  ///< meaningful when numbers() > 0; never strings
   ExactFloatSum sum;
-  ValueSet values;
 
   /// Occurrences of ints and floats.
   uint64_t numbers() const { return types[kInt] + types[kFloat]; }
 
   /// Counts one occurrence of a value of each kind; a float is never -0.0.
   void addNull() { countType(kNull); }
-  void addBool(bool b) {
+  [[gnu::always_inline]] void addBool(bool b) {
     countType(kBool);
     values.add(Scalar::boolean(b));
   }

@@ -155,11 +155,12 @@ class ValueSet {
   static constexpr uint64_t kSeed1 = 0xa0761d6478bd642fULL;
   static constexpr uint64_t kSeed2 = 0xe7037ed1a0b428dbULL;
 
-  std::vector<Entry> table_;  // empty until the first value
-  size_t size_ = 0;           // values in table_
-  std::string text_;          // the bytes of the strings beyond kInline
-  Hll hll_;
+  // Hot members first: add() reads overflowed_ and table_ or hll_.
   bool overflowed_ = false;
+  std::vector<Entry> table_;  // empty until the first value
+  Hll hll_;
+  size_t size_ = 0;   // values in table_
+  std::string text_;  // the bytes of the strings beyond kInline
 };
 
 }  // namespace clusterproc

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <cstring>
+#include <memory>
 #include <string>
 
 #include "hash.h"
@@ -13,6 +15,59 @@ uint64_t h(uint64_t i) { return hashWord(i, HashTag::kInt); }
 
 double relativeError(double estimate, double truth) {
   return std::fabs(estimate - truth) / truth;
+}
+
+// The hashes are part of the output (the estimates): these values were
+// computed by the first implementation and must never change.
+TEST_CASE("hash: values are pinned") {
+  CHECK(hashBytes("", HashTag::kString) == 0x2295674ca6a1e887ULL);
+  CHECK(hashBytes("GET", HashTag::kString) == 0xc40f793978870a67ULL);
+  CHECK(hashBytes("2024-03-01T00:00:00.276Z", HashTag::kString) ==
+        0x64f4d8e29e69d0a6ULL);
+  CHECK(hashWord(200, HashTag::kInt) == 0x3f69aa6d75bc83a9ULL);
+  CHECK(hashWord(1, HashTag::kBool) == 0xf39626555902dc28ULL);
+  // Every length up to 40 at every alignment.
+  std::string buf;
+  for (int i = 0; i < 64; ++i) buf += static_cast<char>(i * 37 + 11);
+  uint64_t x = 0;
+  for (int off = 0; off < 8; ++off) {
+    for (size_t n = 0; n <= 40; ++n) {
+      x = x * 31 + hashBytes(std::string_view(buf.data() + off, n),
+                             HashTag::kString);
+    }
+  }
+  CHECK(x == 0x542369ea2dff1c8fULL);
+}
+
+TEST_CASE("hash: byte loads and comparisons stay within the string") {
+  // Each string sits at the end of its own allocation, so that ASan reports
+  // any read past it; the bytes before it differ from run to run.
+  for (size_t n = 0; n <= 40; ++n) {
+    std::string pattern;
+    for (size_t i = 0; i < n; ++i) pattern += static_cast<char>(0x80 | i);
+    auto a = std::make_unique<char[]>(n + 1);
+    auto b = std::make_unique<char[]>(n + 1);
+    std::memcpy(a.get() + 1, pattern.data(), n);
+    std::memcpy(b.get() + 1, pattern.data(), n);
+    const std::string_view sa(a.get() + 1, n), sb(b.get() + 1, n);
+    REQUIRE(equalBytes(sa, sb));
+    if (n <= 16) {
+      uint64_t w[2];
+      hash_detail::loadUpTo16(sa.data(), n, w);
+      char padded[16] = {};
+      std::memcpy(padded, pattern.data(), n);
+      uint64_t expected[2];
+      std::memcpy(expected, padded, 16);  // little-endian hosts
+      CHECK(w[0] == expected[0]);
+      CHECK(w[1] == expected[1]);
+    }
+    for (size_t i = 0; i < n; ++i) {  // one differing byte anywhere
+      b[1 + i] ^= 1;
+      CHECK_FALSE(equalBytes(sa, sb));
+      b[1 + i] ^= 1;
+    }
+    if (n > 0) CHECK_FALSE(equalBytes(sa, sb.substr(1)));
+  }
 }
 
 TEST_CASE("hll: an empty sketch estimates zero") {
@@ -71,6 +126,26 @@ TEST_CASE("hll: merging two halves equals adding everything") {
   Hll empty;
   empty.merge(all);
   CHECK(empty == all);
+}
+
+TEST_CASE("hll: the last add is seen by every reader") {
+  // add() updates its register on the next add or read.
+  Hll a, b;
+  for (uint64_t i = 0; i < 100; ++i) a.add(h(i));
+  for (uint64_t i = 0; i < 99; ++i) b.add(h(i));
+  CHECK_FALSE(a == b);  // h(99) raises a register
+  b.add(h(99));
+  CHECK(a == b);
+  CHECK(a.estimate() == b.estimate());
+  Hll c;
+  c.merge(a);
+  CHECK(c == a);
+  ByteWriter w;
+  a.serialize(w);
+  ByteReader r(w.str());
+  auto back = Hll::deserialize(r);
+  REQUIRE(back.ok());
+  CHECK(back.value() == a);
 }
 
 TEST_CASE("hll: serialization round trips, sparse and dense") {

@@ -159,6 +159,36 @@ TEST_CASE("summary: integers compare exactly with floats") {
                  R"("min":9.007199254740992e+15,"max":9007199254740993,)"));
 }
 
+TEST_CASE("summary: the mean sums the numbers as doubles, exactly") {
+  // math.fsum of the doubles (2^53 + 1 is the double 2^53), divided by 6.
+  Records r(fieldValues({"9007199254740993", "9007199254740993",
+                         "-9007199254740992", "18446744073709551615",
+                         "-9223372036854775808", "3"}));
+  CHECK_THAT(render(summarize(r)),
+             Catch::Contains(R"("mean":1.5387298726849196e+18,)"));
+  // 2^53 + 1 - 2^53 is 1, but its double minus 2^53 is 0.
+  Records r2(fieldValues({"9007199254740993", "-9007199254740992"}));
+  CHECK_THAT(render(summarize(r2)), Catch::Contains(R"("mean":0,)"));
+  Records r3(fieldValues({"9007199254740993", "-9007199254740992.0"}));
+  CHECK_THAT(render(summarize(r3)), Catch::Contains(R"("mean":0,)"));
+}
+
+TEST_CASE("summary: strings of every length are told apart") {
+  // Strings of 0 to 40 bytes, the one of length n n + 1 times, and once each
+  // a variant that differs in its last byte.
+  std::vector<std::string> values;
+  for (int n = 0; n <= 40; ++n) {
+    const std::string x(n, 'x');
+    for (int k = 0; k <= n; ++k) values.push_back("\"" + x + "\"");
+    if (n > 0) values.push_back("\"" + x.substr(1) + "y\"");
+  }
+  const std::string out = render(summarize(Records(fieldValues(values))));
+  const std::string x40(40, 'x'), x39(39, 'x');
+  CHECK_THAT(out, Catch::Contains(R"("approx_distinct":81,"top":[{"value":")" +
+                                  x40 + R"(","count":41},{"value":")" + x39 +
+                                  R"(","count":40},)"));
+}
+
 TEST_CASE("summary: on an exact tie the int is printed and sorted first") {
   // 1e19 fits in uint64; as a double it prints as 1e+19.
   Records r(fieldValues({"1e19", "10000000000000000000"}));

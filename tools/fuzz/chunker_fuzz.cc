@@ -197,17 +197,10 @@ void checkStream(std::string_view data, size_t chunk, size_t max_record,
       // ... whose text is longer than --max-record (no record of allowed
       // length is ever dropped).
       if (line.back() == '\n') line.remove_suffix(1);
-      bool cr = !line.empty() && line.back() == '\r';
-      if (cr) line.remove_suffix(1);
-      // Known bug (findings/chunker-crlf-line-dropped-on-stream and
-      // chunker-cr-at-eof-dropped-on-stream): a slot holds chunk + max_record
-      // bytes, so with a chunk of 1 byte a line of exactly max_record bytes
-      // ending in "\r\n", or in "\r" at the end of the input, is dropped.
-      // Skipped unless CLUSTERPROC_FUZZ_STRICT is set, so that the run goes on
-      // to find other problems.
-      static const bool strict = std::getenv("CLUSTERPROC_FUZZ_STRICT") != nullptr;
-      bool known = chunk == 1 && cr && line.size() == max_record;
-      if (line.size() <= max_record && (strict || !known)) {
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      // (findings/chunker-*: a line of exactly max_record bytes ending in
+      // "\r\n", or "\r" at the end, was dropped with a 1-byte chunk.)
+      if (line.size() <= max_record) {
         std::fprintf(stderr, "dropped a line of %zu bytes (%zu with its ending) at %zu: "
                      "--max-record %zu, chunk %zu\n", line.size(), static_cast<size_t>(len),
                      static_cast<size_t>(pos), max_record, chunk);
