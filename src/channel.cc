@@ -58,7 +58,8 @@ Status writeFrame(int fd, MsgType type, std::string_view payload,
   uint32_t header[2] = {static_cast<uint32_t>(type),
                         static_cast<uint32_t>(payload.size())};
   std::memcpy(buf.data(), header, kHeader);
-  std::memcpy(buf.data() + kHeader, payload.data(), payload.size());
+  // An empty payload's data() may be null, which memcpy must not get.
+  if (!payload.empty()) std::memcpy(buf.data() + kHeader, payload.data(), payload.size());
   return writeAll(fd, buf.data(), buf.size(), peer);
 }
 
