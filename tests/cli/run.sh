@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Command-line tests on the real binary: tests/cli/run.sh CLUSTERPROC GEN
+# Command-line tests on the real binary: tests/cli/run.sh CLUSTERPROC GEN [PATTERN]
+# PATTERN (a glob, default *) picks case files of cases/, e.g. '8*'.
 # Each check prints "ok" or "FAIL" with details; the script exits 1 on any FAIL.
 set -u
 BIN=$(readlink -f "$1")
@@ -22,7 +23,7 @@ shm_count() { find /dev/shm -maxdepth 1 -name 'clusterproc-*' ! -newermt '-1 sec
 procs() { pgrep -f "^$BIN( |\$)" | wc -l; }
 
 # shellcheck source=/dev/null
-for f in "$HERE"/cases/*.sh; do source "$f"; done
+for f in "$HERE"/cases/${3:-*}.sh; do source "$f"; done
 
 echo "== $failures failure(s)"
 [ "$failures" -eq 0 ]
