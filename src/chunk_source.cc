@@ -83,6 +83,8 @@ ChunkSource::State ChunkSource::nextStream(Assign& assign, ChunkMeta& meta) {
                      carry_len_);
       }
       filled_ = carry_len_;
+      // The carry is the text after the last newline of its chunk.
+      no_newline_ = carry_len_;
       carry_len_ = 0;
       if (high_water_[slot_] > stream_chunk_) {
         ring_->trim(static_cast<size_t>(slot_), filled_);
@@ -119,8 +121,15 @@ ChunkSource::State ChunkSource::nextStream(Assign& assign, ChunkMeta& meta) {
       slot_ = -1;
       return State::kDone;
     }
-    uint64_t end = eof_ ? filled_ : lastLineEnd(base, filled_);
+    uint64_t end = filled_;
+    if (!eof_) {
+      // Only the bytes read since the last look can hold a newline: a line
+      // of a gigabyte is scanned once, not once per read.
+      end = lastLineEnd(base + no_newline_, filled_ - no_newline_);
+      if (end > 0) end += no_newline_;
+    }
     if (end == 0) {
+      no_newline_ = filled_;
       if (filled_ < ring_->capacity()) return State::kNeedRead;
       // A line longer than --max-record: drop it up to its newline.
       ring_->trim(static_cast<size_t>(slot_), 0);
@@ -128,6 +137,7 @@ ChunkSource::State ChunkSource::nextStream(Assign& assign, ChunkMeta& meta) {
       discarding_ = true;
       discarded_ = filled_;
       filled_ = 0;
+      no_newline_ = 0;
       continue;
     }
     uint32_t slot = static_cast<uint32_t>(slot_);

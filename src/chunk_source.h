@@ -70,6 +70,7 @@ class ChunkSource {
   // Stream state: the slot being filled and the partial line carried over.
   int64_t slot_ = -1;
   uint64_t filled_ = 0;
+  uint64_t no_newline_ = 0;  ///< slot bytes [0, no_newline_) hold no newline
   uint32_t carry_slot_ = 0;
   uint64_t carry_off_ = 0;
   uint64_t carry_len_ = 0;

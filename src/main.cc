@@ -58,7 +58,7 @@ bool hasStreamInput(const std::vector<Input>& inputs) {
 
 int run(const Job& job, RunStatsRecorder& stats) {
   if (!installMasterSignals()) {
-    return fail(Status::error(ExitCode::kInput, errnoText("pipe", "signal wake-up")));
+    return fail(Status::error(ExitCode::kInput, errnoText("pipe or sigaction", "signal handlers")));
   }
   Result<Query> query = compileQuery(job);
   if (!query.ok()) return fail(query.status());

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstddef>
+#include <iterator>
 
 #include "output.h"
 
@@ -26,6 +28,11 @@ void onSignal(int sig) {
 }
 
 constexpr int kHandled[] = {SIGINT, SIGTERM, SIGHUP};
+// Which of kHandled the master catches. A SIGHUP ignored when the run
+// started stays ignored, so that `nohup clusterproc ...` survives a
+// hang-up. SIGINT and SIGTERM are always caught: a script's background job
+// starts with SIGINT ignored, and `kill -INT` must still stop it cleanly.
+bool g_caught[std::size(kHandled)] = {};
 
 // The master reads mapped inputs only at chunk boundaries; a file truncated
 // under it raises SIGBUS there. Nothing can continue: leave no temporary
@@ -44,7 +51,13 @@ bool installMasterSignals() {
   struct sigaction sa = {};
   sa.sa_handler = onSignal;
   sigemptyset(&sa.sa_mask);
-  for (int sig : kHandled) ::sigaction(sig, &sa, nullptr);
+  for (size_t i = 0; i < std::size(kHandled); ++i) {
+    struct sigaction old = {};
+    if (::sigaction(kHandled[i], nullptr, &old) != 0) return false;
+    if (kHandled[i] == SIGHUP && old.sa_handler == SIG_IGN) continue;
+    if (::sigaction(kHandled[i], &sa, nullptr) != 0) return false;
+    g_caught[i] = true;
+  }
   struct sigaction bus = {};
   bus.sa_handler = onBus;
   sigemptyset(&bus.sa_mask);
@@ -62,7 +75,9 @@ int signalWakeFd() { return g_wake[0]; }
 void resetSignalsInChild() {
   struct sigaction dfl = {};
   dfl.sa_handler = SIG_DFL;
-  for (int sig : kHandled) ::sigaction(sig, &dfl, nullptr);
+  for (size_t i = 0; i < std::size(kHandled); ++i) {
+    if (g_caught[i]) ::sigaction(kHandled[i], &dfl, nullptr);
+  }
   ::sigaction(SIGPIPE, &dfl, nullptr);
   ::sigaction(SIGBUS, &dfl, nullptr);
   sigset_t none;

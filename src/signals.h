@@ -4,9 +4,10 @@
 
 namespace clusterproc {
 
-/// Installs the master's handlers for SIGINT, SIGTERM and SIGHUP, and ignores
-/// SIGPIPE (writes then fail with EPIPE). Returns false if the self-pipe
-/// cannot be created.
+/// Installs the master's handlers for SIGINT, SIGTERM and SIGHUP (SIGHUP
+/// only if it was not ignored when the run started: nohup), and ignores SIGPIPE
+/// (writes then fail with EPIPE). Returns false, errno set, if the self-pipe
+/// or a handler cannot be set up.
 bool installMasterSignals();
 
 /// The first terminating signal received, or 0.

@@ -23,6 +23,42 @@ wait $pid; rc=$?
 if [ $rc -eq 0 ]; then ok "SIGTERM: (run finished before the signal)"; else expect_eq "SIGTERM: exit 143" 143 "$rc"; fi
 sleep 0.2
 expect_eq "SIGTERM: no clusterproc process left" 0 "$(procs)"
+# SIGHUP (the terminal went away): exit 129, nothing left behind, no -o file.
+( for i in $(seq 1 50); do echo '{"a":1}'; sleep 0.1; done ) | "$BIN" -j2 --count -o "$T/hup.out" 2> "$T/e" &
+pid=$!
+sleep 0.5
+kill -HUP $pid
+wait $pid; rc=$?
+expect_eq "SIGHUP: exit 129" 129 "$rc"
+sleep 0.2
+expect_eq "SIGHUP: no clusterproc process left" 0 "$(procs)"
+expect_eq "SIGHUP: no output file, no temporary file" "" "$(ls -A "$T" | grep hup.out)"
+# A hang-up that was ignored when the run started (nohup) stays ignored.
+( trap '' HUP; for i in $(seq 1 10); do echo '{"a":1}'; sleep 0.1; done ) |
+  ( trap '' HUP; exec "$BIN" -j2 --count ) > "$T/o" 2> "$T/e" &
+pid=$!
+sleep 0.4
+pkill -HUP -f "^$BIN( |\$)"
+wait $pid; rc=$?
+expect_eq "SIGHUP ignored (nohup): the run finishes, exit 0" "0 {\"count\":10}" "$rc $(cat "$T/o")"
+# A closed terminal: the run in a tmux window whose server is killed.
+if command -v tmux > /dev/null; then
+  hsock="$T/hup.sock"
+  rm -f "$T/hup.fifo" && mkfifo "$T/hup.fifo"
+  ( for i in $(seq 1 100); do echo '{"a":1}'; sleep 0.05; done > "$T/hup.fifo" ) 2> /dev/null &
+  feeder=$!
+  tmux -S "$hsock" -f /dev/null new-session -d -x 80 -y 10 \
+    "'$BIN' -j2 --count --progress -o '$T/tty.out' '$T/hup.fifo'"
+  for _ in $(seq 1 30); do [ "$(procs)" -ge 3 ] && break; sleep 0.1; done
+  expect_eq "closed terminal: master and workers run in the terminal" 3 "$(procs)"
+  tmux -S "$hsock" kill-server
+  for _ in $(seq 1 20); do [ "$(procs)" -eq 0 ] && break; sleep 0.1; done
+  expect_eq "closed terminal: no clusterproc process left" 0 "$(procs)"
+  expect_eq "closed terminal: no output file, no temporary file" "" "$(ls -A "$T" | grep tty.out)"
+  kill $feeder 2> /dev/null; wait $feeder 2> /dev/null
+else
+  ok "closed terminal: tmux is not installed, not checked"
+fi
 # A worker killed with SIGKILL is replaced and its chunk re-run: same answer.
 "$BIN" -j2 --chunk-size 4K "$T/eq.jsonl" > "$T/ref.out" 2> /dev/null
 CLUSTERPROC_TEST_CRASH_CHUNK=3 "$BIN" -j2 --chunk-size 4K "$T/eq.jsonl" > "$T/o" 2> "$T/e"
