@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "sys.h"
@@ -45,7 +46,34 @@ std::string baseOf(const std::string& path) {
   size_t slash = path.rfind('/');
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
+
+bool startsWith(const std::string& s, const char* prefix) {
+  return s.compare(0, std::strlen(prefix), prefix) == 0;
+}
 }  // namespace
+
+Result<OutputFile::Target> OutputFile::classify(const std::string& path) {
+  struct stat st = {};
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    if (S_ISDIR(st.st_mode)) {
+      return Status::error(ExitCode::kInput,
+                           "cannot write output: " + path + ": Is a directory");
+    }
+    // /dev/null, a named pipe, a terminal: a rename would replace the
+    // device node or the pipe with a plain file.
+    return Target{path, true};
+  }
+  struct stat lst = {};
+  if (::lstat(path.c_str(), &lst) != 0 || !S_ISLNK(lst.st_mode)) return Target{path, false};
+  // /dev/stdout, /proc/self/fd/N: whatever the descriptor is, write to it.
+  if (startsWith(path, "/dev/") || startsWith(path, "/proc/")) return Target{path, true};
+  // A link to a regular file: replace the file, keep the link.
+  char* real = ::realpath(path.c_str(), nullptr);
+  if (real == nullptr) return Target{path, false};
+  std::string resolved(real);
+  std::free(real);
+  return Target{resolved, false};
+}
 
 Result<OutputFile> OutputFile::open(const std::string& path) {
   OutputFile out;
@@ -53,8 +81,20 @@ Result<OutputFile> OutputFile::open(const std::string& path) {
     out.fd_ = STDOUT_FILENO;
     return out;
   }
-  out.target_ = path;
-  std::string tmpl = folderOf(path) + "/." + baseOf(path) + ".clusterproc-tmp-XXXXXX";
+  Result<Target> target = classify(path);
+  if (!target.ok()) return target.status();
+  out.target_ = target.value().path;
+  if (target.value().direct) {
+    int fd = ::open(out.target_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd < 0) {
+      return Status::error(ExitCode::kInput, errnoText("cannot open output", path));
+    }
+    out.fd_ = fd;
+    out.direct_ = true;
+    return out;
+  }
+  const std::string& real = out.target_;
+  std::string tmpl = folderOf(real) + "/." + baseOf(real) + ".clusterproc-tmp-XXXXXX";
   int fd = ::mkostemp(tmpl.data(), O_CLOEXEC);
   if (fd < 0) {
     return Status::error(ExitCode::kInput, errnoText("cannot create output", path));
@@ -73,6 +113,7 @@ OutputFile::OutputFile(OutputFile&& other) noexcept
     : target_(std::move(other.target_)),
       temp_(std::move(other.temp_)),
       fd_(other.fd_),
+      direct_(other.direct_),
       buf_(std::move(other.buf_)) {
   other.fd_ = -1;
   other.temp_.clear();
@@ -98,7 +139,7 @@ void OutputFile::discard() {
 Status OutputFile::flush() {
   if (buf_.empty()) return Status();
   Status s = writeAll(fd_, buf_.data(), buf_.size(),
-                      target_.empty() ? "standard output" : temp_);
+                      target_.empty() ? "standard output" : direct_ ? target_ : temp_);
   buf_.clear();
   if (!s.ok() && errno == EPIPE && target_.empty()) {
     return Status::error(ExitCode::kInput, kBrokenPipe);
@@ -115,6 +156,10 @@ Status OutputFile::write(std::string_view data) {
 Status OutputFile::commit() {
   Status s = flush();
   if (!s.ok() || target_.empty()) return s;
+  if (direct_) {
+    closeFd(fd_);
+    return Status();
+  }
   if (::fsync(fd_) != 0) {
     return Status::error(ExitCode::kInput, errnoText("fsync", temp_));
   }

@@ -1,6 +1,8 @@
 #pragma once
 // Where results go: standard output, or a file written under a temporary
-// name in the target's folder and renamed into place only on success.
+// name in the target's folder and renamed into place only on success. A
+// target that is not a regular file (/dev/null, /dev/stdout, a named pipe)
+// is written directly: there is nothing to replace atomically.
 
 #include <string>
 #include <string_view>
@@ -20,7 +22,7 @@ inline constexpr const char* kBrokenPipe = "broken pipe";
 /// and the temporary file is removed when the object dies.
 class OutputFile {
  public:
-  /// path "" or "-" is standard output.
+  /// path "" or "-" is standard output. A directory is an error (exit 2).
   static Result<OutputFile> open(const std::string& path);
   OutputFile(OutputFile&& other) noexcept;
   OutputFile& operator=(OutputFile&&) = delete;
@@ -36,11 +38,19 @@ class OutputFile {
   const std::string& tempPath() const { return temp_; }
 
  private:
+  /// Where to write: the path to rename onto (a symbolic link resolved), or
+  /// a device, pipe or /dev/stdout to write directly.
+  struct Target {
+    std::string path;
+    bool direct = false;
+  };
+  static Result<Target> classify(const std::string& path);
   OutputFile() = default;
   Status flush();
   std::string target_;
   std::string temp_;
   int fd_ = -1;
+  bool direct_ = false;  ///< written in place, no temporary
   std::string buf_;
 };
 

@@ -33,3 +33,25 @@ for sig in INT KILL; do
   sleep 0.3
   expect_eq "-o and SIG$sig: no clusterproc process left" 0 "$(procs)"
 done
+# Targets that are not regular files are written in place, never replaced:
+# a rename onto /dev/null would turn the device into a plain file.
+"$BIN" --count -o /dev/null "$T/clean.jsonl"
+expect_eq "-o /dev/null: exit 0" 0 "$?"
+[ -c /dev/null ] && ok "-o /dev/null: still a character device" ||
+  { fail "-o /dev/null: replaced by a plain file (restored)"; rm -f /dev/null; mknod -m 666 /dev/null c 1 3; }
+expect_eq "-o /dev/null: no temporary in /dev" 0 "$(ls -A /dev | grep -c clusterproc-tmp)"
+"$BIN" --count -o /dev/stdout "$T/clean.jsonl" > "$T/via-stdout.json"
+expect_eq "-o /dev/stdout: the result on stdout" '{"count":3}' "$(cat "$T/via-stdout.json")"
+[ -L /dev/stdout ] && ok "-o /dev/stdout: still a link" || fail "-o /dev/stdout: the link was replaced"
+rm -f "$T/out.fifo" && mkfifo "$T/out.fifo"
+cat "$T/out.fifo" > "$T/from-fifo.json" &
+"$BIN" --count -o "$T/out.fifo" "$T/clean.jsonl"
+wait $!
+expect_eq "-o FIFO: the result through the pipe" '{"count":3}' "$(cat "$T/from-fifo.json")"
+[ -p "$T/out.fifo" ] && ok "-o FIFO: still a named pipe" || fail "-o FIFO: replaced by a plain file"
+echo "old" > "$T/real.json" && ln -sf real.json "$T/link.json"
+"$BIN" --count -o "$T/link.json" "$T/clean.jsonl"
+expect_eq "-o LINK: the linked file gets the result" '{"count":3}' "$(cat "$T/real.json")"
+[ -L "$T/link.json" ] && ok "-o LINK: the link stays a link" || fail "-o LINK: the link was replaced"
+"$BIN" --count -o "$T" "$T/clean.jsonl" 2> "$T/e"
+expect_eq "-o DIR: exit 2 and a message" "2 clusterproc: cannot write output: $T: Is a directory" "$? $(cat "$T/e")"
