@@ -26,14 +26,6 @@ std::string workerName(unsigned index, pid_t pid) {
   return "worker " + std::to_string(index) + " (pid " + std::to_string(pid) + ")";
 }
 
-Status interrupted(int sig) {
-  ExitCode code = sig == SIGINT   ? ExitCode::kInterrupted
-                  : sig == SIGHUP ? ExitCode::kHangup
-                                  : ExitCode::kTerminated;
-  const char* name = sigabbrev_np(sig);
-  return Status::error(code, std::string("interrupted by SIG") + (name ? name : "?"));
-}
-
 }  // namespace
 
 Master::Master(const Job& job, const Query& query, const std::vector<Input>& inputs,
@@ -421,7 +413,7 @@ Status Master::run() {
   Status s = startWorkers();
   while (s.ok() && !stop_) {
     if (int sig = pendingSignal()) {
-      s = interrupted(sig);
+      s = interruptedBy(sig);
       break;
     }
     s = dispatch();

@@ -12,11 +12,24 @@
 #include "partial_format.h"
 #include "query.h"
 #include "result_sink.h"
+#include "signals.h"
 #include "sys.h"
 
 namespace clusterproc {
 
 namespace {
+
+/// Handlers that only set a flag, so that an interrupt leaves no temporary
+/// output behind: the steps below look at the flag.
+Status catchSignals() {
+  if (installMasterSignals()) return Status();
+  return Status::error(ExitCode::kInput, errnoText("pipe", "signal wake-up"));
+}
+
+Status checkSignal() {
+  int sig = pendingSignal();
+  return sig ? interruptedBy(sig) : Status();
+}
 
 /// The inputs of a run, NUL-separated, for the "inputs" extension.
 std::string joinInputs(const std::vector<std::string>& inputs) {
@@ -84,11 +97,14 @@ Status writeTo(const std::string& path, const std::string& bytes) {
   Result<OutputFile> out = OutputFile::open(path);
   if (!out.ok()) return out.status();
   Status s = out.value().write(bytes);
+  if (s.ok()) s = checkSignal();
   if (s.ok()) s = out.value().commit();
   return s;
 }
 
-Status mergeTo(const Job& options, const NamedPartials& inputs, RunCounts& counts) {
+}  // namespace
+
+Result<MergedPartials> mergePartials(const Job& options, const NamedPartials& inputs) {
   std::vector<Partial> parts;
   std::vector<std::string> names;  // one per partial
   for (const auto& [name, bytes] : inputs) {
@@ -113,15 +129,21 @@ Status mergeTo(const Job& options, const NamedPartials& inputs, RunCounts& count
   if (!query.ok()) {
     return Status::error(ExitCode::kInput, names[0] + ": corrupt partial: " + query.status().message());
   }
-  std::unique_ptr<JobState> state = makeJobState(job.value(), query.value());
-  RunTotals& t = counts.totals;
-  uint64_t offset = 0;
+  MergedPartials m;
+  m.job = std::move(job.value());
+  m.query = std::make_unique<Query>(std::move(query.value()));
+  m.state = makeJobState(m.job, *m.query);
+  m.partial.job = parts[0].job;
+  RunTotals& t = m.partial.totals;
+  uint64_t& offset = m.partial.order_span;
   for (size_t i = 0; i < parts.size(); ++i) {
     const Partial& p = parts[i];
     if (p.order_span > UINT64_MAX - offset) {
       return Status::error(ExitCode::kInput, names[i] + ": too much input to merge in order");
     }
-    Status s = state->mergeShifted(p.state, offset);
+    Status s = checkSignal();
+    if (!s.ok()) return s;
+    s = m.state->mergeShifted(p.state, offset);
     if (!s.ok()) return Status::error(ExitCode::kInput, names[i] + ": " + s.message());
     offset += p.order_span;
     t.records += p.totals.records;
@@ -130,37 +152,48 @@ Status mergeTo(const Job& options, const NamedPartials& inputs, RunCounts& count
     t.bytes += p.totals.bytes;
     t.lines += p.totals.lines;
   }
-  counts.bytes = t.bytes;
-  Status s;
-  if (!options.partial_path.empty()) {
-    Partial out;
-    out.job = parts[0].job;
-    out.totals = t;
-    out.order_span = offset;
-    out.state = state->serialize();
-    std::string all_inputs;
-    for (const Partial& p : parts) {
-      for (const auto& [key, value] : p.extensions) {
-        if (key != "inputs") continue;
-        if (!all_inputs.empty()) all_inputs += '\0';
-        all_inputs += value;
-      }
+  std::string all_inputs;
+  for (const Partial& p : parts) {
+    for (const auto& [key, value] : p.extensions) {
+      if (key != "inputs") continue;
+      if (!all_inputs.empty()) all_inputs += '\0';
+      all_inputs += value;
     }
-    out.extensions.emplace_back("inputs", all_inputs);
-    s = writeTo(options.partial_path, encodePartial(out));
+  }
+  m.partial.extensions.emplace_back("inputs", all_inputs);
+  return m;
+}
+
+namespace {
+
+Status mergeTo(const Job& options, const NamedPartials& inputs, RunCounts& counts) {
+  Status caught = catchSignals();
+  if (!caught.ok()) return caught;
+  Result<MergedPartials> merged = mergePartials(options, inputs);
+  if (!merged.ok()) return merged.status();
+  MergedPartials& m = merged.value();
+  const RunTotals& t = m.partial.totals;
+  counts.totals = t;
+  counts.bytes = t.bytes;
+  Status s = checkSignal();
+  if (!s.ok()) return s;
+  if (!options.partial_path.empty()) {
+    m.partial.state = m.state->serialize();
+    s = writeTo(options.partial_path, encodePartial(m.partial));
   } else {
-    Result<Format> format = resolveFormat(job.value(), ::isatty(STDOUT_FILENO) == 1);
+    Result<Format> format = resolveFormat(m.job, ::isatty(STDOUT_FILENO) == 1);
     if (!format.ok()) return format.status();
-    Result<OutputFile> output = OutputFile::open(job.value().output_path);
+    Result<OutputFile> output = OutputFile::open(m.job.output_path);
     if (!output.ok()) return output.status();
-    ResultSink sink(job.value(), query.value(), output.value(), format.value());
+    ResultSink sink(m.job, *m.query, output.value(), format.value());
     std::vector<std::string> rows;
-    state->render(rows, t);
+    m.state->render(rows, t);
     for (std::string& row : rows) {
       s = sink.addRow(std::move(row));
       if (!s.ok()) break;
     }
     if (s.ok()) s = sink.finish();
+    if (s.ok()) s = checkSignal();
     if (s.ok()) s = output.value().commit();
     counts.rows = sink.rows();
   }
@@ -182,13 +215,12 @@ Status readWhole(const std::string& path, std::string& out) {
   char buf[1 << 16];
   Status s;
   for (;;) {
-    Result<size_t> n = readSome(fd, buf, sizeof buf, name);
-    if (!n.ok()) {
-      s = n.status();
-      break;
-    }
-    if (n.value() == 0) break;
-    out.append(buf, n.value());
+    // Not readSome(): an interrupt must end a wait on a terminal or pipe.
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) s = checkSignal();
+    if (n < 0 && errno != EINTR) s = Status::error(ExitCode::kInput, errnoText("read", name));
+    if (!s.ok() || n == 0) break;
+    if (n > 0) out.append(buf, static_cast<size_t>(n));
   }
   if (!std_in) closeFd(fd);
   return s;
@@ -220,6 +252,8 @@ int finishFromPartials(const Job& output_options, NamedPartials partials) {
 
 int partialCommand(const Job& job) {
   return runCommand(job, [&](RunCounts& counts) {
+    Status caught = catchSignals();
+    if (!caught.ok()) return caught;
     // Opened first, so that a target that cannot be written fails before the run.
     Result<OutputFile> out = OutputFile::open(job.partial_path);
     if (!out.ok()) return out.status();
@@ -233,6 +267,8 @@ int partialCommand(const Job& job) {
 
 int mergeCommand(const Job& job) {
   return runCommand(job, [&](RunCounts& counts) {
+    Status caught = catchSignals();
+    if (!caught.ok()) return caught;
     NamedPartials partials;
     for (const std::string& path : job.inputs) {
       std::string bytes;
