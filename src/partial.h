@@ -58,8 +58,8 @@ int finishFromPartials(const Job& output_options, NamedPartials partials);
 
 /// Partials merged into one state, ready to render or encode.
 struct MergedPartials {
-  Job job;                          ///< the output options with the partials' job
-  std::unique_ptr<Query> query;     ///< the job compiled
+  Job job;                       ///< the output options with the partials' job
+  std::unique_ptr<Query> query;  ///< the job compiled
   std::unique_ptr<JobState> state;  ///< the merged state (refers to *query)
   /// The partials' job words, summed totals and order spans, and their
   /// "inputs" joined; state empty until serialized.
@@ -69,7 +69,7 @@ struct MergedPartials {
 /// Decodes inputs, checks that they are partials of one job and merges
 /// them in order. Errors (kInput) name the file: not a partial, truncated,
 /// corrupt, unsupported version, partials of different jobs.
-Result<MergedPartials> mergePartials(const Job& options, const NamedPartials& inputs);
+Result<MergedPartials> mergePartials(const Job& options, NamedPartials inputs);
 
 /// A usage error unless job's result is a merged state (the summary,
 /// --count, --group-by/--agg): the streaming jobs have no partial.

@@ -48,7 +48,8 @@ Status runJob(const Job& job, RunCounts& counts, RunState* state) {
   Result<std::vector<Input>> inputs = openInputs(job.inputs);
   if (!inputs.ok()) return inputs.status();
   // With state wanted, nothing is written here: "" (stdout) is never committed.
-  Result<OutputFile> output = OutputFile::open(state ? std::string() : job.output_path);
+  Result<OutputFile> output =
+      OutputFile::open(state ? std::string() : job.output_path);
   if (!output.ok()) return output.status();
   std::optional<OutputFile> bad_file;
   if (!job.bad_records_path.empty()) {
@@ -67,11 +68,13 @@ Status runJob(const Job& job, RunCounts& counts, RunState* state) {
   BadRecordReporter reporter(std::move(bad_file), 10);
   ResultSink sink(job, query.value(), output.value(), format.value());
   ForkLauncher launcher;
-  ProgressLine progress(STDERR_FILENO,
-                        progressWanted(job, ::isatty(STDERR_FILENO) == 1,
-                                       ::isatty(STDOUT_FILENO) == 1, ::getenv("TERM")),
-                        knownInputSize(inputs.value()), job.workers);
-  Master master(job, query.value(), inputs.value(), ring.get(), launcher, reporter, sink);
+  ProgressLine progress(
+      STDERR_FILENO,
+      progressWanted(job, ::isatty(STDERR_FILENO) == 1,
+                     ::isatty(STDOUT_FILENO) == 1, ::getenv("TERM")),
+      knownInputSize(inputs.value()), job.workers);
+  Master master(job, query.value(), inputs.value(), ring.get(), launcher,
+                reporter, sink);
   master.setProgress(&progress);
   if (state) master.keepState();
   OnExit count{[&] {

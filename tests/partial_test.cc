@@ -16,8 +16,10 @@ namespace clusterproc {
 namespace {
 
 const char* const kEveryAgg =
-    "count, count(x), sum(x), min(x), max(x), avg(x), stddev(x), var(x), count_distinct(x), "
-    "approx_distinct(x), quantile(x, 0.9), median(x), quantile_exact(x, 0.25), top(x, 3), "
+    "count, count(x), sum(x), min(x), max(x), avg(x), stddev(x), var(x), "
+    "count_distinct(x), "
+    "approx_distinct(x), quantile(x, 0.9), median(x), quantile_exact(x, 0.25), "
+    "top(x, 3), "
     "first(x), last(x)";
 
 Job aggregateJob() {
@@ -48,7 +50,8 @@ Partial sample(const Job& job, std::string state) {
   p.totals.lines = 13;
   p.order_span = 3ull << 32;
   p.state = std::move(state);
-  p.extensions = {{"inputs", std::string("a.jsonl\0b.jsonl", 15)}, {"shard", "1/4"}};
+  p.extensions = {{"inputs", std::string("a.jsonl\0b.jsonl", 15)},
+                  {"shard", "1/4"}};
   return p;
 }
 
@@ -68,8 +71,10 @@ void requireSame(const Partial& a, const Partial& b) {
 /// through 4 groups (1 and 1.0 spell one key), x varies; order i.
 void addRows(GroupTable& t, int from, int to, uint64_t order_base) {
   for (int i = from; i < to; ++i) {
-    Value key = i % 4 == 0 ? Value::integer(1) : i % 4 == 1 ? Value::number(1.0)
-                           : i % 4 == 2 ? Value::string("b") : Value::null();
+    Value key = i % 4 == 0   ? Value::integer(1)
+                : i % 4 == 1 ? Value::number(1.0)
+                : i % 4 == 2 ? Value::string("b")
+                             : Value::null();
     const Value x = i % 7 == 0 ? Value::null() : Value::number(i * 0.5 - 3);
     std::vector<Value> args(16, x);
     t.add(&key, args.data(), order_base + static_cast<uint64_t>(i));
@@ -110,7 +115,8 @@ TEST_CASE("partial: round trip of every job kind", "[partial]") {
   jobs.push_back(max_record);
   for (const Job& job : jobs) {
     Partial p = sample(job, std::string("state\0bytes", 11));
-    Result<std::vector<Partial>> back = decodePartials(encodePartial(p), "x.part");
+    Result<std::vector<Partial>> back =
+        decodePartials(encodePartial(p), "x.part");
     REQUIRE(back.ok());
     REQUIRE(back.value().size() == 1);
     requireSame(back.value()[0], p);
@@ -120,9 +126,11 @@ TEST_CASE("partial: round trip of every job kind", "[partial]") {
 }
 
 TEST_CASE("partial: the job's words and text", "[partial]") {
-  CHECK(jobText(jobWords(countJob())) == "--count --where 'x > 2' --where 'k != '\\''b'\\'''");
+  CHECK(jobText(jobWords(countJob())) ==
+        "--count --where 'x > 2' --where 'k != '\\''b'\\'''");
   CHECK(jobText({}) == "the summary (no job option)");
-  CHECK(jobFingerprint(jobWords(countJob())) != jobFingerprint(jobWords(aggregateJob())));
+  CHECK(jobFingerprint(jobWords(countJob())) !=
+        jobFingerprint(jobWords(aggregateJob())));
   // Word boundaries count: ["ab", "c"] is not ["a", "bc"].
   CHECK(jobFingerprint({"ab", "c"}) != jobFingerprint({"a", "bc"}));
 }
@@ -150,15 +158,18 @@ TEST_CASE("partial: every aggregate merges as one table would", "[partial]") {
   addRows(whole, 100, 200, 300 - 100);
   addRows(whole, 200, 300, 600 - 200);
   std::vector<std::string> rows;
-  whole.renderRows({"k"}, {"count", "count(x)", "sum(x)", "min(x)", "max(x)", "avg(x)",
-                           "stddev(x)", "var(x)", "count_distinct(x)", "approx_distinct(x)",
-                           "quantile(x,0.9)", "median(x)", "quantile_exact(x,0.25)", "top(x,3)",
-                           "first(x)", "last(x)"},
-                   rows);
+  whole.renderRows(
+      {"k"},
+      {"count", "count(x)", "sum(x)", "min(x)", "max(x)", "avg(x)", "stddev(x)",
+       "var(x)", "count_distinct(x)", "approx_distinct(x)", "quantile(x,0.9)",
+       "median(x)", "quantile_exact(x,0.25)", "top(x,3)", "first(x)",
+       "last(x)"},
+      rows);
   std::string want;
   for (const std::string& r : rows) want += r + "\n";
 
-  GroupTable t1(q.value().agg_specs, 1), t2(q.value().agg_specs, 1), t3(q.value().agg_specs, 1);
+  GroupTable t1(q.value().agg_specs, 1), t2(q.value().agg_specs, 1),
+      t3(q.value().agg_specs, 1);
   addRows(t1, 0, 100, 0);
   addRows(t2, 100, 200, uint64_t(0) - 100);  // positions 0..99 in their own run
   addRows(t3, 200, 300, uint64_t(0) - 200);
@@ -170,11 +181,13 @@ TEST_CASE("partial: every aggregate merges as one table would", "[partial]") {
   CHECK(merged({{"1", enc(t1)}, {"2", enc(t2)}, {"3", enc(t3)}}) == want);
   CHECK(merged({{"1+2+3", enc(t1) + enc(t2) + enc(t3)}}) == want);
   // Roll-up: (1 + 2) as one partial, then + 3.
-  Result<MergedPartials> m12 = mergePartials(Job{}, {{"1", enc(t1)}, {"2", enc(t2)}});
+  Result<MergedPartials> m12 =
+      mergePartials(Job{}, {{"1", enc(t1)}, {"2", enc(t2)}});
   REQUIRE(m12.ok());
   m12.value().partial.state = m12.value().state->serialize();
   CHECK(m12.value().partial.order_span == 600);
-  CHECK(merged({{"12", encodePartial(m12.value().partial)}, {"3", enc(t3)}}) == want);
+  CHECK(merged({{"12", encodePartial(m12.value().partial)}, {"3", enc(t3)}}) ==
+        want);
   // Another order is another input order: first/last follow it.
   CHECK(merged({{"3", enc(t3)}, {"1", enc(t1)}, {"2", enc(t2)}}) != want);
 }
@@ -182,10 +195,12 @@ TEST_CASE("partial: every aggregate merges as one table would", "[partial]") {
 TEST_CASE("partial: summary and count merge their totals", "[partial]") {
   simdjson::dom::parser parser;
   SummaryState a, b, whole;
-  const char* const lines[] = {R"({"a":1,"b":"x"})", R"({"a":2.5})", R"({"b":null,"c":[1]})"};
+  const char* const lines[] = {R"({"a":1,"b":"x"})", R"({"a":2.5})",
+                               R"({"b":null,"c":[1]})"};
   for (int i = 0; i < 3; ++i) {
     simdjson::dom::element e;
-    REQUIRE(parser.parse(lines[i], std::strlen(lines[i])).get(e) == simdjson::SUCCESS);
+    REQUIRE(parser.parse(lines[i], std::strlen(lines[i])).get(e) ==
+            simdjson::SUCCESS);
     (i < 2 ? a : b).add(e);
     whole.add(e);
   }
@@ -193,29 +208,34 @@ TEST_CASE("partial: summary and count merge their totals", "[partial]") {
   Partial pb = sample(Job{}, b.serialize());
   std::string want;
   whole.render(want, 20, 4, 2468);
-  CHECK(merged({{"a", encodePartial(pa)}, {"b", encodePartial(pb)}}) == want + "\n");
+  CHECK(merged({{"a", encodePartial(pa)}, {"b", encodePartial(pb)}}) ==
+        want + "\n");
   CHECK(merged({{"c", encodePartial(sample(countJob(), "")) +
-                          encodePartial(sample(countJob(), ""))}}) == "{\"count\":14}\n");
+                          encodePartial(sample(countJob(), ""))}}) ==
+        "{\"count\":14}\n");
 }
 
 TEST_CASE("partial: truncation at every byte is refused", "[partial]") {
   const std::string one = encodedTable(0, 40, 1ull << 32);
   for (size_t n = 0; n < one.size(); ++n) {
-    Result<std::vector<Partial>> r = decodePartials(std::string_view(one).substr(0, n), "t.part");
+    Result<std::vector<Partial>> r =
+        decodePartials(std::string_view(one).substr(0, n), "t.part");
     REQUIRE_FALSE(r.ok());
     INFO(r.status().message());
     CHECK(r.status().code() == ExitCode::kInput);
     CHECK(r.status().message().rfind("t.part: ", 0) == 0);
-    bool says = r.status().message().find(n == 0 ? "empty" : "truncated") != std::string::npos;
+    bool says = r.status().message().find(n == 0 ? "empty" : "truncated") !=
+                std::string::npos;
     CHECK(says);
   }
   // The second partial of a stream, cut: the message says which.
   const std::string two = one + one.substr(0, one.size() - 1);
   Result<std::vector<Partial>> r = decodePartials(two, "s");
   REQUIRE_FALSE(r.ok());
-  CHECK(r.status().message() == "s: partial 2 (at byte " + std::to_string(one.size()) +
-                                    "): truncated partial: " + std::to_string(one.size() - 1) +
-                                    " bytes of " + std::to_string(one.size()));
+  CHECK(r.status().message() ==
+        "s: partial 2 (at byte " + std::to_string(one.size()) +
+            "): truncated partial: " + std::to_string(one.size() - 1) +
+            " bytes of " + std::to_string(one.size()));
 }
 
 TEST_CASE("partial: a changed byte anywhere is refused", "[partial]") {
@@ -244,7 +264,8 @@ TEST_CASE("partial: wrong magic, version and flags", "[partial]") {
   std::string version = good;
   version[8] = 2;
   CHECK(decodePartials(version, "v").status().message() ==
-        "v: partial format version 2 not supported (this build reads versions up to 1)");
+        "v: partial format version 2 not supported (this build reads versions "
+        "up to 1)");
   std::string trailing = good + "x";
   CHECK(decodePartials(trailing, "t").status().message() ==
         "t: partial 2 (at byte " + std::to_string(good.size()) +
@@ -257,27 +278,32 @@ TEST_CASE("partial: partials of different jobs are refused", "[partial]") {
   std::string c = encodePartial(sample(countJob(), ""));
   CHECK(merged({{"a.part", a}, {"c.part", c}}, &error).empty());
   CHECK(error == "partials of different jobs: a.part is `--group-by k --agg '" +
-                     std::string(kEveryAgg) + "' --sort 'count desc' --limit 5`, c.part is "
+                     std::string(kEveryAgg) +
+                     "' --sort 'count desc' --limit 5`, c.part is "
                      "`--count --where 'x > 2' --where 'k != '\\''b'\\'''`");
-  Result<MergedPartials> m =
-      mergePartials(Job{}, {{"s", encodePartial(sample(Job{}, ""))}, {"c.part", c}});
+  Result<MergedPartials> m = mergePartials(
+      Job{}, {{"s", encodePartial(sample(Job{}, ""))}, {"c.part", c}});
   REQUIRE_FALSE(m.ok());
   CHECK(m.status().code() == ExitCode::kInput);
-  CHECK(m.status().message().find("s is `the summary (no job option)`, c.part is `--count") !=
+  CHECK(m.status().message().find(
+            "s is `the summary (no job option)`, c.part is `--count") !=
         std::string::npos);
 }
 
-TEST_CASE("partial: a state that does not fit its job is refused", "[partial]") {
-  Result<MergedPartials> m =
-      mergePartials(Job{}, {{"g.part", encodePartial(sample(aggregateJob(), "junk"))}});
+TEST_CASE("partial: a state that does not fit its job is refused",
+          "[partial]") {
+  Result<MergedPartials> m = mergePartials(
+      Job{}, {{"g.part", encodePartial(sample(aggregateJob(), "junk"))}});
   REQUIRE_FALSE(m.ok());
   CHECK(m.status().message().rfind("g.part: malformed partial state", 0) == 0);
   Job select;
   select.kind = JobKind::kSelect;
   select.select = "a";
-  Result<MergedPartials> s = mergePartials(Job{}, {{"s.part", encodePartial(sample(select, ""))}});
+  Result<MergedPartials> s =
+      mergePartials(Job{}, {{"s.part", encodePartial(sample(select, ""))}});
   REQUIRE_FALSE(s.ok());
-  CHECK(s.status().message().rfind("s.part: corrupt partial: --partial applies", 0) == 0);
+  CHECK(s.status().message().rfind("s.part: corrupt partial: --partial applies",
+                                   0) == 0);
   CHECK(checkPartialJob(select).code() == ExitCode::kUsage);
 }
 
