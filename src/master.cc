@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "messages.h"
@@ -125,6 +126,7 @@ Status Master::dispatch() {
     if (st == ChunkSource::State::kNeedRead) need_read_ = true;
     if (st != ChunkSource::State::kReady) return Status();
     a.order_id = a.chunk_id;
+    order_end_ = std::max(order_end_, a.order_id + 1);
     ++produced_;
     meta_[a.chunk_id] = m;
     if (m.oversized) {

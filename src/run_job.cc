@@ -95,7 +95,7 @@ Status runJob(const Job& job, RunCounts& counts, RunState* state) {
     if (!master.inputError().ok()) return master.inputError();
     if (!s.ok()) return s;
     state->bytes = master.state().serialize();
-    state->order_span = master.chunks() << 32;
+    state->order_span = master.orderEnd() << 32;
     closeInputs(inputs.value());
     return Status();
   }
