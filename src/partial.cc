@@ -220,6 +220,13 @@ Status mergeTo(const Job& options, NamedPartials inputs, RunCounts& counts) {
   return s;
 }
 
+/// job as its statistics see it: a partial written is the output.
+Job statsJob(const Job& job) {
+  Job j = job;
+  if (!j.partial_path.empty()) j.output_path = j.partial_path;
+  return j;
+}
+
 /// The whole of a file ("-": standard input).
 Status readWhole(const std::string& path, std::string& out) {
   const bool std_in = path == "-";
@@ -266,13 +273,13 @@ Result<PartialRun> runToPartial(const Job& job) {
 }
 
 int finishFromPartials(const Job& output_options, NamedPartials partials) {
-  return runCommand(output_options, [&](RunCounts& counts) {
+  return runCommand(statsJob(output_options), [&](RunCounts& counts) {
     return mergeTo(output_options, std::move(partials), counts);
   });
 }
 
 int partialCommand(const Job& job) {
-  return runCommand(job, [&](RunCounts& counts) {
+  return runCommand(statsJob(job), [&](RunCounts& counts) {
     Status caught = catchSignals();
     if (!caught.ok()) return caught;
     // Opened first, so that a target that cannot be written fails before the
@@ -288,7 +295,7 @@ int partialCommand(const Job& job) {
 }
 
 int mergeCommand(const Job& job) {
-  return runCommand(job, [&](RunCounts& counts) {
+  return runCommand(statsJob(job), [&](RunCounts& counts) {
     Status caught = catchSignals();
     if (!caught.ok()) return caught;
     NamedPartials partials;
