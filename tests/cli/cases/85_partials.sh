@@ -96,6 +96,9 @@ expect_same_file "partials: every aggregate, merge -f csv = one run" "$P/fmt.who
 expect_eq "partials: --partial - | merge -: exit 0" 0 "$?"
 expect_eq "partials: --partial - | merge -: the count" '{"count":3000}' "$(cat "$P/o")"
 expect_eq "partials: clean partials: no note" "" "$(cat "$P/e")"
+"$BIN" --count --partial "$P/s.part" --stats-json "$P/s.json" "$P/b.jsonl"
+expect_eq "partials: --stats-json of a --partial run names the partial" 1 \
+  "$(grep -c "\"records_out\":0,.*\"output\":\"$P/s.part\"}" "$P/s.json")"
 
 # Refusals: streaming jobs, options that do not apply, job options to merge.
 for j in "--where status>=500" "--select host" "--exec cat"; do
