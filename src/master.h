@@ -44,6 +44,13 @@ class Master {
   void setProgress(ProgressLine* progress) { progress_ = progress; }
   /// Input bytes read so far (decompressed).
   uint64_t bytesRead() const { return source_.bytes(); }
+  /// --partial: run() leaves the merged state unrendered, for state().
+  void keepState() { render_ = false; }
+  /// The merged state of the run (complete after run()).
+  const JobState& state() const { return *state_; }
+  /// Every input position of the run (chunk id << 32 | line) is below
+  /// orderEnd() << 32.
+  uint64_t orderEnd() const { return order_end_; }
 
  private:
   struct Worker {
@@ -91,6 +98,8 @@ class Master {
   bool source_done_ = false;
   bool need_read_ = false;
   bool stop_ = false;  ///< --limit reached: no more input needed
+  bool render_ = true;  ///< false: keepState()
+  uint64_t order_end_ = 0;  ///< 1 + the largest chunk id handed out
   std::deque<Assign> retry_;                  ///< chunks to run again
   std::unordered_map<uint64_t, unsigned> attempts_;  ///< failed runs per chunk
   std::map<uint64_t, Bisection> bisections_;  ///< by chunk id

@@ -6,7 +6,9 @@
 
 #include <cerrno>
 #include <cstddef>
+#include <cstring>
 #include <iterator>
+#include <string>
 
 #include "output.h"
 
@@ -47,6 +49,7 @@ void onBus(int) {
 }  // namespace
 
 bool installMasterSignals() {
+  if (g_wake[0] >= 0) return true;  // already installed (a merge, then a run)
   if (::pipe2(g_wake, O_CLOEXEC | O_NONBLOCK) != 0) return false;
   struct sigaction sa = {};
   sa.sa_handler = onSignal;
@@ -69,6 +72,14 @@ bool installMasterSignals() {
 }
 
 int pendingSignal() { return g_signal; }
+
+Status interruptedBy(int sig) {
+  ExitCode code = sig == SIGINT   ? ExitCode::kInterrupted
+                  : sig == SIGHUP ? ExitCode::kHangup
+                                  : ExitCode::kTerminated;
+  const char* name = sigabbrev_np(sig);
+  return Status::error(code, std::string("interrupted by SIG") + (name ? name : "?"));
+}
 
 int signalWakeFd() { return g_wake[0]; }
 
