@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -37,8 +38,8 @@ void keepTail(std::string& tail, const char* data, size_t n) {
 
 /// Pumps input into fds[0] and drains fds[1] (stdout) and fds[2] (stderr)
 /// until both outputs reach EOF.
-Status pump(int in_fd, int out_fd, int err_fd, std::string_view input, std::string& out,
-            ExecOutcome& r) {
+Status pump(int in_fd, int out_fd, int err_fd, std::string_view input, bool splice,
+            std::string& out, ExecOutcome& r) {
   size_t written = 0;
   char buf[kBlock];
   // Most commands (cat, grep, jq -c) write about as much as they read: room
@@ -57,7 +58,14 @@ Status pump(int in_fd, int out_fd, int err_fd, std::string_view input, std::stri
       return s;
     }
     if (in_fd >= 0 && fds[0].revents) {
-      ssize_t n = ::write(in_fd, input.data() + written, input.size() - written);
+      ssize_t n;
+      if (splice) {
+        // The pipe takes references to the pages instead of a copy.
+        iovec iov{const_cast<char*>(input.data() + written), input.size() - written};
+        n = ::vmsplice(in_fd, &iov, 1, SPLICE_F_NONBLOCK);
+      } else {
+        n = ::write(in_fd, input.data() + written, input.size() - written);
+      }
       if (n > 0) written += static_cast<size_t>(n);
       // EPIPE: the command stopped reading; that is its right.
       if ((n < 0 && errno != EINTR && errno != EAGAIN) || written == input.size()) closeFd(in_fd);
@@ -87,7 +95,7 @@ Status pump(int in_fd, int out_fd, int err_fd, std::string_view input, std::stri
 
 Result<ExecOutcome> runCommand(const std::string& cmd, std::string_view input,
                                const std::vector<std::pair<std::string, std::string>>& env,
-                               std::string& out) {
+                               bool stable_input, std::string& out) {
   // Everything the child needs is built before vfork(): between vfork and
   // exec it may only make system calls.
   std::vector<std::string> env_text;
@@ -144,7 +152,7 @@ Result<ExecOutcome> runCommand(const std::string& cmd, std::string_view input,
   ::fcntl(in[1], F_SETPIPE_SZ, kPipeSize);   // may fail (pipe-max-size): then 64 KiB
   ::fcntl(outp[0], F_SETPIPE_SZ, kPipeSize);
   ExecOutcome r;
-  Status s = pump(in[1], outp[0], err[0], input, out, r);
+  Status s = pump(in[1], outp[0], err[0], input, stable_input, out, r);
   int status = 0;
   waitPid(pid, &status, 0);
   if (!s.ok()) return s;

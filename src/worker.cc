@@ -57,13 +57,13 @@ void countLines(const char* data, size_t size, ChunkReport& report) {
 /// output in report.output, retrying a failed command; a last failure goes
 /// in exec_error. buf is the worker's output buffer: swapped into the
 /// report, and taken back by the caller once the report is sent.
-void runExec(const WorkerContext& ctx, std::string_view input, std::string& buf,
-             ChunkReport& report) {
+void runExec(const WorkerContext& ctx, std::string_view input, bool stable_input,
+             std::string& buf, ChunkReport& report) {
   std::vector<std::pair<std::string, std::string>> env = {
       {"CLUSTERPROC_CHUNK", std::to_string(report.chunk_id)},
       {"CLUSTERPROC_WORKER", std::to_string(ctx.index)}};
   for (unsigned attempt = 0;; ++attempt) {
-    Result<ExecOutcome> r = runCommand(ctx.job->exec, input, env, buf);
+    Result<ExecOutcome> r = runCommand(ctx.job->exec, input, env, stable_input, buf);
     if (!r.ok()) {
       report.exec_error = r.status().message();
       return;
@@ -136,14 +136,14 @@ int runWorker(const WorkerContext& ctx, int cmd_fd, int result_fd) {
         // --exec alone: the chunk's bytes go to the command as they are,
         // straight from the mapping or the ring, without parsing.
         countLines(data, job.size, report);
-        runExec(ctx, std::string_view(data, job.size), exec_buf, report);
+        runExec(ctx, std::string_view(data, job.size), job.slot == kNoSlot, exec_buf, report);
       } else {
         scanner.scan(data, job.size, readable, job.order_id, job.line_base, report);
         report.partial = state->takePartial();
         if (ctx.job->kind == JobKind::kExec) {
           std::string lines = std::move(report.output);
           report.output.clear();
-          runExec(ctx, lines, exec_buf, report);
+          runExec(ctx, lines, false, exec_buf, report);
         }
       }
       // Keep a worker's resident memory flat: forget the scanned pages.
