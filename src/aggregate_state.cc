@@ -1,6 +1,7 @@
 // --group-by/--agg: evaluates the key and argument expressions of each
 // record and feeds the group table.
 
+#include "field_fetch.h"
 #include "group_table.h"
 #include "job_state.h"
 #include "query.h"
@@ -18,16 +19,20 @@ class AggregateJobState final : public JobState {
         args_(query.aggs.size()) {
     for (const ListItem& it : query.group_by) key_names_.push_back(it.name);
     for (const AggCall& a : query.aggs) agg_names_.push_back(a.name);
+    // Plain fields are fetched in one pass; the other expressions evaluated.
+    for (size_t i = 0; i < keys_.size(); ++i) {
+      const Expr& e = *query.group_by[i].expr;
+      if (!fetch_.add(e, &keys_[i])) evals_.push_back({&e, &keys_[i]});
+    }
+    for (size_t i = 0; i < args_.size(); ++i) {
+      const Expr* e = query.aggs[i].arg.get();
+      if (e != nullptr && !fetch_.add(*e, &args_[i])) evals_.push_back({e, &args_[i]});
+    }
   }
 
   void add(const RecordRef& rec, EvalArena& arena, ChunkReport&) override {
-    for (size_t i = 0; i < keys_.size(); ++i) {
-      keys_[i] = query_.group_by[i].expr->eval(rec.root, arena);
-    }
-    for (size_t i = 0; i < args_.size(); ++i) {
-      const AggCall& a = query_.aggs[i];
-      args_[i] = a.arg ? a.arg->eval(rec.root, arena) : Value::null();
-    }
+    fetch_.fetch(rec.root, arena);
+    for (const Eval& e : evals_) *e.out = e.expr->eval(rec.root, arena);
     table_.add(keys_.data(), args_.data(), rec.order);
   }
   std::string serialize() const override { return table_.serialize(); }
@@ -49,8 +54,14 @@ class AggregateJobState final : public JobState {
  private:
   const Query& query_;
   GroupTable table_;
-  std::vector<Value> keys_;  ///< reused per record
-  std::vector<Value> args_;
+  std::vector<Value> keys_;  ///< reused per record (never resized: fetch_ points in)
+  std::vector<Value> args_;  ///< null for an aggregate without argument
+  struct Eval {
+    const Expr* expr;
+    Value* out;
+  };
+  FieldFetch fetch_;
+  std::vector<Eval> evals_;
   std::vector<std::string> key_names_;
   std::vector<std::string> agg_names_;
 };

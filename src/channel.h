@@ -4,6 +4,8 @@
 // shared memory), only assignments, per-chunk reports and final partials.
 
 #include <cstdint>
+#include <initializer_list>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -64,6 +66,11 @@ class ByteReader {
 Status writeFrame(int fd, MsgType type, std::string_view payload,
                   const std::string& peer);
 
+/// Writes one frame whose payload is the concatenation of parts (at most 15),
+/// without copying them into one buffer (writev).
+Status writeFrameParts(int fd, MsgType type, std::initializer_list<std::string_view> parts,
+                       const std::string& peer);
+
 /// Reads one frame from a blocking fd into storage; false at clean EOF.
 Result<bool> readFrame(int fd, std::string& storage, Frame& frame,
                        const std::string& peer);
@@ -71,15 +78,20 @@ Result<bool> readFrame(int fd, std::string& storage, Frame& frame,
 /// Accumulates bytes from a non-blocking reader and yields whole frames.
 class FrameBuffer {
  public:
-  /// Reads what is available on fd once; returns bytes read (0 = EOF).
+  /// Reads what is available on fd once (up to the rest of a large frame
+  /// in one read); returns bytes read (0 = EOF).
   Result<size_t> fill(int fd, const std::string& peer);
   /// Takes the next complete frame, if any. The payload stays valid until
   /// the next fill().
   bool next(Frame& frame);
-  bool empty() const { return start_ == buf_.size(); }
+  bool empty() const { return start_ == len_; }
 
  private:
-  std::string buf_;
+  /// Bytes still missing from the frame at start_ (0 when unknown).
+  size_t missing() const;
+  std::unique_ptr<char[]> buf_;  ///< not zero-filled, unlike a string
+  size_t cap_ = 0;
+  size_t len_ = 0;
   size_t start_ = 0;
 };
 

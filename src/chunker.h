@@ -30,6 +30,8 @@ class LineCursor {
   bool next(Line& line);
   /// Number of lines returned so far.
   uint64_t count() const { return count_; }
+  /// Bytes consumed so far: the start of the next line.
+  size_t consumed() const { return pos_; }
 
  private:
   const char* data_;

@@ -14,14 +14,21 @@ namespace clusterproc {
 struct ExecOutcome {
   bool ok = false;          ///< exited 0
   std::string how;          ///< "exit status 3", "signal 9 (Killed)"
-  std::string out;          ///< its standard output
   std::string err_tail;     ///< the end of its standard error
 };
 
 /// Starts sh -c cmd with env added, writes input to its stdin (a command
-/// that stops reading early is fine), and collects stdout and the last few
-/// KB of stderr until it exits. Fails only when it cannot be started.
+/// that stops reading early is fine), and collects stdout into out and the
+/// last few KB of stderr until it exits. out is a buffer the caller keeps
+/// from one call to the next (its old content is overwritten; reusing its
+/// room avoids zero-filling and faulting in fresh pages per chunk).
+/// stable_input: input's bytes never change (a read-only mapped file), so
+/// they are spliced into the command's stdin pipe (vmsplice) rather than
+/// copied; not for buffers that are reused later (a ring slot, a string),
+/// which a command's lingering child could still read. Fails only when the
+/// command cannot be started.
 Result<ExecOutcome> runCommand(const std::string& cmd, std::string_view input,
-                               const std::vector<std::pair<std::string, std::string>>& env);
+                               const std::vector<std::pair<std::string, std::string>>& env,
+                               bool stable_input, std::string& out);
 
 }  // namespace clusterproc

@@ -33,10 +33,24 @@ class CompiledExpr final : public Expr {
     return root_->test(c);
   }
   bool isConstant() const override { return root_->constant() != nullptr; }
+  const std::string* rootKey() const override {
+    const auto* path = dynamic_cast<const expr::PathNode*>(root_.get());
+    if (path == nullptr || !path->fromRoot() || path->steps().size() != 1) return nullptr;
+    const expr::Step& s = path->steps()[0];
+    return s.kind == expr::Step::kKey ? &s.key : nullptr;
+  }
 
  private:
   NodePtr root_;
 };
+
+}  // namespace
+
+Value fieldValue(simdjson::dom::element field, EvalArena& arena) {
+  return expr::materialize(expr::fromRecord(field), arena);
+}
+
+namespace {
 
 std::unique_ptr<Expr> compiled(NodePtr root, const Parser& p, size_t begin) {
   std::string name = expr::compactText(p.text().substr(begin, p.lastEnd() - begin));

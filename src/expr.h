@@ -27,6 +27,11 @@ class Expr {
   virtual bool test(simdjson::dom::element record, EvalArena& arena) const = 0;
   /// True when the value does not depend on the record (folded at parse time).
   virtual bool isConstant() const = 0;
+  /// K when the expression is exactly the record's field K (".K", "K",
+  /// ".[\"K\"]"): its value is then fieldValue() of the record's first field
+  /// named K, or null without one. Lets a job fetch several fields in one
+  /// pass over the record. Null otherwise.
+  virtual const std::string* rootKey() const { return nullptr; }
   /// The text as written, white space outside string literals removed (one
   /// space is kept between two words: "not ok"): the default column name.
   const std::string& name() const { return name_; }
@@ -34,6 +39,10 @@ class Expr {
  protected:
   std::string name_;
 };
+
+/// The value of a record's field as an expression yields it (containers as
+/// their compact JSON text in arena).
+Value fieldValue(simdjson::dom::element field, EvalArena& arena);
 
 /// Parses one expression; option is the CLI option for messages ("--where").
 /// Errors: Status with ExitCode::kUsage and a message like

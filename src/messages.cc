@@ -37,13 +37,19 @@ Result<Assign> decodeAssign(std::string_view payload) {
   return a;
 }
 
-std::string encodeReport(const ChunkReport& rep) {
+namespace {
+
+/// The encoded report around its output: head ends with the output's
+/// length, tail is everything after the output.
+void encodeReportParts(const ChunkReport& rep, std::string& head, std::string& tail) {
+  ByteWriter h;
+  h.u64(rep.chunk_id);
+  h.u64(rep.lines);
+  h.u64(rep.records);
+  h.u64(rep.matched);
+  h.u64(rep.output.size());
+  head = std::move(h.str());
   ByteWriter w;
-  w.u64(rep.chunk_id);
-  w.u64(rep.lines);
-  w.u64(rep.records);
-  w.u64(rep.matched);
-  w.bytes(rep.output);
   w.bytes(rep.exec_error);
   w.bytes(rep.partial);
   w.u64(rep.row_lines.size());
@@ -55,7 +61,21 @@ std::string encodeReport(const ChunkReport& rep) {
     w.bytes(b.reason);
     w.bytes(b.raw);
   }
-  return std::move(w.str());
+  tail = std::move(w.str());
+}
+
+}  // namespace
+
+std::string encodeReport(const ChunkReport& rep) {
+  std::string head, tail;
+  encodeReportParts(rep, head, tail);
+  return head + rep.output + tail;
+}
+
+Status writeReport(int fd, const ChunkReport& rep, const std::string& peer) {
+  std::string head, tail;
+  encodeReportParts(rep, head, tail);
+  return writeFrameParts(fd, MsgType::kDone, {head, rep.output, tail}, peer);
 }
 
 Result<ChunkReport> decodeReport(std::string_view payload) {

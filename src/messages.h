@@ -28,6 +28,9 @@ std::string encodeAssign(const Assign& a);
 Result<Assign> decodeAssign(std::string_view payload);
 
 std::string encodeReport(const ChunkReport& r);
+/// Sends encodeReport(r) as a Done frame without copying r.output (large
+/// for --exec and --where) into the frame first.
+Status writeReport(int fd, const ChunkReport& r, const std::string& peer);
 Result<ChunkReport> decodeReport(std::string_view payload);
 
 }  // namespace clusterproc

@@ -1,6 +1,16 @@
 #pragma once
 // The worker's hot loop: split a chunk into lines, validate and parse each
 // with simdjson, feed the valid ones to the job state, note the bad ones.
+//
+// A chunk is parsed region by region (about kStreamRegion bytes ending at a
+// newline) with simdjson's parse_many, so that stage 1 runs once per region
+// instead of once per line. Each document is accepted only when it is an
+// object or array that covers exactly one line (from the line's first to its
+// last non-blank byte); anything else (an error, a scalar, two values on a
+// line, a value across lines, a line over --max-record) stops the stream and
+// that line, and the rest of the region when the retry budget is used up,
+// take the per-line path. Both paths give the same records, bad records,
+// reasons and columns (record_scanner_test.cc checks it).
 
 #include <simdjson.h>
 
@@ -9,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "chunker.h"
 #include "expr.h"
 #include "job_state.h"
 
@@ -49,8 +60,35 @@ class RecordScanner {
             uint64_t line_base, ChunkReport& report);
   /// Test hook: a record containing this text crashes the worker (SIGSEGV).
   void setCrashText(std::string text) { crash_text_ = std::move(text); }
+  /// Test hook: false parses every line on its own (the fall-back path).
+  void setStreaming(bool on) { streaming_ = on; }
+  /// Lines accepted from the region streams so far (tests and profiling).
+  uint64_t streamedLines() const { return streamed_; }
+
+  /// Bytes per parse_many region (the last line of a region ends it).
+  static constexpr size_t kStreamRegion = 256u << 10;
+  /// Streams a region may start after a line broke the previous one.
+  static constexpr unsigned kStreamRestarts = 2;
 
  private:
+  /// Where the next line of a chunk starts and how many lines came before.
+  struct Pos {
+    size_t at = 0;
+    uint64_t lines = 0;
+  };
+  /// Lines of [pos.at, end) one at a time.
+  void scanLines(const char* data, size_t end, size_t readable, Pos& pos,
+                 uint64_t max_lines, uint64_t order, ChunkReport& report);
+  /// As many lines of [pos.at, end) as one parse_many stream takes; false
+  /// when another stream over the rest of the region would fail as well.
+  bool scanStream(const char* data, size_t end, Pos& pos, uint64_t order,
+                  ChunkReport& report);
+  /// One non-blank line with the per-line parser.
+  void scanLine(const Line& line, uint64_t line_no, size_t readable,
+                uint64_t order, ChunkReport& report);
+  /// A valid record: counts it and hands it to the job when --where holds.
+  void accept(simdjson::dom::element root, const Line& line, uint64_t line_no,
+              uint64_t order, ChunkReport& report);
   void addBad(ChunkReport& report, uint64_t line, size_t offset,
               std::string reason, std::string_view raw);
   bool matches(simdjson::dom::element root);
@@ -59,6 +97,9 @@ class RecordScanner {
   uint64_t max_record_;
   bool keep_raw_;
   simdjson::dom::parser parser_;
+  simdjson::dom::parser stream_parser_;
+  bool streaming_ = true;
+  uint64_t streamed_ = 0;
   std::string scratch_;  ///< padded copy for a record at the end of readable memory
   EvalArena arena_;      ///< strings made while evaluating one record
   std::string crash_text_;

@@ -1,6 +1,7 @@
 // Streaming jobs: every matching record yields one output row right away,
 // written into its chunk's report and merged by the master in input order.
 
+#include "field_fetch.h"
 #include "job_state.h"
 #include "json_write.h"
 #include "query.h"
@@ -27,19 +28,21 @@ class WhereState final : public JobState {
 /// --select LIST: one object per matching record.
 class SelectState final : public JobState {
  public:
-  explicit SelectState(const Query& query) : items_(query.select) {
-    for (const ListItem& it : items_) {
+  explicit SelectState(const Query& query) : items_(query.select), values_(items_.size()) {
+    for (size_t i = 0; i < items_.size(); ++i) {
       std::string key;
-      appendJsonString(key, it.name);
+      appendJsonString(key, items_[i].name);
       keys_.push_back(key + ":");
+      fetched_.push_back(fetch_.add(*items_[i].expr, &values_[i]));
     }
   }
   void add(const RecordRef& rec, EvalArena& arena, ChunkReport& out) override {
+    fetch_.fetch(rec.root, arena);  // the plain fields, in one pass
     out.output += '{';
     for (size_t i = 0; i < items_.size(); ++i) {
       if (i > 0) out.output += ',';
       out.output += keys_[i];
-      appendValueJson(out.output, items_[i].expr->eval(rec.root, arena));
+      appendValueJson(out.output, fetched_[i] ? values_[i] : items_[i].expr->eval(rec.root, arena));
     }
     out.output += "}\n";
     out.row_lines.push_back(rec.order & 0xffffffffu);
@@ -51,6 +54,9 @@ class SelectState final : public JobState {
  private:
   const std::vector<ListItem>& items_;
   std::vector<std::string> keys_;  ///< "\"name\":" per item, escaped once
+  std::vector<Value> values_;      ///< per item (never resized: fetch_ points in)
+  std::vector<bool> fetched_;      ///< per item: a plain field, in values_
+  FieldFetch fetch_;
 };
 
 }  // namespace

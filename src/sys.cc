@@ -1,8 +1,10 @@
 #include "sys.h"
 
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -26,6 +28,41 @@ Status writeAll(int fd, const void* data, size_t len, const std::string& subject
     }
     p += n;
     len -= static_cast<size_t>(n);
+  }
+  return Status();
+}
+
+Status writeAllParts(int fd, const std::string_view* parts, size_t n,
+                     const std::string& subject) {
+  constexpr size_t kMaxIov = 16;
+  size_t i = 0;
+  std::string_view cur;  // what is left of parts[i]
+  auto skipEmpty = [&] {
+    while (i < n && cur.empty()) {
+      if (++i < n) cur = parts[i];
+    }
+  };
+  if (n > 0) cur = parts[0];
+  skipEmpty();
+  while (i < n) {
+    iovec iov[kMaxIov];
+    int k = 0;
+    iov[k++] = {const_cast<char*>(cur.data()), cur.size()};
+    for (size_t j = i + 1; j < n && k < static_cast<int>(kMaxIov); ++j) {
+      iov[k++] = {const_cast<char*>(parts[j].data()), parts[j].size()};
+    }
+    ssize_t w = ::writev(fd, iov, k);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return Status::error(ExitCode::kInput, errnoText("write", subject));
+    }
+    for (size_t done = static_cast<size_t>(w); done > 0 && i < n;) {
+      const size_t step = std::min(done, cur.size());
+      cur.remove_prefix(step);
+      done -= step;
+      skipEmpty();
+    }
+    skipEmpty();
   }
   return Status();
 }

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 #include "status.h"
 
@@ -16,6 +17,12 @@ std::string errnoText(const std::string& what, const std::string& subject);
 
 /// Writes all of data to fd, looping on short writes and EINTR.
 Status writeAll(int fd, const void* data, size_t len, const std::string& subject);
+
+/// Writes parts[0..n) to fd in order with writev, looping on short writes
+/// and EINTR (one call when the pipe takes it all, so a total below PIPE_BUF
+/// is atomic like a single write).
+Status writeAllParts(int fd, const std::string_view* parts, size_t n,
+                     const std::string& subject);
 
 /// Reads up to len bytes once (retrying EINTR); 0 means end of file.
 Result<size_t> readSome(int fd, void* buf, size_t len, const std::string& subject);

@@ -33,6 +33,18 @@ struct Pipe {
   }
 };
 
+/// Fills fb from fd until end of file; the payloads of every whole frame.
+std::vector<std::string> readAllFrames(FrameBuffer& fb, int fd) {
+  std::vector<std::string> got;
+  for (;;) {
+    Result<size_t> n = fb.fill(fd, "test");
+    REQUIRE(n.ok());
+    Frame f{};
+    while (fb.next(f)) got.emplace_back(f.payload);
+    if (n.value() == 0) return got;
+  }
+}
+
 std::string frameBytes(MsgType type, std::string_view payload) {
   ByteWriter w;
   w.u32(static_cast<uint32_t>(type));
@@ -235,16 +247,47 @@ TEST_CASE("channel: FrameBuffer keeps frames intact across many large fills") {
     p.closeWrite();
   });
   FrameBuffer fb;
-  std::vector<std::string> got;
-  for (;;) {
-    Result<size_t> n = fb.fill(p.r(), "test");
-    REQUIRE(n.ok());
-    Frame f{};
-    while (fb.next(f)) got.emplace_back(f.payload);
-    if (n.value() == 0) break;
-  }
+  std::vector<std::string> got = readAllFrames(fb, p.r());
   writer.join();
   CHECK(got == payloads);
+}
+
+TEST_CASE("channel: writeFrameParts sends the parts as one frame") {
+  Pipe p;
+  REQUIRE(writeFrameParts(p.w(), MsgType::kDone, {"ab", "", "cde", "f"}, "test").ok());
+  p.closeWrite();
+  std::string storage;
+  Frame f{};
+  Result<bool> got = readFrame(p.r(), storage, f, "test");
+  REQUIRE(got.ok());
+  REQUIRE(got.value());
+  CHECK(f.type == MsgType::kDone);
+  CHECK(f.payload == "abcdef");
+}
+
+TEST_CASE("channel: frames of several MiB in parts through a small pipe") {
+  // The pipe takes 64 KiB at a time: writev returns short and the rest of a
+  // part, then the following parts, must go out in order.
+  Pipe p;
+  std::vector<std::string> big;
+  for (int i = 0; i < 4; ++i) {
+    std::string s(3u << 20, '\0');
+    for (size_t k = 0; k < s.size(); ++k) s[k] = static_cast<char>('a' + (k * 7 + i) % 26);
+    big.push_back(std::move(s));
+  }
+  std::thread writer([&] {
+    for (int i = 0; i < 4; ++i) {
+      std::string head = "head" + std::to_string(i);
+      if (!writeFrameParts(p.w(), MsgType::kDone, {head, big[i], "tail"}, "test").ok()) break;
+    }
+    p.closeWrite();
+  });
+  FrameBuffer fb;
+  std::vector<std::string> got = readAllFrames(fb, p.r());
+  writer.join();
+  REQUIRE(got.size() == 4);
+  for (int i = 0; i < 4; ++i) CHECK(got[i] == "head" + std::to_string(i) + big[i] + "tail");
+  CHECK(fb.empty());
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "channel.h"
+#include "report_check.h"
 
 namespace clusterproc {
 namespace {
@@ -23,22 +24,6 @@ ChunkReport sampleReport() {
   r.bad.push_back({9, 512, "invalid JSON: invalid UTF-8",
                    std::string(kBinary, sizeof kBinary - 1)});
   return r;
-}
-
-void checkSame(const ChunkReport& a, const ChunkReport& b) {
-  CHECK(a.chunk_id == b.chunk_id);
-  CHECK(a.lines == b.lines);
-  CHECK(a.records == b.records);
-  CHECK(a.matched == b.matched);
-  CHECK(a.output == b.output);
-  CHECK(a.row_lines == b.row_lines);
-  REQUIRE(a.bad.size() == b.bad.size());
-  for (size_t i = 0; i < a.bad.size(); ++i) {
-    CHECK(a.bad[i].line == b.bad[i].line);
-    CHECK(a.bad[i].offset == b.bad[i].offset);
-    CHECK(a.bad[i].reason == b.bad[i].reason);
-    CHECK(a.bad[i].raw == b.bad[i].raw);
-  }
 }
 
 TEST_CASE("messages: Assign round trip") {
@@ -77,7 +62,7 @@ TEST_CASE(
   ChunkReport r = sampleReport();
   Result<ChunkReport> d = decodeReport(encodeReport(r));
   REQUIRE(d.ok());
-  checkSame(d.value(), r);
+  testing::checkSameReport(d.value(), r);
   CHECK(d.value().bad[2].raw.size() == 12);
 }
 
@@ -88,7 +73,7 @@ TEST_CASE("messages: ChunkReport without bad records round trips") {
   r.records = 2;
   Result<ChunkReport> d = decodeReport(encodeReport(r));
   REQUIRE(d.ok());
-  checkSame(d.value(), r);
+  testing::checkSameReport(d.value(), r);
 }
 
 TEST_CASE("messages: every truncation of an Assign fails to decode") {

@@ -3,14 +3,18 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstring>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "chunker.h"
 #include "job.h"
 #include "query.h"
+#include "report_check.h"
 
 namespace clusterproc {
 namespace {
@@ -220,6 +224,198 @@ TEST_CASE("record_scanner: text after the value makes the record bad") {
   ChunkReport report = scanPadded(scanner, "{\"a\":1} {\"b\":2}\n1 2\n{} \t\n");
   CHECK(report.records == 1);  // trailing white space is fine
   CHECK(report.bad.size() == 2);
+}
+
+/// A --select . job (every valid record re-serialised from its parse, with
+/// its line) and a --where job, for comparing the two scan paths.
+struct SelectJob {
+  explicit SelectJob(const std::string& where = "") {
+    job.kind = JobKind::kSelect;
+    job.select = ".";
+    if (!where.empty()) job.where.push_back(where);
+    Result<Query> q = compileQuery(job);
+    REQUIRE(q.ok());
+    query = std::move(q.value());
+    state = makeJobState(job, query);
+  }
+  Job job;
+  Query query;
+  std::unique_ptr<JobState> state;
+};
+
+/// Scans text (padded, or ending at the end of readable memory) in chunks of
+/// about chunk bytes with the region streams on or off.
+ChunkReport scanBoth(const std::string& text, bool streaming, bool guarded,
+                     size_t chunk, uint64_t* streamed = nullptr,
+                     uint64_t max_record = 1 << 20,
+                     const std::string& where = "") {
+  SelectJob select(where);
+  RecordScanner scanner(*select.state, select.query.where, max_record, true);
+  scanner.setStreaming(streaming);
+  std::string padded = text + std::string(simdjson::SIMDJSON_PADDING, ' ');
+  std::unique_ptr<GuardedBuffer> g;
+  const char* data = padded.data();
+  size_t readable = padded.size();
+  if (guarded) {
+    g = std::make_unique<GuardedBuffer>(text);
+    data = g->data();
+    readable = text.size();
+  }
+  ChunkReport all;
+  for (size_t at = 0, id = 0; at < text.size(); ++id) {
+    size_t end = chunkEnd(data, text.size(), at, chunk);
+    ChunkReport r;
+    scanner.scan(data + at, end - at, readable - at, id, 0, r);
+    all.lines += r.lines;
+    all.records += r.records;
+    all.matched += r.matched;
+    all.output += r.output;
+    all.output += "|";
+    for (uint64_t l : r.row_lines) all.row_lines.push_back(l);
+    for (BadRecord& b : r.bad) {
+      b.offset += at;
+      all.bad.push_back(b);
+    }
+    at = end;
+  }
+  if (streamed) *streamed = scanner.streamedLines();
+  return all;
+}
+
+/// Every way a line can break the alignment of documents and lines, between
+/// good records.
+const char* const kTrickyLines[] = {
+    "{\"a\":1}",
+    "",
+    "  \t ",
+    "\r",
+    "  {\"lead\":\"white space before and after\"} \t\r",
+    "{\"a\":1} {\"b\":2}",          // two values on one line
+    "{\"a\":1}{\"b\":2}",           // two values, no space
+    "[1,2] 3",
+    "{\"open\":",                   // a value across two lines
+    "\"rest\"}",
+    "{\"s\":\"unterminated}",
+    "\"x\" {\"a\":1} \"",            // quotes that flip the string state
+    "\"}{\"",
+    "42",                            // scalars: valid, per-line path
+    "\"str\"",
+    "true",
+    "null",
+    "nope",
+    "{\"bad\":tru}",
+    "{\"num\":01}",
+    "{\"num\":1e999}",
+    "{\"esc\":\"\\q\"}",
+    "{\"ctl\":\"a\tb\"}",
+    "{\"utf\":\"\xff\"}",
+    "{\"a\":1}}",
+    "{\"a\":1},",
+    "[[[[[[[[]]]]]]]]",
+    "{\"k\":[1,{\"x\":\"\\u00e9\\\"\"}],\"n\":-0.5e3}",
+    "{\"trail\":1}\r",
+    "}",
+    "[",
+    "\\",
+};
+
+std::string trickyText(uint64_t seed, size_t lines) {
+  std::string text;
+  const size_t n = sizeof(kTrickyLines) / sizeof(kTrickyLines[0]);
+  uint64_t x = seed * 0x9E3779B97F4A7C15ull + 7;
+  for (size_t i = 0; i < lines; ++i) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    // Mostly good records, as in real data, so that streams get going.
+    if (x % 3 != 0) {
+      text += "{\"i\":" + std::to_string(i) + ",\"s\":\"v" + std::to_string(x % 97) + "\"}";
+    } else {
+      text += kTrickyLines[(x >> 8) % n];
+    }
+    text += (x >> 20) % 5 == 0 ? "\r\n" : "\n";
+  }
+  if (seed % 2) text.pop_back();  // some inputs end without a newline
+  return text;
+}
+
+TEST_CASE("record_scanner: region streams accept aligned records") {
+  std::string text;
+  for (int i = 0; i < 2000; ++i) text += "{\"i\":" + std::to_string(i) + ",\"a\":[1,{\"b\":null}]}\n";
+  uint64_t streamed = 0;
+  ChunkReport stream = scanBoth(text, true, false, 1 << 20, &streamed);
+  ChunkReport lines = scanBoth(text, false, false, 1 << 20);
+  testing::checkSameReport(stream, lines);
+  CHECK(stream.records == 2000);
+  CHECK(streamed == 2000);  // every line through the stream
+}
+
+TEST_CASE("record_scanner: streams and per-line parsing give the same report") {
+  for (uint64_t seed = 1; seed <= 40; ++seed) {
+    const std::string text = trickyText(seed, 300);
+    for (size_t chunk : {size_t{1}, size_t{64}, size_t{1000}, size_t{1} << 20}) {
+      for (bool guarded : {false, true}) {
+        INFO("seed " << seed << " chunk " << chunk << " guarded " << guarded);
+        uint64_t streamed = 0;
+        ChunkReport stream = scanBoth(text, true, guarded, chunk, &streamed);
+        ChunkReport lines = scanBoth(text, false, guarded, chunk);
+        testing::checkSameReport(stream, lines);
+      }
+    }
+  }
+}
+
+TEST_CASE("record_scanner: each fall-back case alone, between good records") {
+  for (const char* tricky : kTrickyLines) {
+    for (const char* sep : {"\n", "\r\n"}) {
+      std::string text = std::string("{\"before\":1}") + sep + tricky + sep + "{\"after\":2}" + sep;
+      for (int i = 0; i < 3; ++i) text += text;  // the case 8 times in one region
+      INFO("line: " << tricky);
+      uint64_t streamed = 0;
+      ChunkReport stream = scanBoth(text, true, false, 1 << 20, &streamed);
+      ChunkReport lines = scanBoth(text, false, false, 1 << 20);
+      testing::checkSameReport(stream, lines);
+      CHECK(stream.records >= 16);
+      // A byte that fails stage 1 (bad UTF-8, a control character in a
+      // string, an odd number of quotes in the region) sends the whole region
+      // to the per-line parser; anything else only its own line.
+      const std::string t = tricky;
+      const bool odd_quotes = std::count(t.begin(), t.end(), '"') % 2 == 1;
+      if (t.find('\xff') == std::string::npos && t.find('\t') == std::string::npos &&
+          !odd_quotes) {
+        CHECK(streamed > 0);
+      }
+    }
+  }
+}
+
+TEST_CASE("record_scanner: streams honour --max-record and --where") {
+  std::string text;
+  for (int i = 0; i < 500; ++i) {
+    text += "{\"i\":" + std::to_string(i) + ",\"pad\":\"" + std::string(i % 40, 'x') + "\"}\n";
+  }
+  for (uint64_t max_record : {uint64_t{30}, uint64_t{45}, uint64_t{1} << 20}) {
+    uint64_t streamed = 0;
+    ChunkReport stream = scanBoth(text, true, false, 1 << 20, &streamed, max_record, ".i % 3 == 0");
+    ChunkReport lines = scanBoth(text, false, false, 1 << 20, nullptr, max_record, ".i % 3 == 0");
+    testing::checkSameReport(stream, lines);
+    CHECK(stream.matched < stream.records);
+    if (max_record < 100) CHECK_FALSE(stream.bad.empty());
+  }
+}
+
+TEST_CASE("record_scanner: a region larger than one stream region") {
+  std::string text;
+  for (int i = 0; text.size() < 3 * RecordScanner::kStreamRegion; ++i) {
+    text += "{\"i\":" + std::to_string(i) + "}\n";
+    if (i % 10000 == 9999) text += "{\"broken\":\n";
+  }
+  uint64_t streamed = 0;
+  ChunkReport stream = scanBoth(text, true, false, 1 << 22, &streamed);
+  ChunkReport lines = scanBoth(text, false, false, 1 << 22);
+  testing::checkSameReport(stream, lines);
+  CHECK(stream.bad.size() > 5);
+  CHECK(streamed > stream.records / 2);
 }
 
 }  // namespace

@@ -10,6 +10,11 @@
 //     itself, hashes alike as itself, and its JSON text (appendValueJson) is
 //     valid JSON; the record goes into a SummaryState and a few aggregate
 //     columns (sum, min, quantile, count_distinct, top, avg).
+//   * RecordScanner over the whole input as one chunk (ending at the end of
+//     readable memory), with its parse_many region streams and with the
+//     per-line parser only, gives the same report: lines, records, bad
+//     records (line, offset, reason, raw text) and the output of --select .
+//     (so the same parsed values), also with a --max-record limit.
 //   * At the end of the input: the summary survives serialize/deserialize
 //     with an identical rendering, merging it into an empty state changes
 //     nothing, and the aggregate columns survive write/read.
@@ -29,7 +34,10 @@
 #include "channel.h"
 #include "chunker.h"
 #include "expr.h"
+#include "job_state.h"
 #include "json_diagnose.h"
+#include "query.h"
+#include "record_scanner.h"
 #include "summary.h"
 #include "value.h"
 
@@ -106,6 +114,60 @@ void checkValue(const Value& v, simdjson::dom::parser& checker) {
 
 }  // namespace
 
+/// A --select . job whose reports carry every valid record re-serialised.
+struct SelectAll {
+  SelectAll() {
+    job.kind = JobKind::kSelect;
+    job.select = ".";
+    Result<Query> q = compileQuery(job);
+    CHECK(q.ok());
+    query = std::move(q.value());
+  }
+  Job job;
+  Query query;
+};
+
+/// Scans the first size bytes of buf (all of it readable) as one chunk.
+ChunkReport scanChunk(const SelectAll& select, const std::vector<char>& buf, size_t size,
+                      uint64_t max_record, bool streaming) {
+  std::unique_ptr<JobState> state = makeJobState(select.job, select.query);
+  RecordScanner scanner(*state, select.query.where, max_record, true);
+  scanner.setStreaming(streaming);
+  ChunkReport report;
+  scanner.scan(buf.data(), size, buf.size(), 0, 0, report);
+  return report;
+}
+
+/// The region streams of RecordScanner agree with its per-line path. The
+/// input ends at the end of readable memory, so its last region always
+/// takes the per-line path: a second copy with padding lets every region
+/// stream.
+void checkScanPaths(const std::vector<char>& data) {
+  static SelectAll select;
+  const std::vector<char> padded = [&] {
+    std::vector<char> p = data;
+    p.resize(data.size() + simdjson::SIMDJSON_PADDING, ' ');
+    return p;
+  }();
+  for (uint64_t max_record : {uint64_t{1} << 20, uint64_t{40}}) {
+    ChunkReport lines = scanChunk(select, data, data.size(), max_record, false);
+    for (const std::vector<char>* buf : {&data, &padded}) {
+      ChunkReport stream = scanChunk(select, *buf, data.size(), max_record, true);
+      CHECK(stream.lines == lines.lines);
+      CHECK(stream.records == lines.records);
+      CHECK(stream.output == lines.output);
+      CHECK(stream.row_lines == lines.row_lines);
+      CHECK(stream.bad.size() == lines.bad.size());
+      for (size_t i = 0; i < stream.bad.size(); ++i) {
+        CHECK(stream.bad[i].line == lines.bad[i].line);
+        CHECK(stream.bad[i].offset == lines.bad[i].offset);
+        CHECK(stream.bad[i].reason == lines.bad[i].reason);
+        CHECK(stream.bad[i].raw == lines.bad[i].raw);
+      }
+    }
+  }
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* bytes, size_t size) {
   static Compiled compiled;
   static simdjson::dom::parser parser;
@@ -123,6 +185,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* bytes, size_t size) {
   // A copy with no slack, so reads past the end are caught.
   std::vector<char> data(reinterpret_cast<const char*>(bytes),
                          reinterpret_cast<const char*>(bytes) + size);
+  checkScanPaths(data);
   LineCursor cursor(data.data(), data.size());
   Line line;
   while (cursor.next(line)) {
