@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "shard.h"
+
 namespace clusterproc {
 
 namespace {
@@ -26,6 +28,7 @@ Examples:
   clusterproc --exec 'gzip -c' in.jsonl > out.jsonl.gz  each chunk through a command
   clusterproc -o report.json --stats-json run.json --max-errors 100 in.jsonl   for cron
   clusterproc --bad-records bad.jsonl in.jsonl      keep every bad line with its reason
+  clusterproc --shard 2/8 --count a.jsonl b.jsonl   the 3rd of 8 line-aligned byte ranges
 
 Exit status: 0 ok, 1 usage, 2 input/output error, 3 bad records seen,
 4 a worker failed, 130/143 interrupted.
@@ -161,7 +164,7 @@ Result<CommandLine> parseCommandLine(int argc, char** argv) {
   app.set_version_flag("-V,--version", kVersion);
   Job job;
   job.workers = onlineCpus();
-  std::string chunk, max_record;
+  std::string chunk, max_record, shard;
   bool count = false;
   bool progress = false;
   app.add_option("INPUT", job.inputs,
@@ -230,6 +233,10 @@ Result<CommandLine> parseCommandLine(int argc, char** argv) {
                  "Write every bad record as a JSON line {file,line,offset,error,raw}")
       ->option_text("FILE")
       ->group("Errors");
+  CLI::Option* shard_opt = app.add_option("--shard", shard,
+                 "Process only the K-th of N line-aligned byte ranges of the files (0-based)")
+      ->option_text("K/N")
+      ->group("Input");
   CLI::Option* progress_on =
       app.add_flag("--progress", progress, "Show a progress line on stderr (default: on a terminal)")
           ->group("Monitoring");
@@ -270,6 +277,10 @@ Result<CommandLine> parseCommandLine(int argc, char** argv) {
     Result<uint64_t> v = parseSize(max_record, "--max-record");
     if (!v.ok()) return v.status();
     job.max_record = v.value();
+  }
+  if (shard_opt->count() > 0) {
+    s = parseShard(shard, "--shard", job.shard_index, job.shard_count);
+    if (!s.ok()) return s;
   }
   size_t stdin_uses = 0;
   for (const std::string& in : job.inputs) stdin_uses += in == "-";

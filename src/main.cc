@@ -16,6 +16,7 @@
 #include "query.h"
 #include "result_sink.h"
 #include "run_stats.h"
+#include "shard.h"
 #include "shm_ring.h"
 #include "signals.h"
 #include "sys.h"
@@ -66,6 +67,15 @@ int run(const Job& job, RunStatsRecorder& stats) {
   if (!format.ok()) return fail(format.status());
   Result<std::vector<Input>> inputs = openInputs(job.inputs);
   if (!inputs.ok()) return fail(inputs.status());
+  std::vector<InputRange> ranges = wholeInputs(inputs.value());
+  uint64_t known_size = knownInputSize(inputs.value());
+  if (job.shard_count > 0) {
+    Status s = requireMappedInputs(inputs.value(), "--shard");
+    if (!s.ok()) return fail(s);
+    ranges = planShard(inputs.value(), job.shard_index, job.shard_count);
+    known_size = 0;
+    for (const InputRange& r : ranges) known_size += r.end - r.begin;
+  }
   Result<OutputFile> output = OutputFile::open(job.output_path);
   if (!output.ok()) return fail(output.status());
   std::optional<OutputFile> bad_file;
@@ -88,8 +98,9 @@ int run(const Job& job, RunStatsRecorder& stats) {
   ProgressLine progress(STDERR_FILENO,
                         progressWanted(job, ::isatty(STDERR_FILENO) == 1,
                                        ::isatty(STDOUT_FILENO) == 1, ::getenv("TERM")),
-                        knownInputSize(inputs.value()), job.workers);
+                        known_size, job.workers);
   Master master(job, query.value(), inputs.value(), ring.get(), launcher, reporter, sink);
+  master.setRanges(ranges, 0);
   master.setProgress(&progress);
   OnExit count{[&] {
     stats.setTotals(master.totals(), sink.rows(), master.bytesRead(), master.retries());
