@@ -120,6 +120,9 @@ class PickColumn final : public StateColumn<Pick> {
     return rule_ == PickRule::kFirst || rule_ == PickRule::kLast ||
            !p.value.v.isNull();
   }
+  void shiftOrders(size_t g, uint64_t offset) override {
+    if (states_[g].has) states_[g].order += offset;
+  }
   void render(size_t g, std::string& out) const override {
     const Pick& p = states_[g];
     if (p.has) {

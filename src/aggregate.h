@@ -74,6 +74,9 @@ class AggColumn {
   /// Reads a state written by write() into `group`, which must be empty;
   /// false on malformed bytes (the reader may then be failed or not).
   virtual bool read(size_t group, ByteReader& r) = 0;
+  /// Adds offset to the input positions `group` keeps (a partial of a run
+  /// whose input comes after others', see docs/partials.md).
+  virtual void shiftOrders(size_t /*group*/, uint64_t /*offset*/) {}
   /// Appends the result of `group` as JSON.
   virtual void render(size_t group, std::string& out) const = 0;
 };

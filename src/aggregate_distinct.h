@@ -35,6 +35,10 @@ class ValueCounter {
   /// Reads write()'s output into this (empty) counter; false on malformed
   /// bytes (a null value, a zero count, truncation).
   bool read(ByteReader& r);
+  /// Adds offset to every entry's input position.
+  void shiftOrders(uint64_t offset) {
+    for (Entry& e : entries_) e.order += offset;
+  }
 
  private:
   void rehash(size_t slot_count);

@@ -39,6 +39,9 @@ class AggregateJobState final : public JobState {
   Status mergeSerialized(std::string_view bytes) override {
     return table_.mergeSerialized(bytes);
   }
+  Status mergeShifted(std::string_view bytes, uint64_t order_offset) override {
+    return table_.mergeSerialized(bytes, order_offset);
+  }
   void render(std::vector<std::string>& rows, const RunTotals&) const override {
     table_.renderRows(key_names_, agg_names_, rows);
   }

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "partial.h"
 #include "shard.h"
 
 namespace clusterproc {
@@ -28,6 +29,8 @@ Examples:
   clusterproc --exec 'gzip -c' in.jsonl > out.jsonl.gz  each chunk through a command
   clusterproc -o report.json --stats-json run.json --max-errors 100 in.jsonl   for cron
   clusterproc --bad-records bad.jsonl in.jsonl      keep every bad line with its reason
+  clusterproc --group-by host --agg count --partial day1.part day1.jsonl
+  clusterproc merge -f table day1.part day2.part    the result of both days (see merge --help)
   clusterproc --shard 2/8 --count a.jsonl b.jsonl   the 3rd of 8 line-aligned byte ranges
 
 Exit status: 0 ok, 1 usage, 2 input/output error, 3 bad records seen,
@@ -130,6 +133,92 @@ Status chooseKind(Job& job, bool count) {
 
 }  // namespace
 
+constexpr const char* kMergeExamples = R"(
+The job (--group-by, --agg, --where, --sort, ...) comes from the partials, which
+must all be of the same job; their order on the command line is the input order.
+Examples:
+  clusterproc merge day1.part day2.part             the result of both days
+  cat *.part | clusterproc merge -f table -          partials one after another
+  clusterproc merge --partial month.part day*.part  roll days up into a month
+
+Exit status: 0 ok, 1 usage, 2 unreadable or invalid partial, output error,
+3 the partials hold bad records (reported by the runs that made them).
+)";
+
+/// merge's refusal of an option of runs (argv entry arg), or "" if it is none.
+std::string notForMerge(const std::string& arg) {
+  static const char* const kJob[] = {"--where", "--select", "--count", "--group-by", "--agg",
+                                     "--exec",  "--unordered", "--sort", "--limit"};
+  static const char* const kRun[] = {"--jobs", "--chunk-size", "--max-record", "--retries",
+                                     "--max-errors", "--bad-records", "--progress",
+                                     "--no-progress"};
+  std::string name = arg.substr(0, arg.find('='));
+  if (arg.rfind("-j", 0) == 0) name = "-j";
+  for (const char* o : kJob) {
+    if (name == o) {
+      return "merge: " + name + " is a job option: merge takes the job from the partials "
+             "(give it to the runs that make them)";
+    }
+  }
+  for (const char* o : kRun) {
+    if (name == o || name == "-j") {
+      return "merge: " + name + " does not apply: merge reads partials and runs no workers";
+    }
+  }
+  return "";
+}
+
+/// `clusterproc merge ...`; argv[0] is "merge".
+Result<CommandLine> parseMergeLine(int argc, char** argv) {
+  CLI::App app{"clusterproc merge: combine partials made with --partial into the result of\n"
+               "one run over all their inputs (or, with --partial, into one partial).",
+               "clusterproc merge"};
+  app.footer(kMergeExamples);
+  app.get_formatter()->column_width(26);
+  app.get_formatter()->label("Positionals", "Arguments");
+  app.allow_extras();
+  Job job;
+  job.merge = true;
+  job.workers = 1;
+  app.add_option("PARTIAL", job.inputs,
+                 "Partial files, each holding one or more partials; '-' is standard input "
+                 "(the default)")
+      ->option_text("...");
+  app.add_option("-f,--format", job.format,
+                 "jsonl, json, csv, tsv or table (default: jsonl; table for rows on a terminal)")
+      ->option_text("FORMAT");
+  app.add_option("-o,--output", job.output_path, "Write the result to FILE (atomically)")
+      ->option_text("FILE");
+  app.add_option("--partial", job.partial_path,
+                 "Write the merged partial to FILE ('-': standard output) instead of the result")
+      ->option_text("FILE");
+  app.add_flag("--stats", job.stats, "Print statistics on stderr at the end");
+  app.add_option("--stats-json", job.stats_json_path, "Write statistics as JSON to FILE")
+      ->option_text("FILE");
+  for (int i = 1; i < argc && std::string(argv[i]) != "--"; ++i) {
+    std::string refusal = notForMerge(argv[i]);
+    if (!refusal.empty()) return usage(refusal);
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    return CommandLine{std::nullopt, app.help()};
+  } catch (const CLI::ParseError& e) {
+    return usage("merge: " + std::string(e.what()) + " (see clusterproc merge --help)");
+  }
+  for (const std::string& extra : app.remaining()) {
+    if (extra != "--") return unknownOption(app, extra);
+  }
+  if (job.inputs.empty()) job.inputs.push_back("-");
+  size_t stdin_uses = 0;
+  for (const std::string& in : job.inputs) stdin_uses += in == "-";
+  if (stdin_uses > 1) return usage("merge: standard input ('-') can be read only once");
+  if (!job.partial_path.empty() && (!job.output_path.empty() || !job.format.empty())) {
+    return usage("merge: --partial writes a partial, not a result: -o and -f do not apply");
+  }
+  return CommandLine{job, {}};
+}
+
 Result<uint64_t> parseSize(const std::string& text, const std::string& option) {
   size_t i = 0;
   uint64_t v = 0;
@@ -156,6 +245,7 @@ Result<uint64_t> parseSize(const std::string& text, const std::string& option) {
 }
 
 Result<CommandLine> parseCommandLine(int argc, char** argv) {
+  if (argc > 1 && std::string(argv[1]) == "merge") return parseMergeLine(argc - 1, argv + 1);
   CLI::App app{"clusterproc: process newline-delimited JSON on every core.", "clusterproc"};
   app.footer(kExamples);
   app.get_formatter()->column_width(26);
@@ -207,6 +297,11 @@ Result<CommandLine> parseCommandLine(int argc, char** argv) {
       ->group("Output");
   app.add_option("-o,--output", job.output_path,
                  "Write the result to FILE (atomically: renamed into place on success)")
+      ->option_text("FILE")
+      ->group("Output");
+  app.add_option("--partial", job.partial_path,
+                 "Write the job's mergeable state to FILE ('-': stdout) instead of its result; "
+                 "combine with clusterproc merge")
       ->option_text("FILE")
       ->group("Output");
   app.add_option("-j,--jobs", job.workers, "Worker processes (default: online CPUs)")
@@ -268,6 +363,14 @@ Result<CommandLine> parseCommandLine(int argc, char** argv) {
   if (job.inputs.empty()) job.inputs.push_back("-");
   Status s = chooseKind(job, count);
   if (!s.ok()) return s;
+  if (!job.partial_path.empty()) {
+    s = checkPartialJob(job);
+    if (!s.ok()) return s;
+    if (!job.output_path.empty() || !job.format.empty()) {
+      return usage("--partial FILE replaces the result: -o and -f do not apply (give them to "
+                   "clusterproc merge)");
+    }
+  }
   if (!chunk.empty()) {
     Result<uint64_t> v = parseSize(chunk, "--chunk-size");
     if (!v.ok()) return v.status();

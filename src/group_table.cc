@@ -172,15 +172,19 @@ std::string GroupTable::serialize() const {
 }
 
 Status GroupTable::mergeSerialized(std::string_view bytes) {
+  return mergeSerialized(bytes, 0);
+}
+
+Status GroupTable::mergeSerialized(std::string_view bytes, uint64_t order_offset) {
   GroupTable parsed(specs_, key_count_);
-  Status s = parsed.readGroups(bytes);
+  Status s = parsed.readGroups(bytes, order_offset);
   if (!s.ok()) return s;
   merge(parsed);
   return Status();
 }
 
 // Reads a serialized table into this empty one.
-Status GroupTable::readGroups(std::string_view bytes) {
+Status GroupTable::readGroups(std::string_view bytes, uint64_t order_offset) {
   ByteReader r(bytes);
   const uint8_t version = r.u8();
   if (r.failed()) return malformed("empty");
@@ -212,12 +216,13 @@ Status GroupTable::readGroups(std::string_view bytes) {
     if (r.failed()) return malformed("truncated");
     const uint64_t h = hashKeys(keys.data());
     if (find(keys.data(), h) != kNone) return malformed("duplicate group");
-    const size_t g = insert(keys.data(), h, order);
+    const size_t g = insert(keys.data(), h, order + order_offset);
     for (size_t j = 0; j < columns_.size(); ++j) {
       if (!columns_[j]->read(g, r) || r.failed()) {
         return malformed(std::string("bad state of ") +
                          std::string(aggFuncName(specs_[j].func)));
       }
+      if (order_offset != 0) columns_[j]->shiftOrders(g, order_offset);
     }
   }
   if (r.failed()) return malformed("truncated");

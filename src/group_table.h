@@ -44,6 +44,9 @@ class GroupTable {
   /// Folds a serialize()d table into this one. Malformed bytes, or a table of
   /// other specs, are an input error; this table is then unchanged.
   Status mergeSerialized(std::string_view bytes);
+  /// mergeSerialized() of a table whose input positions are offset by
+  /// order_offset (the partial of a run over later input).
+  Status mergeSerialized(std::string_view bytes, uint64_t order_offset);
   /// Appends one compact JSON object per group, in ascending key order
   /// (compareValues, lexicographic over the keys): the keys under key_names,
   /// then the aggregates under agg_names. Groups are spelled by their
@@ -64,7 +67,7 @@ class GroupTable {
   size_t insert(const Value* keys, uint64_t hash, uint64_t order);
   void respell(size_t group, const Value* keys, uint64_t order);
   void rehash(size_t slot_count);
-  Status readGroups(std::string_view bytes);
+  Status readGroups(std::string_view bytes, uint64_t order_offset);
   void renderGroup(size_t group, const std::vector<std::string>& key_names,
                    const std::vector<std::string>& agg_names,
                    std::string& row) const;

@@ -28,6 +28,8 @@ struct Job {
   int64_t max_errors = -1;          ///< -1: unlimited
   std::string bad_records_path;     ///< --bad-records
   std::string output_path;          ///< -o; empty: stdout
+  std::string partial_path;         ///< --partial FILE ("-": stdout); empty: none
+  bool merge = false;               ///< `clusterproc merge`: inputs are partials
   unsigned retries = 2;
 
   std::vector<std::string> where;  ///< --where, all must hold

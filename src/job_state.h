@@ -51,6 +51,12 @@ class JobState {
   virtual std::string takePartial() { return {}; }
   /// Folds a serialized state into this one.
   virtual Status mergeSerialized(std::string_view bytes) = 0;
+  /// mergeSerialized() of the state of a separate run whose input comes
+  /// after order_offset input positions (partials, docs/partials.md). States
+  /// that keep no input position ignore the offset.
+  virtual Status mergeShifted(std::string_view bytes, uint64_t /*order_offset*/) {
+    return mergeSerialized(bytes);
+  }
   /// The final rows (one JSON text each): the whole result of a summary,
   /// count or aggregate job. Streaming jobs have none here.
   virtual void render(std::vector<std::string>& rows, const RunTotals& totals) const = 0;

@@ -439,6 +439,7 @@ Status Master::run() {
   }
   totals_.bytes = source_.bytes();
   totals_.rows = sink_.rows();
+  if (!render_) return Status();
   std::vector<std::string> rows;
   state_->render(rows, totals_);
   for (std::string& row : rows) {

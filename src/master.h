@@ -49,6 +49,13 @@ class Master {
   void setProgress(ProgressLine* progress) { progress_ = progress; }
   /// Input bytes read so far (decompressed).
   uint64_t bytesRead() const { return source_.bytes(); }
+  /// --partial: run() leaves the merged state unrendered, for state().
+  void keepState() { render_ = false; }
+  /// The merged state of the run (complete after run()).
+  const JobState& state() const { return *state_; }
+  /// Chunks cut from the input: every input position of the run (chunk id
+  /// << 32 | line) is below chunks() << 32.
+  uint64_t chunks() const { return produced_; }
 
  private:
   struct Worker {
@@ -96,6 +103,7 @@ class Master {
   bool source_done_ = false;
   bool need_read_ = false;
   bool stop_ = false;  ///< --limit reached: no more input needed
+  bool render_ = true;  ///< false: keepState()
   std::deque<Assign> retry_;                  ///< chunks to run again
   std::unordered_map<uint64_t, unsigned> attempts_;  ///< failed runs per chunk
   std::map<uint64_t, Bisection> bisections_;  ///< by chunk id

@@ -1,0 +1,247 @@
+#include "partial.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <memory>
+
+#include "cli.h"
+#include "command.h"
+#include "job_state.h"
+#include "output.h"
+#include "partial_format.h"
+#include "query.h"
+#include "result_sink.h"
+#include "sys.h"
+
+namespace clusterproc {
+
+namespace {
+
+/// The inputs of a run, NUL-separated, for the "inputs" extension.
+std::string joinInputs(const std::vector<std::string>& inputs) {
+  std::string out;
+  for (const std::string& in : inputs) {
+    if (!out.empty()) out += '\0';
+    out += in;
+  }
+  return out;
+}
+
+Status runPartial(const Job& job, RunCounts& counts, std::string& bytes) {
+  Status s = checkPartialJob(job);
+  if (!s.ok()) return s;
+  RunState state;
+  s = runJob(job, counts, &state);
+  if (!s.ok()) return s;
+  Partial p;
+  p.job = jobWords(job);
+  p.totals = counts.totals;
+  p.order_span = state.order_span;
+  p.state = std::move(state.bytes);
+  p.extensions.emplace_back("inputs", joinInputs(job.inputs));
+  bytes = encodePartial(p);
+  return Status();
+}
+
+/// Output options plus the job the partials' words define.
+Result<Job> jobFromWords(const Job& output_options, const std::vector<std::string>& words,
+                         const std::string& name) {
+  // Rebuilt as "--option=value" so that a value starting with '-' stays a value.
+  std::vector<std::string> args{"clusterproc"};
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (words[i] == "--count" || i + 1 == words.size()) {
+      args.push_back(words[i]);
+    } else {
+      args.push_back(words[i] + "=" + words[i + 1]);
+      ++i;
+    }
+  }
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  Result<CommandLine> cl = parseCommandLine(static_cast<int>(argv.size()), argv.data());
+  if (!cl.ok() || !cl.value().job) {
+    return Status::error(ExitCode::kInput,
+                         name + ": corrupt partial: its job does not parse: " +
+                             (cl.ok() ? std::string("no job") : cl.status().message()));
+  }
+  const Job& from = *cl.value().job;
+  Job job = output_options;
+  job.kind = from.kind;
+  job.where = from.where;
+  job.select = from.select;
+  job.group_by = from.group_by;
+  job.agg = from.agg;
+  job.sort = from.sort;
+  job.limit = from.limit;
+  job.max_record = from.max_record;
+  Status s = checkPartialJob(job);
+  if (!s.ok()) return Status::error(ExitCode::kInput, name + ": corrupt partial: " + s.message());
+  return job;
+}
+
+Status writeTo(const std::string& path, const std::string& bytes) {
+  Result<OutputFile> out = OutputFile::open(path);
+  if (!out.ok()) return out.status();
+  Status s = out.value().write(bytes);
+  if (s.ok()) s = out.value().commit();
+  return s;
+}
+
+Status mergeTo(const Job& options, const NamedPartials& inputs, RunCounts& counts) {
+  std::vector<Partial> parts;
+  std::vector<std::string> names;  // one per partial
+  for (const auto& [name, bytes] : inputs) {
+    Result<std::vector<Partial>> decoded = decodePartials(bytes, name);
+    if (!decoded.ok()) return decoded.status();
+    for (Partial& p : decoded.value()) {
+      parts.push_back(std::move(p));
+      names.push_back(name);
+    }
+  }
+  if (parts.empty()) return Status::error(ExitCode::kUsage, "merge: no partial given");
+  for (size_t i = 1; i < parts.size(); ++i) {
+    if (parts[i].job != parts[0].job) {
+      return Status::error(ExitCode::kInput, "partials of different jobs: " + names[0] + " is `" +
+                                                 jobText(parts[0].job) + "`, " + names[i] +
+                                                 " is `" + jobText(parts[i].job) + "`");
+    }
+  }
+  Result<Job> job = jobFromWords(options, parts[0].job, names[0]);
+  if (!job.ok()) return job.status();
+  Result<Query> query = compileQuery(job.value());
+  if (!query.ok()) {
+    return Status::error(ExitCode::kInput, names[0] + ": corrupt partial: " + query.status().message());
+  }
+  std::unique_ptr<JobState> state = makeJobState(job.value(), query.value());
+  RunTotals& t = counts.totals;
+  uint64_t offset = 0;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const Partial& p = parts[i];
+    if (p.order_span > UINT64_MAX - offset) {
+      return Status::error(ExitCode::kInput, names[i] + ": too much input to merge in order");
+    }
+    Status s = state->mergeShifted(p.state, offset);
+    if (!s.ok()) return Status::error(ExitCode::kInput, names[i] + ": " + s.message());
+    offset += p.order_span;
+    t.records += p.totals.records;
+    t.matched += p.totals.matched;
+    t.bad_records += p.totals.bad_records;
+    t.bytes += p.totals.bytes;
+    t.lines += p.totals.lines;
+  }
+  counts.bytes = t.bytes;
+  Status s;
+  if (!options.partial_path.empty()) {
+    Partial out;
+    out.job = parts[0].job;
+    out.totals = t;
+    out.order_span = offset;
+    out.state = state->serialize();
+    std::string all_inputs;
+    for (const Partial& p : parts) {
+      for (const auto& [key, value] : p.extensions) {
+        if (key != "inputs") continue;
+        if (!all_inputs.empty()) all_inputs += '\0';
+        all_inputs += value;
+      }
+    }
+    out.extensions.emplace_back("inputs", all_inputs);
+    s = writeTo(options.partial_path, encodePartial(out));
+  } else {
+    Result<Format> format = resolveFormat(job.value(), ::isatty(STDOUT_FILENO) == 1);
+    if (!format.ok()) return format.status();
+    Result<OutputFile> output = OutputFile::open(job.value().output_path);
+    if (!output.ok()) return output.status();
+    ResultSink sink(job.value(), query.value(), output.value(), format.value());
+    std::vector<std::string> rows;
+    state->render(rows, t);
+    for (std::string& row : rows) {
+      s = sink.addRow(std::move(row));
+      if (!s.ok()) break;
+    }
+    if (s.ok()) s = sink.finish();
+    if (s.ok()) s = output.value().commit();
+    counts.rows = sink.rows();
+  }
+  if (s.ok() && t.bad_records > 0) {
+    std::string note = "clusterproc: note: the partials hold " + std::to_string(t.bad_records) +
+                       " bad record" + (t.bad_records == 1 ? "" : "s") +
+                       ", reported by the runs that made them\n";
+    (void)writeAll(STDERR_FILENO, note.data(), note.size(), "standard error");
+  }
+  return s;
+}
+
+/// The whole of a file ("-": standard input).
+Status readWhole(const std::string& path, std::string& out) {
+  const bool std_in = path == "-";
+  const std::string name = std_in ? "standard input" : path;
+  int fd = std_in ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::error(ExitCode::kInput, errnoText("cannot open partial", path));
+  char buf[1 << 16];
+  Status s;
+  for (;;) {
+    Result<size_t> n = readSome(fd, buf, sizeof buf, name);
+    if (!n.ok()) {
+      s = n.status();
+      break;
+    }
+    if (n.value() == 0) break;
+    out.append(buf, n.value());
+  }
+  if (!std_in) closeFd(fd);
+  return s;
+}
+
+}  // namespace
+
+Status checkPartialJob(const Job& job) {
+  if (!isStreamingJob(job)) return Status();
+  return Status::error(
+      ExitCode::kUsage,
+      "--partial applies to the summary, --count and --group-by/--agg jobs; --where alone, "
+      "--select and --exec stream their rows: run each piece with -o and concatenate the "
+      "outputs (cat) instead");
+}
+
+Result<PartialRun> runToPartial(const Job& job) {
+  PartialRun run;
+  Status s = runPartial(job, run.counts, run.bytes);
+  if (!s.ok()) return s;
+  run.exit_code = run.counts.totals.bad_records > 0 ? static_cast<int>(ExitCode::kBadRecords) : 0;
+  return run;
+}
+
+int finishFromPartials(const Job& output_options, NamedPartials partials) {
+  return runCommand(output_options,
+                    [&](RunCounts& counts) { return mergeTo(output_options, partials, counts); });
+}
+
+int partialCommand(const Job& job) {
+  return runCommand(job, [&](RunCounts& counts) {
+    // Opened first, so that a target that cannot be written fails before the run.
+    Result<OutputFile> out = OutputFile::open(job.partial_path);
+    if (!out.ok()) return out.status();
+    std::string bytes;
+    Status s = runPartial(job, counts, bytes);
+    if (s.ok()) s = out.value().write(bytes);
+    if (s.ok()) s = out.value().commit();
+    return s;
+  });
+}
+
+int mergeCommand(const Job& job) {
+  return runCommand(job, [&](RunCounts& counts) {
+    NamedPartials partials;
+    for (const std::string& path : job.inputs) {
+      std::string bytes;
+      Status s = readWhole(path, bytes);
+      if (!s.ok()) return s;
+      partials.emplace_back(path == "-" ? "(stdin)" : path, std::move(bytes));
+    }
+    return mergeTo(job, partials, counts);
+  });
+}
+
+}  // namespace clusterproc

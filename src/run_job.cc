@@ -1,0 +1,126 @@
+#include "run_job.h"
+
+#include <unistd.h>
+
+#include <memory>
+#include <optional>
+
+#include "bad_records.h"
+#include "input.h"
+#include "master.h"
+#include "output.h"
+#include "process.h"
+#include "progress.h"
+#include "query.h"
+#include "result_sink.h"
+#include "shard.h"
+#include "shm_ring.h"
+#include "signals.h"
+#include "sys.h"
+
+namespace clusterproc {
+
+namespace {
+
+/// Runs f when the scope ends, on every way out.
+template <typename F>
+struct OnExit {
+  F f;
+  ~OnExit() { f(); }
+};
+
+bool hasStreamInput(const std::vector<Input>& inputs) {
+  for (const Input& in : inputs) {
+    if (!in.mapped) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Status runJob(const Job& job, RunCounts& counts, RunState* state) {
+  if (!installMasterSignals()) {
+    return Status::error(ExitCode::kInput, errnoText("pipe", "signal wake-up"));
+  }
+  Result<Query> query = compileQuery(job);
+  if (!query.ok()) return query.status();
+  Result<Format> format = resolveFormat(job, ::isatty(STDOUT_FILENO) == 1);
+  if (!format.ok()) return format.status();
+  Result<std::vector<Input>> inputs = openInputs(job.inputs);
+  if (!inputs.ok()) return inputs.status();
+  std::vector<InputRange> ranges = wholeInputs(inputs.value());
+  uint64_t known_size = knownInputSize(inputs.value());
+  if (job.shard_count > 0) {
+    Status s = requireMappedInputs(inputs.value(), "--shard");
+    if (!s.ok()) return s;
+    ranges = planShard(inputs.value(), job.shard_index, job.shard_count);
+    known_size = 0;
+    for (const InputRange& r : ranges) known_size += r.end - r.begin;
+  }
+  // With state wanted, nothing is written here: "" (stdout) is never committed.
+  Result<OutputFile> output = OutputFile::open(state ? std::string() : job.output_path);
+  if (!output.ok()) return output.status();
+  std::optional<OutputFile> bad_file;
+  if (!job.bad_records_path.empty()) {
+    Result<OutputFile> f = OutputFile::open(job.bad_records_path);
+    if (!f.ok()) return f.status();
+    bad_file.emplace(std::move(f.value()));
+  }
+  std::unique_ptr<ShmRing> ring;
+  if (hasStreamInput(inputs.value())) {
+    uint64_t chunk = job.chunk_size ? job.chunk_size : kDefaultChunkSize;
+    Result<std::unique_ptr<ShmRing>> r =
+        ShmRing::create(2 * job.workers + 2, chunk, job.max_record);
+    if (!r.ok()) return r.status();
+    ring = std::move(r.value());
+  }
+  BadRecordReporter reporter(std::move(bad_file), 10);
+  ResultSink sink(job, query.value(), output.value(), format.value());
+  ForkLauncher launcher;
+  ProgressLine progress(STDERR_FILENO,
+                        progressWanted(job, ::isatty(STDERR_FILENO) == 1,
+                                       ::isatty(STDOUT_FILENO) == 1, ::getenv("TERM")),
+                        known_size, job.workers);
+  Master master(job, query.value(), inputs.value(), ring.get(), launcher, reporter, sink);
+  master.setRanges(ranges, 0);
+  master.setProgress(&progress);
+  if (state) master.keepState();
+  OnExit count{[&] {
+    counts.totals = master.totals();
+    counts.rows = sink.rows();
+    counts.bytes = master.bytesRead();
+    counts.retries = master.retries();
+  }};
+  Status s = master.run();
+  progress.finish();
+  if (!s.ok()) {
+    if (s.code() == ExitCode::kBadRecords) (void)reporter.finish();
+    return s;
+  }
+  if (state) {
+    // A partial of part of the input would merge into a wrong result.
+    s = reporter.finish();
+    if (!master.inputError().ok()) return master.inputError();
+    if (!s.ok()) return s;
+    state->bytes = master.state().serialize();
+    state->order_span = master.chunks() << 32;
+    closeInputs(inputs.value());
+    return Status();
+  }
+  s = sink.finish();
+  if (s.ok() && !master.inputError().ok()) {
+    // The records before the bad input are out on stdout; a file target is
+    // not replaced by a result that misses the rest.
+    if (job.output_path.empty()) s = output.value().commit();
+    (void)reporter.finish();
+    return s.ok() ? master.inputError() : s;
+  }
+  if (s.ok()) s = output.value().commit();
+  if (!s.ok()) return s;
+  s = reporter.finish();
+  if (!s.ok()) return s;
+  closeInputs(inputs.value());
+  return Status();
+}
+
+}  // namespace clusterproc
