@@ -15,7 +15,7 @@ _clusterproc() {
   local options="--help --version --where --select --count --group-by --agg --exec
     --unordered --sort --limit --format --output --jobs --chunk-size --max-record
     --retries --max-errors --bad-records --progress --no-progress --stats --stats-json
-    --shard -h -V -f -o -j"
+    --shard --checkpoint -h -V -f -o -j"
 
   case $prev in
     -f | --format)
@@ -33,6 +33,11 @@ _clusterproc() {
       ;;
     --chunk-size | --max-record)
       COMPREPLY=($(compgen -W "64K 256K 1M 4M 16M 64M" -- "$cur"))
+      return
+      ;;
+    --checkpoint)
+      compopt -o filenames 2> /dev/null
+      COMPREPLY=($(compgen -d -- "$cur"))
       return
       ;;
     --where | --select | --group-by | --agg | --sort | --exec | --limit | --retries | --max-errors | --shard)

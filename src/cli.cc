@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "checkpoint.h"
 #include "partial.h"
 #include "shard.h"
 
@@ -32,6 +33,7 @@ Examples:
   clusterproc --group-by host --agg count --partial day1.part day1.jsonl
   clusterproc merge -f table day1.part day2.part    the result of both days (see merge --help)
   clusterproc --shard 2/8 --count a.jsonl b.jsonl   the 3rd of 8 line-aligned byte ranges
+  clusterproc --checkpoint ck/ --group-by host big.jsonl   rerun after a kill resumes
 
 Exit status: 0 ok, 1 usage, 2 input/output error, 3 bad records seen,
 4 a worker failed, 130/143 interrupted.
@@ -151,7 +153,7 @@ std::string notForMerge(const std::string& arg) {
                                      "--exec",  "--unordered", "--sort", "--limit"};
   static const char* const kRun[] = {"--jobs", "--chunk-size", "--max-record", "--retries",
                                      "--max-errors", "--bad-records", "--progress",
-                                     "--no-progress"};
+                                     "--no-progress", "--shard", "--checkpoint"};
   std::string name = arg.substr(0, arg.find('='));
   if (arg.rfind("-j", 0) == 0) name = "-j";
   for (const char* o : kJob) {
@@ -332,6 +334,10 @@ Result<CommandLine> parseCommandLine(int argc, char** argv) {
                  "Process only the K-th of N line-aligned byte ranges of the files (0-based)")
       ->option_text("K/N")
       ->group("Input");
+  app.add_option("--checkpoint", job.checkpoint_dir,
+                 "Save progress in DIR; the same command run again resumes from it")
+      ->option_text("DIR")
+      ->group("Engine");
   CLI::Option* progress_on =
       app.add_flag("--progress", progress, "Show a progress line on stderr (default: on a terminal)")
           ->group("Monitoring");
@@ -381,6 +387,8 @@ Result<CommandLine> parseCommandLine(int argc, char** argv) {
     if (!v.ok()) return v.status();
     job.max_record = v.value();
   }
+  s = Checkpoint::checkJob(job);
+  if (!s.ok()) return s;
   if (shard_opt->count() > 0) {
     s = parseShard(shard, "--shard", job.shard_index, job.shard_count);
     if (!s.ok()) return s;
