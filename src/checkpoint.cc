@@ -3,7 +3,6 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -147,15 +146,21 @@ Result<std::unique_ptr<Checkpoint>> Checkpoint::open(const Job& job,
     c->lock_fd_ = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
   } while (c->lock_fd_ < 0 && errno == EINTR);
   if (c->lock_fd_ < 0) return inputError(errnoText("cannot create", lock));
+  // A POSIX record lock, not flock(): it belongs to this process only, so
+  // the forked workers do not hold it, and it goes when the master dies
+  // even while its workers are still being killed.
+  struct flock fl = {};
+  fl.l_type = F_WRLCK;
+  fl.l_whence = SEEK_SET;
   int r;
   do {
-    r = ::flock(c->lock_fd_, LOCK_EX | LOCK_NB);
+    r = ::fcntl(c->lock_fd_, F_SETLK, &fl);
   } while (r != 0 && errno == EINTR);
   if (r != 0) {
-    if (errno == EWOULDBLOCK) {
+    if (errno == EACCES || errno == EAGAIN) {
       return inputError("checkpoint folder " + dir + " is in use by another clusterproc run");
     }
-    return inputError(errnoText("flock", lock));
+    return inputError(errnoText("cannot lock", lock));
   }
   // A run killed while writing leaves its temporary file; we hold the lock.
   if (DIR* d = ::opendir(dir.c_str())) {
