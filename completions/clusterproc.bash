@@ -15,14 +15,18 @@ _clusterproc() {
   local options="--help --version --where --select --count --group-by --agg --exec
     --unordered --sort --limit --format --output --jobs --chunk-size --max-record
     --retries --max-errors --bad-records --progress --no-progress --stats --stats-json
-    --shard --checkpoint -h -V -f -o -j"
+    --partial --shard --checkpoint -h -V -f -o -j"
+  if ((COMP_CWORD == 1)) && [[ merge == "$cur"* && -n $cur ]]; then
+    COMPREPLY=(merge)
+    return
+  fi
 
   case $prev in
     -f | --format)
       COMPREPLY=($(compgen -W "jsonl json csv tsv table" -- "$cur"))
       return
       ;;
-    -o | --output | --bad-records | --stats-json)
+    -o | --output | --bad-records | --stats-json | --partial)
       compopt -o filenames 2> /dev/null
       COMPREPLY=($(compgen -f -- "$cur"))
       return

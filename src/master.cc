@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "messages.h"
@@ -24,14 +25,6 @@ constexpr unsigned kDeathsAnyway = 64;
 
 std::string workerName(unsigned index, pid_t pid) {
   return "worker " + std::to_string(index) + " (pid " + std::to_string(pid) + ")";
-}
-
-Status interrupted(int sig) {
-  ExitCode code = sig == SIGINT   ? ExitCode::kInterrupted
-                  : sig == SIGHUP ? ExitCode::kHangup
-                                  : ExitCode::kTerminated;
-  const char* name = sigabbrev_np(sig);
-  return Status::error(code, std::string("interrupted by SIG") + (name ? name : "?"));
 }
 
 }  // namespace
@@ -54,6 +47,7 @@ void Master::setRanges(std::vector<InputRange> ranges, uint64_t first_id) {
   source_.setRanges(std::move(ranges), first_id);
   merger_ = OrderedMerger(first_id);
   produced_ = first_id;
+  order_end_ = first_id;  // a resumed state holds positions of chunks before it
 }
 
 Status Master::setCheckpoint(Checkpoint* checkpoint, std::vector<InputRange> ranges) {
@@ -200,6 +194,7 @@ Status Master::dispatch() {
     if (st == ChunkSource::State::kNeedRead) need_read_ = true;
     if (st != ChunkSource::State::kReady) return Status();
     a.order_id = a.chunk_id;
+    order_end_ = std::max(order_end_, a.order_id + 1);
     ++produced_;
     meta_[a.chunk_id] = m;
     if (m.oversized) {
@@ -487,7 +482,7 @@ Status Master::run() {
   Status s = startWorkers();
   while (s.ok() && !stop_) {
     if (int sig = pendingSignal()) {
-      s = interrupted(sig);
+      s = interruptedBy(sig);
       saveInterrupted();
       break;
     }

@@ -56,9 +56,9 @@ class Master {
   void keepState() { render_ = false; }
   /// The merged state of the run (complete after run()).
   const JobState& state() const { return *state_; }
-  /// Chunks cut from the input: every input position of the run (chunk id
-  /// << 32 | line) is below chunks() << 32.
-  uint64_t chunks() const { return produced_; }
+  /// Every input position of the run (chunk id << 32 | line) is below
+  /// orderEnd() << 32.
+  uint64_t orderEnd() const { return order_end_; }
 
  private:
   struct Worker {
@@ -110,6 +110,7 @@ class Master {
   bool need_read_ = false;
   bool stop_ = false;  ///< --limit reached: no more input needed
   bool render_ = true;  ///< false: keepState()
+  uint64_t order_end_ = 0;  ///< 1 + the largest chunk id handed out
   std::deque<Assign> retry_;                  ///< chunks to run again
   std::unordered_map<uint64_t, unsigned> attempts_;  ///< failed runs per chunk
   std::map<uint64_t, Bisection> bisections_;  ///< by chunk id

@@ -67,7 +67,8 @@ Status runJob(const Job& job, RunCounts& counts, RunState* state) {
     checkpoint = std::move(c.value());
   }
   // With state wanted, nothing is written here: "" (stdout) is never committed.
-  Result<OutputFile> output = OutputFile::open(state ? std::string() : job.output_path);
+  Result<OutputFile> output =
+      OutputFile::open(state ? std::string() : job.output_path);
   if (!output.ok()) return output.status();
   std::optional<OutputFile> bad_file;
   if (!job.bad_records_path.empty()) {
@@ -119,7 +120,7 @@ Status runJob(const Job& job, RunCounts& counts, RunState* state) {
     if (!master.inputError().ok()) return master.inputError();
     if (!s.ok()) return s;
     state->bytes = master.state().serialize();
-    state->order_span = master.chunks() << 32;
+    state->order_span = master.orderEnd() << 32;
     closeInputs(inputs.value());
     return checkpoint ? checkpoint->finish() : Status();
   }
