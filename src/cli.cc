@@ -8,7 +8,9 @@
 #include <cstdint>
 #include <vector>
 
+#include "checkpoint.h"
 #include "partial.h"
+#include "shard.h"
 
 namespace clusterproc {
 
@@ -30,6 +32,8 @@ Examples:
   clusterproc --bad-records bad.jsonl in.jsonl      keep every bad line with its reason
   clusterproc --group-by host --agg count --partial day1.part day1.jsonl
   clusterproc merge -f table day1.part day2.part    the result of both days (see merge --help)
+  clusterproc --shard 2/8 --count a.jsonl b.jsonl   the 3rd of 8 line-aligned byte ranges
+  clusterproc --checkpoint ck/ --group-by host big.jsonl   rerun after a kill resumes
 
 Exit status: 0 ok, 1 usage, 2 input/output error, 3 bad records seen,
 4 a worker failed, 130/143 interrupted.
@@ -147,7 +151,7 @@ std::string notForMerge(const std::string& arg) {
                                      "--exec",  "--unordered", "--sort", "--limit"};
   static const char* const kRun[] = {"--jobs", "--chunk-size", "--max-record", "--retries",
                                      "--max-errors", "--bad-records", "--progress",
-                                     "--no-progress"};
+                                     "--no-progress", "--shard", "--checkpoint"};
   std::string name = arg.substr(0, arg.find('='));
   if (arg.rfind("-j", 0) == 0) name = "-j";
   for (const char* o : kJob) {
@@ -252,7 +256,7 @@ Result<CommandLine> parseCommandLine(int argc, char** argv) {
   app.set_version_flag("-V,--version", kVersion);
   Job job;
   job.workers = onlineCpus();
-  std::string chunk, max_record;
+  std::string chunk, max_record, shard;
   bool count = false;
   bool progress = false;
   app.add_option("INPUT", job.inputs,
@@ -326,6 +330,14 @@ Result<CommandLine> parseCommandLine(int argc, char** argv) {
                  "Write every bad record as a JSON line {file,line,offset,error,raw}")
       ->option_text("FILE")
       ->group("Errors");
+  CLI::Option* shard_opt = app.add_option("--shard", shard,
+                 "Process only the K-th of N line-aligned byte ranges of the files (0-based)")
+      ->option_text("K/N")
+      ->group("Input");
+  app.add_option("--checkpoint", job.checkpoint_dir,
+                 "Save progress in DIR; the same command run again resumes from it")
+      ->option_text("DIR")
+      ->group("Engine");
   CLI::Option* progress_on =
       app.add_flag("--progress", progress, "Show a progress line on stderr (default: on a terminal)")
           ->group("Monitoring");
@@ -374,6 +386,12 @@ Result<CommandLine> parseCommandLine(int argc, char** argv) {
     Result<uint64_t> v = parseSize(max_record, "--max-record");
     if (!v.ok()) return v.status();
     job.max_record = v.value();
+  }
+  s = Checkpoint::checkJob(job);
+  if (!s.ok()) return s;
+  if (shard_opt->count() > 0) {
+    s = parseShard(shard, "--shard", job.shard_index, job.shard_count);
+    if (!s.ok()) return s;
   }
   size_t stdin_uses = 0;
   for (const std::string& in : job.inputs) stdin_uses += in == "-";

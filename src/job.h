@@ -45,6 +45,10 @@ struct Job {
   std::optional<bool> progress;    ///< --progress / --no-progress; unset: auto
   bool stats = false;              ///< --stats: run summary on stderr
   std::string stats_json_path;     ///< --stats-json FILE
+
+  uint64_t shard_index = 0;        ///< --shard K/N: K
+  uint64_t shard_count = 0;        ///< --shard K/N: N; 0: the whole input
+  std::string checkpoint_dir;      ///< --checkpoint DIR
 };
 
 /// Default chunk size when --chunk-size is not given (see docs/architecture.md).

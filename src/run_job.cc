@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "bad_records.h"
+#include "checkpoint.h"
 #include "input.h"
 #include "master.h"
 #include "output.h"
@@ -13,6 +14,7 @@
 #include "progress.h"
 #include "query.h"
 #include "result_sink.h"
+#include "shard.h"
 #include "shm_ring.h"
 #include "signals.h"
 #include "sys.h"
@@ -47,6 +49,27 @@ Status runJob(const Job& job, RunCounts& counts, RunState* state) {
   if (!format.ok()) return format.status();
   Result<std::vector<Input>> inputs = openInputs(job.inputs);
   if (!inputs.ok()) return inputs.status();
+  std::vector<InputRange> ranges = wholeInputs(inputs.value());
+  uint64_t known_size = knownInputSize(inputs.value());
+  if (job.shard_count > 0) {
+    Status s = requireMappedInputs(inputs.value(), "--shard");
+    if (!s.ok()) return s;
+    ranges = planShard(inputs.value(), job.shard_index, job.shard_count);
+    known_size = 0;
+    for (const InputRange& r : ranges) known_size += r.end - r.begin;
+  }
+  std::unique_ptr<Checkpoint> checkpoint;
+  if (!job.checkpoint_dir.empty()) {
+    Status s = requireMappedInputs(inputs.value(), "--checkpoint");
+    if (!s.ok()) return s;
+    Result<std::unique_ptr<Checkpoint>> c = Checkpoint::open(job, inputs.value());
+    if (!c.ok()) return c.status();
+    checkpoint = std::move(c.value());
+    if (known_size > 0 && checkpoint->resume()) {
+      known_size = 0;  // progress counts what is left
+      for (const InputRange& r : checkpoint->remaining(ranges)) known_size += r.end - r.begin;
+    }
+  }
   // With state wanted, nothing is written here: "" (stdout) is never committed.
   Result<OutputFile> output =
       OutputFile::open(state ? std::string() : job.output_path);
@@ -68,13 +91,19 @@ Status runJob(const Job& job, RunCounts& counts, RunState* state) {
   BadRecordReporter reporter(std::move(bad_file), 10);
   ResultSink sink(job, query.value(), output.value(), format.value());
   ForkLauncher launcher;
-  ProgressLine progress(
-      STDERR_FILENO,
-      progressWanted(job, ::isatty(STDERR_FILENO) == 1,
-                     ::isatty(STDOUT_FILENO) == 1, ::getenv("TERM")),
-      knownInputSize(inputs.value()), job.workers);
-  Master master(job, query.value(), inputs.value(), ring.get(), launcher,
-                reporter, sink);
+  ProgressLine progress(STDERR_FILENO,
+                        progressWanted(job, ::isatty(STDERR_FILENO) == 1,
+                                       ::isatty(STDOUT_FILENO) == 1, ::getenv("TERM")),
+                        known_size, job.workers);
+  Master master(job, query.value(), inputs.value(), ring.get(), launcher, reporter, sink);
+  if (checkpoint) {
+    Status s = master.setCheckpoint(checkpoint.get(), ranges);
+    if (!s.ok()) return s;
+    std::string note = checkpoint->resumeNote();
+    (void)writeAll(STDERR_FILENO, note.data(), note.size(), "standard error");
+  } else {
+    master.setRanges(ranges, 0);
+  }
   master.setProgress(&progress);
   if (state) master.keepState();
   OnExit count{[&] {
@@ -97,7 +126,7 @@ Status runJob(const Job& job, RunCounts& counts, RunState* state) {
     state->bytes = master.state().serialize();
     state->order_span = master.orderEnd() << 32;
     closeInputs(inputs.value());
-    return Status();
+    return checkpoint ? checkpoint->finish() : Status();
   }
   s = sink.finish();
   if (s.ok() && !master.inputError().ok()) {
@@ -112,7 +141,7 @@ Status runJob(const Job& job, RunCounts& counts, RunState* state) {
   s = reporter.finish();
   if (!s.ok()) return s;
   closeInputs(inputs.value());
-  return Status();
+  return checkpoint ? checkpoint->finish() : Status();
 }
 
 }  // namespace clusterproc
