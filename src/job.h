@@ -45,6 +45,8 @@ struct Job {
   std::optional<bool> progress;    ///< --progress / --no-progress; unset: auto
   bool stats = false;              ///< --stats: run summary on stderr
   std::string stats_json_path;     ///< --stats-json FILE
+
+  bool mpi = false;                ///< --mpi: one rank of an MPI launch (mpi_run.h)
 };
 
 /// Default chunk size when --chunk-size is not given (see docs/architecture.md).
