@@ -15,7 +15,7 @@ _clusterproc() {
   local options="--help --version --where --select --count --group-by --agg --exec
     --unordered --sort --limit --format --output --jobs --chunk-size --max-record
     --retries --max-errors --bad-records --progress --no-progress --stats --stats-json
-    -h -V -f -o -j"
+    --shard -h -V -f -o -j"
 
   case $prev in
     -f | --format)
@@ -35,7 +35,7 @@ _clusterproc() {
       COMPREPLY=($(compgen -W "64K 256K 1M 4M 16M 64M" -- "$cur"))
       return
       ;;
-    --where | --select | --group-by | --agg | --sort | --exec | --limit | --retries | --max-errors)
+    --where | --select | --group-by | --agg | --sort | --exec | --limit | --retries | --max-errors | --shard)
       # An expression, a list, a command or a number: nothing to offer.
       COMPREPLY=()
       return

@@ -25,9 +25,17 @@ ChunkSource::ChunkSource(const std::vector<Input>& inputs, ShmRing* ring,
   }
 }
 
+void ChunkSource::setRanges(std::vector<InputRange> ranges, uint64_t first_id) {
+  assert(ranges.size() == inputs_.size() && input_ == 0 && next_id_ == 0);
+  ranges_ = std::move(ranges);
+  next_id_ = first_id;
+  if (!inputs_.empty() && inputs_[0].mapped) pos_ = ranges_[0].begin;
+}
+
 void ChunkSource::endInput() {
   ++input_;
   pos_ = 0;
+  if (input_ < ranges_.size() && inputs_[input_].mapped) pos_ = ranges_[input_].begin;
   slot_ = -1;
   filled_ = 0;
   carry_len_ = 0;
@@ -49,7 +57,8 @@ ChunkSource::State ChunkSource::next(Assign& assign, ChunkMeta& meta) {
 
 ChunkSource::State ChunkSource::nextMapped(const Input& in, Assign& assign,
                                            ChunkMeta& meta) {
-  if (pos_ >= in.size) return State::kDone;
+  const uint64_t limit = input_ < ranges_.size() ? ranges_[input_].end : in.size;
+  if (pos_ >= limit) return State::kDone;
   if (Status s = checkNotShrunk(in); !s.ok()) {
     // What was read before is processed; then the run ends with exit 2.
     error_ = s;
@@ -58,14 +67,16 @@ ChunkSource::State ChunkSource::nextMapped(const Input& in, Assign& assign,
   // Small files get smaller chunks so that every worker has work.
   uint64_t target = chunk_size_;
   if (target == 0) {
-    target = std::clamp<uint64_t>(in.size / (workers_ * 4ull), kMinAutoChunkSize,
+    uint64_t span = limit - (input_ < ranges_.size() ? ranges_[input_].begin : 0);
+    target = std::clamp<uint64_t>(span / (workers_ * 4ull), kMinAutoChunkSize,
                                   kDefaultChunkSize);
   }
-  size_t end = chunkEnd(in.data, in.size, pos_, target);
+  // limit is a line start (or the file's end): chunks end there.
+  size_t end = chunkEnd(in.data, limit, pos_, target);
   // The master only looked for a newline: keep none of it mapped.
   dropMapped(in, end > 0 ? end - 1 : 0, end, 2u << 20);
   assign = Assign{next_id_++, static_cast<uint32_t>(input_), kNoSlot, pos_, end - pos_};
-  meta = ChunkMeta{static_cast<uint32_t>(input_), pos_, kNoSlot, false, 0};
+  meta = ChunkMeta{static_cast<uint32_t>(input_), pos_, end - pos_, kNoSlot, false, 0};
   bytes_ += end - pos_;
   pos_ = end;
   return State::kReady;
@@ -102,7 +113,7 @@ ChunkSource::State ChunkSource::nextStream(Assign& assign, ChunkMeta& meta) {
       discarded_ += upto;
       std::memmove(base, base + upto, filled_ - upto);
       filled_ -= upto;
-      meta = ChunkMeta{static_cast<uint32_t>(input_), pos_, kNoSlot, true, discarded_};
+      meta = ChunkMeta{static_cast<uint32_t>(input_), pos_, 0, kNoSlot, true, discarded_};
       assign = Assign{next_id_++, static_cast<uint32_t>(input_), kNoSlot, pos_, 0};
       pos_ += discarded_;
       discarding_ = false;
@@ -132,7 +143,7 @@ ChunkSource::State ChunkSource::nextStream(Assign& assign, ChunkMeta& meta) {
     }
     uint32_t slot = static_cast<uint32_t>(slot_);
     assign = Assign{next_id_++, static_cast<uint32_t>(input_), slot, 0, end};
-    meta = ChunkMeta{static_cast<uint32_t>(input_), pos_, slot, false, 0};
+    meta = ChunkMeta{static_cast<uint32_t>(input_), pos_, end, slot, false, 0};
     carry_slot_ = slot;
     carry_off_ = end;
     carry_len_ = filled_ - end;

@@ -10,6 +10,7 @@
 
 #include "input.h"
 #include "messages.h"
+#include "shard.h"
 #include "shm_ring.h"
 
 namespace clusterproc {
@@ -18,6 +19,7 @@ namespace clusterproc {
 struct ChunkMeta {
   uint32_t input = 0;
   uint64_t offset = 0;         ///< byte offset of the chunk in its input
+  uint64_t size = 0;           ///< bytes of the chunk (mapped inputs)
   uint32_t slot = kNoSlot;     ///< ring slot to release when done
   bool oversized = false;      ///< a stream line beyond --max-record, dropped
   uint64_t oversized_bytes = 0;
@@ -34,6 +36,14 @@ class ChunkSource {
               uint64_t chunk_size, uint64_t stream_chunk, uint64_t max_record,
               unsigned workers);
 
+  /// Cuts only ranges[i] of mapped input i (--shard, a resumed checkpoint;
+  /// stream inputs are read whole) and numbers chunks from first_id. Call
+  /// before the first next().
+  void setRanges(std::vector<InputRange> ranges, uint64_t first_id);
+  /// Lines of mapped input i before its range (0 without setRanges()).
+  uint64_t lineBase(uint32_t input) const {
+    return input < ranges_.size() ? ranges_[input].line_base : 0;
+  }
   /// Produces the next chunk (kReady) or says what it waits for.
   State next(Assign& assign, ChunkMeta& meta);
   /// The fd to poll when next() said kNeedRead; -1: readMore() now.
@@ -59,6 +69,7 @@ class ChunkSource {
   uint64_t max_record_;
   unsigned workers_;
   std::deque<uint32_t> free_slots_;
+  std::vector<InputRange> ranges_;    ///< empty: every input whole
   std::vector<uint64_t> high_water_;  ///< bytes ever filled, per slot
   uint64_t next_id_ = 0;
   uint64_t bytes_ = 0;

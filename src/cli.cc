@@ -11,6 +11,7 @@
 
 #include "mpi_run.h"
 #include "partial.h"
+#include "shard.h"
 
 namespace clusterproc {
 
@@ -32,6 +33,7 @@ Examples:
   clusterproc --bad-records bad.jsonl in.jsonl      keep every bad line with its reason
   clusterproc --group-by host --agg count --partial day1.part day1.jsonl
   clusterproc merge -f table day1.part day2.part    the result of both days (see merge --help)
+  clusterproc --shard 2/8 --count a.jsonl b.jsonl   the 3rd of 8 line-aligned byte ranges
   mpirun -n 8 clusterproc --mpi --group-by host --agg count logs/*.jsonl
                                                     8 ranks (machines), each with its own
                                                     workers; rank 0 writes the result
@@ -169,6 +171,7 @@ Status checkMpi(const Job& job) {
   if (job.progress.value_or(false)) {
     return usage("--progress does not apply to --mpi (the ranks' lines would mix on stderr)");
   }
+  if (job.shard_count > 0) return usage("--shard does not apply to --mpi: each rank takes its shard");
   return Status();
 }
 
@@ -295,7 +298,7 @@ Result<CommandLine> parseCommandLine(int argc, char** argv) {
   app.set_version_flag("-V,--version", kVersion);
   Job job;
   job.workers = onlineCpus();
-  std::string chunk, max_record;
+  std::string chunk, max_record, shard;
   bool count = false;
   bool progress = false;
   app.add_option("INPUT", job.inputs,
@@ -370,6 +373,10 @@ Result<CommandLine> parseCommandLine(int argc, char** argv) {
                  "Write every bad record as a JSON line {file,line,offset,error,raw}")
       ->option_text("FILE")
       ->group("Errors");
+  CLI::Option* shard_opt = app.add_option("--shard", shard,
+                 "Process only the K-th of N line-aligned byte ranges of the files (0-based)")
+      ->option_text("K/N")
+      ->group("Input");
   CLI::Option* progress_on =
       app.add_flag("--progress", progress, "Show a progress line on stderr (default: on a terminal)")
           ->group("Monitoring");
@@ -422,6 +429,10 @@ Result<CommandLine> parseCommandLine(int argc, char** argv) {
     Result<uint64_t> v = parseSize(max_record, "--max-record");
     if (!v.ok()) return v.status();
     job.max_record = v.value();
+  }
+  if (shard_opt->count() > 0) {
+    s = parseShard(shard, "--shard", job.shard_index, job.shard_count);
+    if (!s.ok()) return s;
   }
   size_t stdin_uses = 0;
   for (const std::string& in : job.inputs) stdin_uses += in == "-";

@@ -46,6 +46,9 @@ struct Job {
   bool stats = false;              ///< --stats: run summary on stderr
   std::string stats_json_path;     ///< --stats-json FILE
 
+  uint64_t shard_index = 0;        ///< --shard K/N: K
+  uint64_t shard_count = 0;        ///< --shard K/N: N; 0: the whole input
+
   bool mpi = false;                ///< --mpi: one rank of an MPI launch (mpi_run.h)
 };
 

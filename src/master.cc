@@ -164,7 +164,7 @@ Status Master::drainMerged() {
     meta_.erase(it);
     if (m.input != merge_input_) {
       merge_input_ = m.input;
-      line_base_ = 0;
+      line_base_ = source_.lineBase(m.input);
     }
     if (!r->exec_error.empty()) {
       return Status::error(ExitCode::kWorkerFailed,

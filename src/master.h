@@ -40,6 +40,11 @@ class Master {
   unsigned retries() const { return deaths_; }
   /// Bad compressed input met after run() processed what came before it.
   const Status& inputError() const { return source_.inputError(); }
+  /// Processes only these ranges of the inputs (--shard), chunk ids from
+  /// first_id; call before run().
+  void setRanges(std::vector<InputRange> ranges, uint64_t first_id) {
+    source_.setRanges(std::move(ranges), first_id);
+  }
   /// Draws progress while running; erased before each message (not owned).
   void setProgress(ProgressLine* progress) { progress_ = progress; }
   /// Input bytes read so far (decompressed).

@@ -13,6 +13,7 @@
 #include "progress.h"
 #include "query.h"
 #include "result_sink.h"
+#include "shard.h"
 #include "shm_ring.h"
 #include "signals.h"
 #include "sys.h"
@@ -47,6 +48,15 @@ Status runJob(const Job& job, RunCounts& counts, RunState* state) {
   if (!format.ok()) return format.status();
   Result<std::vector<Input>> inputs = openInputs(job.inputs);
   if (!inputs.ok()) return inputs.status();
+  std::vector<InputRange> ranges = wholeInputs(inputs.value());
+  uint64_t known_size = knownInputSize(inputs.value());
+  if (job.shard_count > 0) {
+    Status s = requireMappedInputs(inputs.value(), "--shard");
+    if (!s.ok()) return s;
+    ranges = planShard(inputs.value(), job.shard_index, job.shard_count);
+    known_size = 0;
+    for (const InputRange& r : ranges) known_size += r.end - r.begin;
+  }
   // With state wanted, nothing is written here: "" (stdout) is never committed.
   Result<OutputFile> output = OutputFile::open(state ? std::string() : job.output_path);
   if (!output.ok()) return output.status();
@@ -70,8 +80,9 @@ Status runJob(const Job& job, RunCounts& counts, RunState* state) {
   ProgressLine progress(STDERR_FILENO,
                         progressWanted(job, ::isatty(STDERR_FILENO) == 1,
                                        ::isatty(STDOUT_FILENO) == 1, ::getenv("TERM")),
-                        knownInputSize(inputs.value()), job.workers);
+                        known_size, job.workers);
   Master master(job, query.value(), inputs.value(), ring.get(), launcher, reporter, sink);
+  master.setRanges(ranges, 0);
   master.setProgress(&progress);
   if (state) master.keepState();
   OnExit count{[&] {
