@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -213,6 +214,12 @@ std::string mpiVersionLine() { return "MPI: built in (" + MpiWorld::libraryVersi
 /// Every rank takes part in each collective step, whatever happened to it;
 /// a step's local error is printed by its rank, then all agree on it.
 int runMpiRank(const Job& job) {
+  // A rank whose launcher dies (mpirun killed while it was still starting
+  // the job, or by SIGKILL) must not run on as an orphan: the kernel sends it
+  // SIGTERM then. mpirun, orted and slurmstepd are the parents of the ranks.
+  pid_t launcher = ::getppid();
+  ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+  if (::getppid() != launcher) return static_cast<int>(ExitCode::kTerminated);
   Result<std::unique_ptr<MpiWorld>> w = MpiWorld::init();
   if (!w.ok()) return reportError(w.status());
   MpiWorld& world = *w.value();
