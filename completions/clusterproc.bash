@@ -15,7 +15,7 @@ _clusterproc() {
   local options="--help --version --where --select --count --group-by --agg --exec
     --unordered --sort --limit --format --output --jobs --chunk-size --max-record
     --retries --max-errors --bad-records --progress --no-progress --stats --stats-json
-    --shard -h -V -f -o -j"
+    --shard --mpi -h -V -f -o -j"
 
   case $prev in
     -f | --format)

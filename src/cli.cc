@@ -389,8 +389,8 @@ Result<CommandLine> parseCommandLine(int argc, char** argv) {
       ->option_text("FILE")
       ->group("Monitoring");
   app.add_flag("--mpi", job.mpi,
-               "Run as one rank of 'mpirun -n R clusterproc --mpi ...': each rank takes its "
-               "shard of the files, rank 0 writes the result (docs/scale-out.md)")
+               "One rank of 'mpirun -n R clusterproc --mpi ...': rank r runs shard r/R, "
+               "rank 0 merges and writes the result")
       ->group("Beyond one machine");
 
   try {

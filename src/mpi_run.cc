@@ -61,6 +61,17 @@ Status inputSizes(const Job& job, std::vector<uint64_t>& sizes) {
   return s;
 }
 
+/// Rank 0's files can be written (a plain run opens them before it starts):
+/// each is created under its temporary name and removed again.
+Status outputsWritable(const Job& job) {
+  for (const std::string* path : {&job.output_path, &job.partial_path, &job.bad_records_path}) {
+    if (path->empty() || *path == "-") continue;
+    Result<OutputFile> out = OutputFile::open(*path);
+    if (!out.ok()) return out.status();
+  }
+  return Status();
+}
+
 /// Every rank must cut the same bytes: compares this rank's sizes with
 /// rank 0's (collective).
 Status sameAsRoot(MpiWorld& world, const Job& job, const std::vector<uint64_t>& sizes) {
@@ -226,10 +237,14 @@ int runMpiRank(const Job& job) {
   std::vector<uint64_t> sizes;
   for (int step = 0; step < 2; ++step) {
     Status s = step == 0 ? inputSizes(job, sizes) : sameAsRoot(world, job, sizes);
-    int code = s.ok() ? 0 : report(world, s);
-    Result<MpiVerdict> v = world.agree(code, !s.ok());
+    if (s.ok() && step == 0 && world.rank() == 0) s = outputsWritable(job);
+    Result<MpiVerdict> v = world.agree(s.ok() ? 0 : static_cast<int>(s.code()), !s.ok());
     if (!v.ok()) return leave(world, report(world, v.status()));
-    if (v.value().failed) return leave(world, v.value().code);
+    if (!v.value().failed) continue;
+    // One message, not one per rank (a usage error is everybody's): the
+    // lowest rank with the worst error says it.
+    if (world.rank() == v.value().rank) (void)report(world, s);
+    return leave(world, v.value().code);
   }
   RankPart mine = runShard(world, job);
   if (interrupted(mine.code)) return leave(world, mine.code);

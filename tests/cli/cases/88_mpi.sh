@@ -145,6 +145,11 @@ EOF
   gzip -c "$T/m1.jsonl" > "$T/m1.jsonl.gz"
   mpi -n 2 "$BIN" --mpi --count "$T/m1.jsonl.gz" > /dev/null 2> "$T/mpi.err"
   expect_eq "--mpi on a gzip file: usage error" 1 "$?"
+  expect_eq "--mpi on a gzip file: one message, not one per rank" 1 "$(grep -c '^clusterproc: ' "$T/mpi.err")"
+  mpi -n 2 "$BIN" --mpi --count -o "$T/no-such-dir/out.json" "${files[@]}" > /dev/null 2> "$T/mpi.err"
+  expect_eq "--mpi -o into a missing folder: exit 2" 2 "$?"
+  expect_eq "--mpi -o into a missing folder: said before any bad record is read" 0 \
+    "$(grep -c 'invalid JSON' "$T/mpi.err")"
 
   # SIGTERM / SIGINT to mpirun: it sends SIGTERM to every rank (and to the
   # wrapper, which ignores it to record the rank's code); a rank stops its
