@@ -15,14 +15,18 @@ _clusterproc() {
   local options="--help --version --where --select --count --group-by --agg --exec
     --unordered --sort --limit --format --output --jobs --chunk-size --max-record
     --retries --max-errors --bad-records --progress --no-progress --stats --stats-json
-    --shard --mpi -h -V -f -o -j"
+    --partial --shard --checkpoint --mpi -h -V -f -o -j"
+  if ((COMP_CWORD == 1)) && [[ merge == "$cur"* && -n $cur ]]; then
+    COMPREPLY=(merge)
+    return
+  fi
 
   case $prev in
     -f | --format)
       COMPREPLY=($(compgen -W "jsonl json csv tsv table" -- "$cur"))
       return
       ;;
-    -o | --output | --bad-records | --stats-json)
+    -o | --output | --bad-records | --stats-json | --partial)
       compopt -o filenames 2> /dev/null
       COMPREPLY=($(compgen -f -- "$cur"))
       return
@@ -33,6 +37,11 @@ _clusterproc() {
       ;;
     --chunk-size | --max-record)
       COMPREPLY=($(compgen -W "64K 256K 1M 4M 16M 64M" -- "$cur"))
+      return
+      ;;
+    --checkpoint)
+      compopt -o filenames 2> /dev/null
+      COMPREPLY=($(compgen -d -- "$cur"))
       return
       ;;
     --where | --select | --group-by | --agg | --sort | --exec | --limit | --retries | --max-errors | --shard)

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "checkpoint.h"
 #include "mpi_run.h"
 #include "partial.h"
 #include "shard.h"
@@ -34,6 +35,7 @@ Examples:
   clusterproc --group-by host --agg count --partial day1.part day1.jsonl
   clusterproc merge -f table day1.part day2.part    the result of both days (see merge --help)
   clusterproc --shard 2/8 --count a.jsonl b.jsonl   the 3rd of 8 line-aligned byte ranges
+  clusterproc --checkpoint ck/ --group-by host big.jsonl   rerun after a kill resumes
   mpirun -n 8 clusterproc --mpi --group-by host --agg count logs/*.jsonl
                                                     8 ranks (machines), each with its own
                                                     workers; rank 0 writes the result
@@ -195,7 +197,7 @@ std::string notForMerge(const std::string& arg) {
                                      "--exec",  "--unordered", "--sort", "--limit"};
   static const char* const kRun[] = {"--jobs", "--chunk-size", "--max-record", "--retries",
                                      "--max-errors", "--bad-records", "--progress",
-                                     "--no-progress"};
+                                     "--no-progress", "--shard", "--checkpoint"};
   std::string name = arg.substr(0, arg.find('='));
   if (arg.rfind("-j", 0) == 0) name = "-j";
   for (const char* o : kJob) {
@@ -377,6 +379,10 @@ Result<CommandLine> parseCommandLine(int argc, char** argv) {
                  "Process only the K-th of N line-aligned byte ranges of the files (0-based)")
       ->option_text("K/N")
       ->group("Input");
+  app.add_option("--checkpoint", job.checkpoint_dir,
+                 "Save progress in DIR; the same command run again resumes from it")
+      ->option_text("DIR")
+      ->group("Engine");
   CLI::Option* progress_on =
       app.add_flag("--progress", progress, "Show a progress line on stderr (default: on a terminal)")
           ->group("Monitoring");
@@ -430,6 +436,8 @@ Result<CommandLine> parseCommandLine(int argc, char** argv) {
     if (!v.ok()) return v.status();
     job.max_record = v.value();
   }
+  s = Checkpoint::checkJob(job);
+  if (!s.ok()) return s;
   if (shard_opt->count() > 0) {
     s = parseShard(shard, "--shard", job.shard_index, job.shard_count);
     if (!s.ok()) return s;

@@ -20,7 +20,8 @@ int runCommand(const Job& job, const std::function<Status(RunCounts&)>& body) {
   if (!stats.ok()) return reportError(stats.status());
   RunCounts counts;
   Status s = body(counts);
-  stats.value().setTotals(counts.totals, counts.rows, counts.bytes, counts.retries);
+  stats.value().setTotals(counts.totals, counts.rows, counts.bytes,
+                          counts.retries);
   int code = 0;
   if (!s.ok()) {
     code = reportError(s);

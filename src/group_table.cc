@@ -179,6 +179,12 @@ Status GroupTable::mergeSerialized(std::string_view bytes, uint64_t order_offset
   GroupTable parsed(specs_, key_count_);
   Status s = parsed.readGroups(bytes, order_offset);
   if (!s.ok()) return s;
+  if (groups() == 0) {
+    // Into an empty table (the first of several partials) merge() would
+    // rebuild the same groups one by one.
+    *this = std::move(parsed);
+    return Status();
+  }
   merge(parsed);
   return Status();
 }

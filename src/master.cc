@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "messages.h"
@@ -26,14 +27,6 @@ std::string workerName(unsigned index, pid_t pid) {
   return "worker " + std::to_string(index) + " (pid " + std::to_string(pid) + ")";
 }
 
-Status interrupted(int sig) {
-  ExitCode code = sig == SIGINT   ? ExitCode::kInterrupted
-                  : sig == SIGHUP ? ExitCode::kHangup
-                                  : ExitCode::kTerminated;
-  const char* name = sigabbrev_np(sig);
-  return Status::error(code, std::string("interrupted by SIG") + (name ? name : "?"));
-}
-
 }  // namespace
 
 Master::Master(const Job& job, const Query& query, const std::vector<Input>& inputs,
@@ -49,6 +42,74 @@ Master::Master(const Job& job, const Query& query, const std::vector<Input>& inp
               job.chunk_size ? job.chunk_size : kDefaultChunkSize, job.max_record,
               job.workers),
       state_(makeJobState(job, query)) {}
+
+void Master::setRanges(std::vector<InputRange> ranges, uint64_t first_id) {
+  source_.setRanges(std::move(ranges), first_id);
+  merger_ = OrderedMerger(first_id);
+  produced_ = first_id;
+  order_end_ = first_id;  // a resumed state holds positions of chunks before it
+}
+
+Status Master::setCheckpoint(Checkpoint* checkpoint, std::vector<InputRange> ranges) {
+  checkpoint_ = checkpoint;
+  if (!checkpoint->resume()) {
+    setRanges(std::move(ranges), 0);
+    return Status();
+  }
+  const CheckpointResume& r = *checkpoint->resume();
+  Status s = state_->mergeSerialized(r.state);
+  if (!s.ok()) return s;
+  totals_ = r.totals;
+  resumed_bytes_ = r.totals.bytes;
+  position_ = r.position;
+  have_position_ = true;
+  setRanges(checkpoint->remaining(std::move(ranges)), r.position.next_chunk);
+  return Status();
+}
+
+Status Master::mergeState(uint64_t id, std::string& partial) {
+  // In chunk order, so that the state is always that of chunks [0, k) (a
+  // checkpoint saves it); the merge itself does not depend on order.
+  if (!partial.empty()) {
+    Status s = state_->mergeSerialized(partial);
+    if (!s.ok()) return s;
+    partial.clear();
+  }
+  auto probes = probe_states_.find(id);
+  if (probes == probe_states_.end()) return Status();
+  for (const std::string& p : probes->second) {
+    Status s = state_->mergeSerialized(p);
+    if (!s.ok()) return s;
+  }
+  probe_states_.erase(probes);
+  return Status();
+}
+
+Status Master::chunkMerged(const ChunkMeta& m, uint64_t id) {
+  merged_bytes_ += m.size;
+  if (checkpoint_ == nullptr) return Status();
+  position_ = CheckpointPosition{m.input, m.offset + m.size, line_base_, id + 1};
+  have_position_ = true;
+  RunTotals t = totals_;
+  t.bytes = resumed_bytes_ + merged_bytes_;
+  Status s = checkpoint_->chunkMerged(position_, t, *state_);
+  if (!s.ok()) return s;
+  if (checkpoint_->signalNow()) ::raise(SIGINT);  // test hook
+  return Status();
+}
+
+void Master::saveInterrupted() {
+  if (checkpoint_ == nullptr || !have_position_) return;
+  RunTotals t = totals_;
+  t.bytes = resumed_bytes_ + merged_bytes_;
+  Status s = checkpoint_->save(position_, t, *state_);
+  std::string warn =
+      s.ok() ? "clusterproc: progress saved in " + checkpoint_->path() +
+                   "; run the same command again to resume\n"
+             : "clusterproc: warning: the checkpoint was not saved: " + s.message() + "\n";
+  if (progress_) progress_->clear();
+  (void)writeAll(STDERR_FILENO, warn.data(), warn.size(), "standard error");
+}
 
 Status Master::startWorker(Worker& w) {
   WorkerContext ctx = ctx_;
@@ -133,6 +194,7 @@ Status Master::dispatch() {
     if (st == ChunkSource::State::kNeedRead) need_read_ = true;
     if (st != ChunkSource::State::kReady) return Status();
     a.order_id = a.chunk_id;
+    order_end_ = std::max(order_end_, a.order_id + 1);
     ++produced_;
     meta_[a.chunk_id] = m;
     if (m.oversized) {
@@ -166,6 +228,7 @@ Status Master::drainMerged() {
       merge_input_ = m.input;
       line_base_ = source_.lineBase(m.input);
     }
+    if (Status s = mergeState(r->chunk_id, r->partial); !s.ok()) return s;
     if (!r->exec_error.empty()) {
       return Status::error(ExitCode::kWorkerFailed,
                            "--exec '" + job_.exec + "' failed on " + inputs_[m.input].name +
@@ -198,6 +261,7 @@ Status Master::drainMerged() {
       }
     }
     line_base_ += r->lines;
+    if (Status s = chunkMerged(m, r->chunk_id); !s.ok()) return s;
   }
   return Status();
 }
@@ -304,14 +368,11 @@ Status Master::onFrame(Worker& w, const Frame& frame) {
                              workerName(w.index, w.handle.pid) + " reported an unexpected chunk");
       }
       w.in_flight.pop_front();
-      if (!r.value().partial.empty()) {
-        // Merging is exact and order-free: states need no ordering.
-        Status s = state_->mergeSerialized(r.value().partial);
-        if (!s.ok()) return s;
-        r.value().partial.clear();
-      }
       if (!(id & kProbeBit)) return chunkDone(std::move(r.value()));
       uint64_t parent = probe_parent_.at(id);
+      if (!r.value().partial.empty()) {
+        probe_states_[parent].push_back(std::move(r.value().partial));
+      }
       probe_parent_.erase(id);
       assigned_.erase(id);
       Bisection& b = bisections_.at(parent);
@@ -421,7 +482,8 @@ Status Master::run() {
   Status s = startWorkers();
   while (s.ok() && !stop_) {
     if (int sig = pendingSignal()) {
-      s = interrupted(sig);
+      s = interruptedBy(sig);
+      saveInterrupted();
       break;
     }
     s = dispatch();
@@ -437,7 +499,7 @@ Status Master::run() {
     launcher_.killAll();
     if (!s.ok()) return s;
   }
-  totals_.bytes = source_.bytes();
+  totals_.bytes = resumed_bytes_ + source_.bytes();
   totals_.rows = sink_.rows();
   if (!render_) return Status();
   std::vector<std::string> rows;

@@ -13,6 +13,7 @@
 #include "bad_records.h"
 #include "bisection.h"
 #include "channel.h"
+#include "checkpoint.h"
 #include "chunk_source.h"
 #include "job.h"
 #include "job_state.h"
@@ -42,20 +43,22 @@ class Master {
   const Status& inputError() const { return source_.inputError(); }
   /// Processes only these ranges of the inputs (--shard), chunk ids from
   /// first_id; call before run().
-  void setRanges(std::vector<InputRange> ranges, uint64_t first_id) {
-    source_.setRanges(std::move(ranges), first_id);
-  }
+  void setRanges(std::vector<InputRange> ranges, uint64_t first_id);
+  /// --checkpoint: saves progress through checkpoint (not owned) and, when
+  /// it holds a saved run, starts from it; ranges as for setRanges(). Call
+  /// instead of setRanges(), before run().
+  Status setCheckpoint(Checkpoint* checkpoint, std::vector<InputRange> ranges);
   /// Draws progress while running; erased before each message (not owned).
   void setProgress(ProgressLine* progress) { progress_ = progress; }
   /// Input bytes read so far (decompressed).
-  uint64_t bytesRead() const { return source_.bytes(); }
+  uint64_t bytesRead() const { return resumed_bytes_ + source_.bytes(); }
   /// --partial: run() leaves the merged state unrendered, for state().
   void keepState() { render_ = false; }
   /// The merged state of the run (complete after run()).
   const JobState& state() const { return *state_; }
-  /// Chunks cut from the input: every input position of the run (chunk id
-  /// << 32 | line) is below chunks() << 32.
-  uint64_t chunks() const { return produced_; }
+  /// Every input position of the run (chunk id << 32 | line) is below
+  /// orderEnd() << 32.
+  uint64_t orderEnd() const { return order_end_; }
 
  private:
   struct Worker {
@@ -78,6 +81,9 @@ class Master {
   Status onReadable(Worker& w);
   Status onFrame(Worker& w, const Frame& frame);
   Status drainMerged();
+  Status mergeState(uint64_t id, std::string& partial);
+  Status chunkMerged(const ChunkMeta& m, uint64_t id);
+  void saveInterrupted();
   Status workerLost(Worker& w, const std::string& why);
   Status finishWorkers();
   Worker* leastBusy();
@@ -104,6 +110,7 @@ class Master {
   bool need_read_ = false;
   bool stop_ = false;  ///< --limit reached: no more input needed
   bool render_ = true;  ///< false: keepState()
+  uint64_t order_end_ = 0;  ///< 1 + the largest chunk id handed out
   std::deque<Assign> retry_;                  ///< chunks to run again
   std::unordered_map<uint64_t, unsigned> attempts_;  ///< failed runs per chunk
   std::map<uint64_t, Bisection> bisections_;  ///< by chunk id
@@ -114,6 +121,13 @@ class Master {
   uint32_t merge_input_ = UINT32_MAX;
   uint64_t line_base_ = 0;
   ProgressLine* progress_ = nullptr;
+  /// Job states of bisection probes, merged with their chunk, in order.
+  std::unordered_map<uint64_t, std::vector<std::string>> probe_states_;
+  Checkpoint* checkpoint_ = nullptr;
+  CheckpointPosition position_;  ///< after the chunks merged so far
+  bool have_position_ = false;
+  uint64_t resumed_bytes_ = 0;   ///< input bytes done by an earlier run
+  uint64_t merged_bytes_ = 0;    ///< input bytes of the chunks merged in order
 };
 
 }  // namespace clusterproc

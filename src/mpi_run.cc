@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <memory>
 #include <string>
@@ -117,6 +118,15 @@ Status readWholeFile(const std::string& path, std::string& out) {
   return s;
 }
 
+/// --checkpoint DIR: each rank keeps its own checkpoint in DIR/rank-R-of-N,
+/// so a rerun with as many ranks resumes every shard where it stopped.
+Result<std::string> rankCheckpoint(const MpiWorld& world, const std::string& dir) {
+  if (::mkdir(dir.c_str(), 0777) != 0 && errno != EEXIST) {
+    return Status::error(ExitCode::kInput, errnoText("cannot create checkpoint folder", dir));
+  }
+  return dir + "/rank-" + std::to_string(world.rank()) + "-of-" + std::to_string(world.size());
+}
+
 /// This rank's shard run to its partial; errors are printed here.
 RankPart runShard(MpiWorld& world, const Job& job) {
   RankPart part;
@@ -134,6 +144,11 @@ RankPart runShard(MpiWorld& world, const Job& job) {
   local.stats = false;
   local.stats_json_path.clear();
   if (!job.bad_records_path.empty()) local.bad_records_path = badTempPath(world);
+  if (!job.checkpoint_dir.empty()) {
+    Result<std::string> dir = rankCheckpoint(world, job.checkpoint_dir);
+    if (!dir.ok()) return failWith(dir.status());
+    local.checkpoint_dir = dir.value();
+  }
   Result<PartialRun> run = runToPartial(local);
   if (!local.bad_records_path.empty()) {
     // Written (committed) on success and after --max-errors; gathered below.
@@ -278,6 +293,8 @@ int runMpiRank(const Job& job) {
   // Rank 0's write can fail (disk full): every rank exits with that code.
   Result<MpiVerdict> end = world.agree(code, failed);
   if (!end.ok()) return leave(world, report(world, end.status()));
+  // Each rank removed its finished checkpoint; the folder goes when empty.
+  if (world.rank() == 0 && !job.checkpoint_dir.empty()) (void)::rmdir(job.checkpoint_dir.c_str());
   return leave(world, end.value().code);
 }
 

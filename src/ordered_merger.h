@@ -12,6 +12,8 @@ namespace clusterproc {
 /// Holds reports that arrived early until every earlier chunk is in.
 class OrderedMerger {
  public:
+  /// first: the id of the first chunk (a resumed run continues the ids).
+  explicit OrderedMerger(uint64_t first = 0) : next_(first) {}
   /// Accepts the report of a chunk not yet merged (ids are unique).
   void insert(ChunkReport report);
   /// The report of the next chunk in order, if it has arrived.

@@ -12,11 +12,24 @@
 #include "partial_format.h"
 #include "query.h"
 #include "result_sink.h"
+#include "signals.h"
 #include "sys.h"
 
 namespace clusterproc {
 
 namespace {
+
+/// Handlers that only set a flag, so that an interrupt leaves no temporary
+/// output behind: the steps below look at the flag.
+Status catchSignals() {
+  if (installMasterSignals()) return Status();
+  return Status::error(ExitCode::kInput, errnoText("pipe", "signal wake-up"));
+}
+
+Status checkSignal() {
+  int sig = pendingSignal();
+  return sig ? interruptedBy(sig) : Status();
+}
 
 /// The inputs of a run, NUL-separated, for the "inputs" extension.
 std::string joinInputs(const std::vector<std::string>& inputs) {
@@ -45,9 +58,11 @@ Status runPartial(const Job& job, RunCounts& counts, std::string& bytes) {
 }
 
 /// Output options plus the job the partials' words define.
-Result<Job> jobFromWords(const Job& output_options, const std::vector<std::string>& words,
+Result<Job> jobFromWords(const Job& output_options,
+                         const std::vector<std::string>& words,
                          const std::string& name) {
-  // Rebuilt as "--option=value" so that a value starting with '-' stays a value.
+  // Rebuilt as "--option=value" so that a value starting with '-' stays a
+  // value.
   std::vector<std::string> args{"clusterproc"};
   for (size_t i = 0; i < words.size(); ++i) {
     if (words[i] == "--count" || i + 1 == words.size()) {
@@ -59,11 +74,13 @@ Result<Job> jobFromWords(const Job& output_options, const std::vector<std::strin
   }
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
-  Result<CommandLine> cl = parseCommandLine(static_cast<int>(argv.size()), argv.data());
+  Result<CommandLine> cl =
+      parseCommandLine(static_cast<int>(argv.size()), argv.data());
   if (!cl.ok() || !cl.value().job) {
-    return Status::error(ExitCode::kInput,
-                         name + ": corrupt partial: its job does not parse: " +
-                             (cl.ok() ? std::string("no job") : cl.status().message()));
+    return Status::error(
+        ExitCode::kInput,
+        name + ": corrupt partial: its job does not parse: " +
+            (cl.ok() ? std::string("no job") : cl.status().message()));
   }
   const Job& from = *cl.value().job;
   Job job = output_options;
@@ -76,7 +93,9 @@ Result<Job> jobFromWords(const Job& output_options, const std::vector<std::strin
   job.limit = from.limit;
   job.max_record = from.max_record;
   Status s = checkPartialJob(job);
-  if (!s.ok()) return Status::error(ExitCode::kInput, name + ": corrupt partial: " + s.message());
+  if (!s.ok())
+    return Status::error(ExitCode::kInput,
+                         name + ": corrupt partial: " + s.message());
   return job;
 }
 
@@ -84,45 +103,61 @@ Status writeTo(const std::string& path, const std::string& bytes) {
   Result<OutputFile> out = OutputFile::open(path);
   if (!out.ok()) return out.status();
   Status s = out.value().write(bytes);
+  if (s.ok()) s = checkSignal();
   if (s.ok()) s = out.value().commit();
   return s;
 }
 
-Status mergeTo(const Job& options, const NamedPartials& inputs, RunCounts& counts) {
+}  // namespace
+
+Result<MergedPartials> mergePartials(const Job& options, NamedPartials inputs) {
   std::vector<Partial> parts;
   std::vector<std::string> names;  // one per partial
-  for (const auto& [name, bytes] : inputs) {
+  for (auto& [name, bytes] : inputs) {
     Result<std::vector<Partial>> decoded = decodePartials(bytes, name);
     if (!decoded.ok()) return decoded.status();
+    std::string().swap(bytes);  // decoded: the states are copies
     for (Partial& p : decoded.value()) {
       parts.push_back(std::move(p));
       names.push_back(name);
     }
   }
-  if (parts.empty()) return Status::error(ExitCode::kUsage, "merge: no partial given");
+  if (parts.empty())
+    return Status::error(ExitCode::kUsage, "merge: no partial given");
   for (size_t i = 1; i < parts.size(); ++i) {
     if (parts[i].job != parts[0].job) {
-      return Status::error(ExitCode::kInput, "partials of different jobs: " + names[0] + " is `" +
-                                                 jobText(parts[0].job) + "`, " + names[i] +
-                                                 " is `" + jobText(parts[i].job) + "`");
+      return Status::error(ExitCode::kInput,
+                           "partials of different jobs: " + names[0] + " is `" +
+                               jobText(parts[0].job) + "`, " + names[i] +
+                               " is `" + jobText(parts[i].job) + "`");
     }
   }
   Result<Job> job = jobFromWords(options, parts[0].job, names[0]);
   if (!job.ok()) return job.status();
   Result<Query> query = compileQuery(job.value());
   if (!query.ok()) {
-    return Status::error(ExitCode::kInput, names[0] + ": corrupt partial: " + query.status().message());
+    return Status::error(ExitCode::kInput, names[0] + ": corrupt partial: " +
+                                               query.status().message());
   }
-  std::unique_ptr<JobState> state = makeJobState(job.value(), query.value());
-  RunTotals& t = counts.totals;
-  uint64_t offset = 0;
+  MergedPartials m;
+  m.job = std::move(job.value());
+  m.query = std::make_unique<Query>(std::move(query.value()));
+  m.state = makeJobState(m.job, *m.query);
+  m.partial.job = parts[0].job;
+  RunTotals& t = m.partial.totals;
+  uint64_t& offset = m.partial.order_span;
   for (size_t i = 0; i < parts.size(); ++i) {
-    const Partial& p = parts[i];
+    Partial& p = parts[i];
     if (p.order_span > UINT64_MAX - offset) {
-      return Status::error(ExitCode::kInput, names[i] + ": too much input to merge in order");
+      return Status::error(ExitCode::kInput,
+                           names[i] + ": too much input to merge in order");
     }
-    Status s = state->mergeShifted(p.state, offset);
-    if (!s.ok()) return Status::error(ExitCode::kInput, names[i] + ": " + s.message());
+    Status s = checkSignal();
+    if (!s.ok()) return s;
+    s = m.state->mergeShifted(p.state, offset);
+    if (!s.ok())
+      return Status::error(ExitCode::kInput, names[i] + ": " + s.message());
+    std::string().swap(p.state);
     offset += p.order_span;
     t.records += p.totals.records;
     t.matched += p.totals.matched;
@@ -130,47 +165,66 @@ Status mergeTo(const Job& options, const NamedPartials& inputs, RunCounts& count
     t.bytes += p.totals.bytes;
     t.lines += p.totals.lines;
   }
-  counts.bytes = t.bytes;
-  Status s;
-  if (!options.partial_path.empty()) {
-    Partial out;
-    out.job = parts[0].job;
-    out.totals = t;
-    out.order_span = offset;
-    out.state = state->serialize();
-    std::string all_inputs;
-    for (const Partial& p : parts) {
-      for (const auto& [key, value] : p.extensions) {
-        if (key != "inputs") continue;
-        if (!all_inputs.empty()) all_inputs += '\0';
-        all_inputs += value;
-      }
+  std::string all_inputs;
+  for (const Partial& p : parts) {
+    for (const auto& [key, value] : p.extensions) {
+      if (key != "inputs") continue;
+      if (!all_inputs.empty()) all_inputs += '\0';
+      all_inputs += value;
     }
-    out.extensions.emplace_back("inputs", all_inputs);
-    s = writeTo(options.partial_path, encodePartial(out));
+  }
+  m.partial.extensions.emplace_back("inputs", all_inputs);
+  return m;
+}
+
+namespace {
+
+Status mergeTo(const Job& options, NamedPartials inputs, RunCounts& counts) {
+  Status caught = catchSignals();
+  if (!caught.ok()) return caught;
+  Result<MergedPartials> merged = mergePartials(options, std::move(inputs));
+  if (!merged.ok()) return merged.status();
+  MergedPartials& m = merged.value();
+  const RunTotals& t = m.partial.totals;
+  counts.totals = t;
+  counts.bytes = t.bytes;
+  Status s = checkSignal();
+  if (!s.ok()) return s;
+  if (!options.partial_path.empty()) {
+    m.partial.state = m.state->serialize();
+    s = writeTo(options.partial_path, encodePartial(m.partial));
   } else {
-    Result<Format> format = resolveFormat(job.value(), ::isatty(STDOUT_FILENO) == 1);
+    Result<Format> format = resolveFormat(m.job, ::isatty(STDOUT_FILENO) == 1);
     if (!format.ok()) return format.status();
-    Result<OutputFile> output = OutputFile::open(job.value().output_path);
+    Result<OutputFile> output = OutputFile::open(m.job.output_path);
     if (!output.ok()) return output.status();
-    ResultSink sink(job.value(), query.value(), output.value(), format.value());
+    ResultSink sink(m.job, *m.query, output.value(), format.value());
     std::vector<std::string> rows;
-    state->render(rows, t);
+    m.state->render(rows, t);
     for (std::string& row : rows) {
       s = sink.addRow(std::move(row));
       if (!s.ok()) break;
     }
     if (s.ok()) s = sink.finish();
+    if (s.ok()) s = checkSignal();
     if (s.ok()) s = output.value().commit();
     counts.rows = sink.rows();
   }
   if (s.ok() && t.bad_records > 0) {
-    std::string note = "clusterproc: note: the partials hold " + std::to_string(t.bad_records) +
-                       " bad record" + (t.bad_records == 1 ? "" : "s") +
+    std::string note = "clusterproc: note: the partials hold " +
+                       std::to_string(t.bad_records) + " bad record" +
+                       (t.bad_records == 1 ? "" : "s") +
                        ", reported by the runs that made them\n";
     (void)writeAll(STDERR_FILENO, note.data(), note.size(), "standard error");
   }
   return s;
+}
+
+/// job as its statistics see it: a partial written is the output.
+Job statsJob(const Job& job) {
+  Job j = job;
+  if (!j.partial_path.empty()) j.output_path = j.partial_path;
+  return j;
 }
 
 /// The whole of a file ("-": standard input).
@@ -178,17 +232,19 @@ Status readWhole(const std::string& path, std::string& out) {
   const bool std_in = path == "-";
   const std::string name = std_in ? "standard input" : path;
   int fd = std_in ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status::error(ExitCode::kInput, errnoText("cannot open partial", path));
+  if (fd < 0)
+    return Status::error(ExitCode::kInput,
+                         errnoText("cannot open partial", path));
   char buf[1 << 16];
   Status s;
   for (;;) {
-    Result<size_t> n = readSome(fd, buf, sizeof buf, name);
-    if (!n.ok()) {
-      s = n.status();
-      break;
-    }
-    if (n.value() == 0) break;
-    out.append(buf, n.value());
+    // Not readSome(): an interrupt must end a wait on a terminal or pipe.
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) s = checkSignal();
+    if (n < 0 && errno != EINTR)
+      s = Status::error(ExitCode::kInput, errnoText("read", name));
+    if (!s.ok() || n == 0) break;
+    if (n > 0) out.append(buf, static_cast<size_t>(n));
   }
   if (!std_in) closeFd(fd);
   return s;
@@ -198,29 +254,36 @@ Status readWhole(const std::string& path, std::string& out) {
 
 Status checkPartialJob(const Job& job) {
   if (!isStreamingJob(job)) return Status();
-  return Status::error(
-      ExitCode::kUsage,
-      "--partial applies to the summary, --count and --group-by/--agg jobs; --where alone, "
-      "--select and --exec stream their rows: run each piece with -o and concatenate the "
-      "outputs (cat) instead");
+  return Status::error(ExitCode::kUsage,
+                       "--partial applies to the summary, --count and "
+                       "--group-by/--agg jobs; --where alone, "
+                       "--select and --exec stream their rows: run each piece "
+                       "with -o and concatenate the "
+                       "outputs (cat) instead");
 }
 
 Result<PartialRun> runToPartial(const Job& job) {
   PartialRun run;
   Status s = runPartial(job, run.counts, run.bytes);
   if (!s.ok()) return s;
-  run.exit_code = run.counts.totals.bad_records > 0 ? static_cast<int>(ExitCode::kBadRecords) : 0;
+  run.exit_code = run.counts.totals.bad_records > 0
+                      ? static_cast<int>(ExitCode::kBadRecords)
+                      : 0;
   return run;
 }
 
 int finishFromPartials(const Job& output_options, NamedPartials partials) {
-  return runCommand(output_options,
-                    [&](RunCounts& counts) { return mergeTo(output_options, partials, counts); });
+  return runCommand(statsJob(output_options), [&](RunCounts& counts) {
+    return mergeTo(output_options, std::move(partials), counts);
+  });
 }
 
 int partialCommand(const Job& job) {
-  return runCommand(job, [&](RunCounts& counts) {
-    // Opened first, so that a target that cannot be written fails before the run.
+  return runCommand(statsJob(job), [&](RunCounts& counts) {
+    Status caught = catchSignals();
+    if (!caught.ok()) return caught;
+    // Opened first, so that a target that cannot be written fails before the
+    // run.
     Result<OutputFile> out = OutputFile::open(job.partial_path);
     if (!out.ok()) return out.status();
     std::string bytes;
@@ -232,7 +295,9 @@ int partialCommand(const Job& job) {
 }
 
 int mergeCommand(const Job& job) {
-  return runCommand(job, [&](RunCounts& counts) {
+  return runCommand(statsJob(job), [&](RunCounts& counts) {
+    Status caught = catchSignals();
+    if (!caught.ok()) return caught;
     NamedPartials partials;
     for (const std::string& path : job.inputs) {
       std::string bytes;
@@ -240,7 +305,7 @@ int mergeCommand(const Job& job) {
       if (!s.ok()) return s;
       partials.emplace_back(path == "-" ? "(stdin)" : path, std::move(bytes));
     }
-    return mergeTo(job, partials, counts);
+    return mergeTo(job, std::move(partials), counts);
   });
 }
 

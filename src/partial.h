@@ -24,11 +24,15 @@
 // Merging is exact and associative; the partials' order is the input order
 // (first/last and the spelling of equal keys follow it), as with INPUT...
 
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "job.h"
+#include "job_state.h"
+#include "partial_format.h"
+#include "query.h"
 #include "run_job.h"
 #include "status.h"
 
@@ -51,6 +55,21 @@ Result<PartialRun> runToPartial(const Job& job);
 /// Merges partials and writes the result as `merge` does; returns the exit
 /// code (see the top of this file).
 int finishFromPartials(const Job& output_options, NamedPartials partials);
+
+/// Partials merged into one state, ready to render or encode.
+struct MergedPartials {
+  Job job;                       ///< the output options with the partials' job
+  std::unique_ptr<Query> query;  ///< the job compiled
+  std::unique_ptr<JobState> state;  ///< the merged state (refers to *query)
+  /// The partials' job words, summed totals and order spans, and their
+  /// "inputs" joined; state empty until serialized.
+  Partial partial;
+};
+
+/// Decodes inputs, checks that they are partials of one job and merges
+/// them in order. Errors (kInput) name the file: not a partial, truncated,
+/// corrupt, unsupported version, partials of different jobs.
+Result<MergedPartials> mergePartials(const Job& options, NamedPartials inputs);
 
 /// A usage error unless job's result is a merged state (the summary,
 /// --count, --group-by/--agg): the streaming jobs have no partial.

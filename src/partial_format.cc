@@ -25,7 +25,8 @@ uint32_t crc(std::string_view bytes) {
   // zlib takes uInt lengths: feed large states in pieces.
   while (!bytes.empty()) {
     size_t n = std::min<size_t>(bytes.size(), 1u << 30);
-    c = ::crc32(c, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uInt>(n));
+    c = ::crc32(c, reinterpret_cast<const Bytef*>(bytes.data()),
+                static_cast<uInt>(n));
     bytes.remove_prefix(n);
   }
   return static_cast<uint32_t>(c);
@@ -41,8 +42,8 @@ T load(const char* p) {
 bool shellSafe(const std::string& w) {
   if (w.empty()) return false;
   for (char c : w) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              std::strchr("-_./,:=@%+", c) != nullptr;
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9') || std::strchr("-_./,:=@%+", c) != nullptr;
     if (!ok) return false;
   }
   return true;
@@ -53,9 +54,11 @@ Status decodeBody(std::string_view body, const std::string& where, Partial& p) {
   ByteReader r(body);
   const uint64_t fingerprint = r.u64();
   const uint32_t words = r.u32();
-  for (uint32_t i = 0; i < words && !r.failed(); ++i) p.job.emplace_back(r.bytes());
+  for (uint32_t i = 0; i < words && !r.failed(); ++i)
+    p.job.emplace_back(r.bytes());
   const uint32_t totals = r.u32();
-  if (!r.failed() && totals < kTotalsCount) return bad(where, "corrupt partial: too few totals");
+  if (!r.failed() && totals < kTotalsCount)
+    return bad(where, "corrupt partial: too few totals");
   uint64_t t[kTotalsCount] = {};
   for (uint32_t i = 0; i < totals && !r.failed(); ++i) {
     uint64_t v = r.u64();
@@ -76,7 +79,8 @@ Status decodeBody(std::string_view body, const std::string& where, Partial& p) {
   if (r.failed()) return bad(where, "corrupt partial: body ends early");
   if (!r.atEnd()) return bad(where, "corrupt partial: bytes after the body");
   if (fingerprint != jobFingerprint(p.job)) {
-    return bad(where, "corrupt partial: job fingerprint does not match the job");
+    return bad(where,
+               "corrupt partial: job fingerprint does not match the job");
   }
   return Status();
 }
@@ -96,7 +100,8 @@ std::vector<std::string> jobWords(const Job& job) {
   if (!job.agg.empty()) add("--agg", job.agg);
   if (!job.sort.empty()) add("--sort", job.sort);
   if (job.limit >= 0) add("--limit", std::to_string(job.limit));
-  if (job.max_record != Job{}.max_record) add("--max-record", std::to_string(job.max_record));
+  if (job.max_record != Job{}.max_record)
+    add("--max-record", std::to_string(job.max_record));
   return w;
 }
 
@@ -123,7 +128,8 @@ std::string jobText(const std::vector<std::string>& words) {
       continue;
     }
     out += '\'';
-    for (char c : w) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    for (char c : w)
+      out += c == '\'' ? std::string("'\\''") : std::string(1, c);
     out += '\'';
   }
   return out;
@@ -159,7 +165,8 @@ std::string encodePartial(const Partial& p) {
   return std::move(out.str());
 }
 
-Result<std::vector<Partial>> decodePartials(std::string_view bytes, const std::string& name) {
+Result<std::vector<Partial>> decodePartials(std::string_view bytes,
+                                            const std::string& name) {
   std::vector<Partial> partials;
   if (bytes.empty()) return bad(name, "empty: not a clusterproc partial");
   size_t at = 0;
@@ -167,15 +174,16 @@ Result<std::vector<Partial>> decodePartials(std::string_view bytes, const std::s
     std::string_view rest = bytes.substr(at);
     std::string where = name;
     if (!partials.empty()) {
-      where += ": partial " + std::to_string(partials.size() + 1) + " (at byte " +
-               std::to_string(at) + ")";
+      where += ": partial " + std::to_string(partials.size() + 1) +
+               " (at byte " + std::to_string(at) + ")";
     }
     size_t magic = std::min(rest.size(), sizeof kMagic);
     if (std::memcmp(rest.data(), kMagic, magic) != 0) {
       return bad(where, "not a clusterproc partial (wrong magic bytes)");
     }
     if (rest.size() < kHeaderSize) {
-      return bad(where, "truncated partial: " + std::to_string(rest.size()) + " bytes, the header alone is " +
+      return bad(where, "truncated partial: " + std::to_string(rest.size()) +
+                            " bytes, the header alone is " +
                             std::to_string(kHeaderSize));
     }
     const uint16_t version = load<uint16_t>(rest.data() + 8);
@@ -189,15 +197,20 @@ Result<std::vector<Partial>> decodePartials(std::string_view bytes, const std::s
     if (body > rest.size() - kHeaderSize ||
         rest.size() - kHeaderSize - body < kChecksumSize) {
       const bool huge = body > (uint64_t{1} << 62);
-      return bad(where, "truncated partial: " + std::to_string(rest.size()) + " bytes" +
+      return bad(where, "truncated partial: " + std::to_string(rest.size()) +
+                            " bytes" +
                             (huge ? std::string(", length field corrupt")
-                                  : " of " + std::to_string(kHeaderSize + body + kChecksumSize)));
+                                  : " of " + std::to_string(kHeaderSize + body +
+                                                            kChecksumSize)));
     }
     const size_t total = kHeaderSize + body + kChecksumSize;
-    if (load<uint32_t>(rest.data() + kHeaderSize + body) != crc(rest.substr(0, kHeaderSize + body))) {
+    if (load<uint32_t>(rest.data() + kHeaderSize + body) !=
+        crc(rest.substr(0, kHeaderSize + body))) {
       return bad(where, "checksum mismatch: corrupt partial");
     }
-    if (flags != 0) return bad(where, "unknown flags " + std::to_string(flags) + " in partial");
+    if (flags != 0)
+      return bad(where,
+                 "unknown flags " + std::to_string(flags) + " in partial");
     Partial p;
     Status s = decodeBody(rest.substr(kHeaderSize, body), where, p);
     if (!s.ok()) return s;

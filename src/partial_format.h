@@ -63,6 +63,7 @@ std::string encodePartial(const Partial& p);
 /// Every partial of bytes (one or more, one after the other). name is the
 /// file the bytes came from: errors name it, and the partial's number and
 /// byte offset when it is not the first. Errors have ExitCode::kInput.
-Result<std::vector<Partial>> decodePartials(std::string_view bytes, const std::string& name);
+Result<std::vector<Partial>> decodePartials(std::string_view bytes,
+                                            const std::string& name);
 
 }  // namespace clusterproc

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "bad_records.h"
+#include "checkpoint.h"
 #include "input.h"
 #include "master.h"
 #include "output.h"
@@ -57,8 +58,17 @@ Status runJob(const Job& job, RunCounts& counts, RunState* state) {
     known_size = 0;
     for (const InputRange& r : ranges) known_size += r.end - r.begin;
   }
+  std::unique_ptr<Checkpoint> checkpoint;
+  if (!job.checkpoint_dir.empty()) {
+    Status s = requireMappedInputs(inputs.value(), "--checkpoint");
+    if (!s.ok()) return s;
+    Result<std::unique_ptr<Checkpoint>> c = Checkpoint::open(job, inputs.value());
+    if (!c.ok()) return c.status();
+    checkpoint = std::move(c.value());
+  }
   // With state wanted, nothing is written here: "" (stdout) is never committed.
-  Result<OutputFile> output = OutputFile::open(state ? std::string() : job.output_path);
+  Result<OutputFile> output =
+      OutputFile::open(state ? std::string() : job.output_path);
   if (!output.ok()) return output.status();
   std::optional<OutputFile> bad_file;
   if (!job.bad_records_path.empty()) {
@@ -82,7 +92,14 @@ Status runJob(const Job& job, RunCounts& counts, RunState* state) {
                                        ::isatty(STDOUT_FILENO) == 1, ::getenv("TERM")),
                         known_size, job.workers);
   Master master(job, query.value(), inputs.value(), ring.get(), launcher, reporter, sink);
-  master.setRanges(ranges, 0);
+  if (checkpoint) {
+    Status s = master.setCheckpoint(checkpoint.get(), ranges);
+    if (!s.ok()) return s;
+    std::string note = checkpoint->resumeNote();
+    (void)writeAll(STDERR_FILENO, note.data(), note.size(), "standard error");
+  } else {
+    master.setRanges(ranges, 0);
+  }
   master.setProgress(&progress);
   if (state) master.keepState();
   OnExit count{[&] {
@@ -103,9 +120,9 @@ Status runJob(const Job& job, RunCounts& counts, RunState* state) {
     if (!master.inputError().ok()) return master.inputError();
     if (!s.ok()) return s;
     state->bytes = master.state().serialize();
-    state->order_span = master.chunks() << 32;
+    state->order_span = master.orderEnd() << 32;
     closeInputs(inputs.value());
-    return Status();
+    return checkpoint ? checkpoint->finish() : Status();
   }
   s = sink.finish();
   if (s.ok() && !master.inputError().ok()) {
@@ -120,7 +137,7 @@ Status runJob(const Job& job, RunCounts& counts, RunState* state) {
   s = reporter.finish();
   if (!s.ok()) return s;
   closeInputs(inputs.value());
-  return Status();
+  return checkpoint ? checkpoint->finish() : Status();
 }
 
 }  // namespace clusterproc

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
+#include <string>
 
 #include "output.h"
 
@@ -40,6 +42,7 @@ void onBus(int) {
 }  // namespace
 
 bool installMasterSignals() {
+  if (g_wake[0] >= 0) return true;  // already installed (a merge, then a run)
   if (::pipe2(g_wake, O_CLOEXEC | O_NONBLOCK) != 0) return false;
   struct sigaction sa = {};
   sa.sa_handler = onSignal;
@@ -56,6 +59,14 @@ bool installMasterSignals() {
 }
 
 int pendingSignal() { return g_signal; }
+
+Status interruptedBy(int sig) {
+  ExitCode code = sig == SIGINT   ? ExitCode::kInterrupted
+                  : sig == SIGHUP ? ExitCode::kHangup
+                                  : ExitCode::kTerminated;
+  const char* name = sigabbrev_np(sig);
+  return Status::error(code, std::string("interrupted by SIG") + (name ? name : "?"));
+}
 
 int signalWakeFd() { return g_wake[0]; }
 

@@ -2,6 +2,8 @@
 // Signals in the master only set a flag and wake the event loop through a
 // self-pipe; the loop decides what to do. Workers get default dispositions.
 
+#include "status.h"
+
 namespace clusterproc {
 
 /// Installs the master's handlers for SIGINT, SIGTERM and SIGHUP, and ignores
@@ -11,6 +13,10 @@ bool installMasterSignals();
 
 /// The first terminating signal received, or 0.
 int pendingSignal();
+
+/// The error of a run stopped by sig: "interrupted by SIGINT", exit 130
+/// (SIGHUP 129, SIGTERM 143).
+Status interruptedBy(int sig);
 
 /// Read end of the self-pipe, readable once a signal arrived (or -1).
 int signalWakeFd();

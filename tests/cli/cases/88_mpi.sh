@@ -84,6 +84,23 @@ mpi_cases() {
   "$BIN" --group-by host --agg "$agg" "${files[@]}" > "$T/mpi-plain.out" 2> /dev/null
   expect_same_file "--mpi --partial, then merge: the plain result" "$T/mpi-plain.out" "$T/mpi.out"
 
+  # --checkpoint: each rank keeps DIR/rank-R-of-N; after an interruption
+  # (every rank stops after 3 chunks: a test hook), the same command resumes
+  # and gives the plain result; the folder is gone afterwards.
+  rm -rf "$T/ck"
+  CLUSTERPROC_TEST_SIGINT_AFTER_CHUNKS=3 mpi -n 3 "$BIN" --mpi --chunk-size 4K --group-by host \
+    --agg "$agg" --checkpoint "$T/ck" -o "$T/ck.json" "${files[@]}" > /dev/null 2>&1
+  expect_eq "--mpi --checkpoint, interrupted: exit 130" 130 "$?"
+  expect_eq "--mpi --checkpoint, interrupted: one checkpoint per rank" \
+    "rank-0-of-3 rank-1-of-3 rank-2-of-3 " "$(ls "$T/ck" | tr '\n' ' ')"
+  mpi -n 3 "$BIN" --mpi --chunk-size 4K --group-by host --agg "$agg" --checkpoint "$T/ck" \
+    -o "$T/ck.json" "${files[@]}" > /dev/null 2> "$T/mpi.err"
+  expect_eq "--mpi --checkpoint, resumed: exit 3 (bad records)" 3 "$?"
+  expect_eq "--mpi --checkpoint, resumed: every rank resumed" 3 "$(grep -c 'resuming from' "$T/mpi.err")"
+  "$BIN" --group-by host --agg "$agg" "${files[@]}" > "$T/mpi-plain.out" 2> /dev/null
+  expect_same_file "--mpi --checkpoint, resumed: the plain result" "$T/mpi-plain.out" "$T/ck.json"
+  expect_eq "--mpi --checkpoint: the folder is removed after success" 0 "$(ls -d "$T/ck" 2> /dev/null | wc -l)"
+
   # The gather path for partials beyond 2 GiB (point-to-point pieces), forced
   # with tiny pieces.
   "$BIN" --group-by path --agg "$agg" "${files[@]}" > "$T/mpi-plain.out" 2> /dev/null
