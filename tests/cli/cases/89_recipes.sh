@@ -48,7 +48,12 @@ recipe_cases() {
     expect_same_file "recipe mpirun: hosts.json of a plain run" "$T/rec-want" "$dir/hosts.json"
 
     mkdir -p "$dir/fakeslurm"
-    printf '#!/bin/sh\nexec mpirun -q --oversubscribe --bind-to none -n 3 "$@"\n' > "$dir/fakeslurm/srun"
+    # srun [--mpi=TYPE] PROGRAM...: the ranks, by mpirun
+    cat > "$dir/fakeslurm/srun" <<'EOF'
+#!/bin/sh
+case "$1" in --mpi=*) shift ;; esac
+exec mpirun -q --oversubscribe --bind-to none -n 3 "$@"
+EOF
     chmod +x "$dir/fakeslurm/srun"
     rm -f "$dir/hosts.json"
     (cd "$dir" && PATH=$dir/fakeslurm:$path OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
