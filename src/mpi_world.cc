@@ -40,24 +40,6 @@ size_t testPiece() {
 
 }  // namespace
 
-int exitSeverity(int code, bool failed) {
-  int level = 4;  // an unexpected status counts as a worker failure
-  switch (code) {
-    case 0: level = 0; break;
-    case 3: level = 1; break;
-    case 1: level = 2; break;
-    case 2: level = 3; break;
-    case 4: level = 4; break;
-    case 141: level = 5; break;  // the reader of stdout went away
-    case 129: level = 6; break;
-    case 130: level = 7; break;
-    case 143: level = 8; break;
-  }
-  // Only 0 and 3 can come with a result; every other code is a failure.
-  bool no_result = (code == 0 || code == 3) ? failed : true;
-  return 2 * level + (no_result ? 1 : 0);
-}
-
 Result<std::unique_ptr<MpiWorld>> MpiWorld::init() {
   // OpenMPI's handlers for SIGSEGV, SIGBUS, ... print a back trace; a worker
   // forked from this rank would inherit them and print it for a crash that
@@ -101,12 +83,11 @@ Result<MpiVerdict> MpiWorld::agree(int code, bool failed) {
   struct {
     int value;
     int rank;
-  } in{exitSeverity(code, failed) * 256 + (code & 255), rank_}, out{0, 0};
+  } in{encodeOutcome(code, failed), rank_}, out{0, 0};
   // MPI_MAXLOC: the largest value, and the lowest rank among equal ones.
   int rc = MPI_Allreduce(&in, &out, 1, MPI_2INT, MPI_MAXLOC, MPI_COMM_WORLD);
   if (rc != MPI_SUCCESS) return mpiError("MPI_Allreduce", rc);
-  int severity = out.value / 256;
-  return MpiVerdict{out.value & 255, severity % 2 == 1, out.rank};
+  return decodeOutcome(out.value, out.rank);
 }
 
 Status MpiWorld::broadcastFromRoot(std::vector<uint64_t>& values) {

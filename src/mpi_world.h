@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "mpi_verdict.h"
 #include "status.h"
 
 namespace clusterproc {
@@ -15,18 +16,6 @@ namespace clusterproc {
 /// Test hook: gather with point-to-point sends of at most this many bytes
 /// each (instead of MPI_Gatherv), to exercise the path taken above 2 GiB.
 inline constexpr const char* kMpiPieceEnv = "CLUSTERPROC_TEST_MPI_PIECE";
-
-/// The exit code the ranks agreed on and the lowest rank that had it.
-struct MpiVerdict {
-  int code = 0;
-  bool failed = false;  ///< that rank has no result (it printed why)
-  int rank = 0;
-};
-
-/// How bad an outcome is, for the agreement: success < bad records seen
-/// (results complete) < stopped by --max-errors (exit 3 too, no result) <
-/// usage < input/output error < worker failed < broken pipe < signals.
-int exitSeverity(int code, bool failed);
 
 /// MPI_COMM_WORLD of this process. MPI_Finalize runs when the object dies,
 /// unless abandon() was called.
