@@ -83,6 +83,11 @@ mpi_cases() {
   "$BIN" merge "$T/mpi.partial" > "$T/mpi.out" 2> /dev/null
   "$BIN" --group-by host --agg "$agg" "${files[@]}" > "$T/mpi-plain.out" 2> /dev/null
   expect_same_file "--mpi --partial, then merge: the plain result" "$T/mpi-plain.out" "$T/mpi.out"
+  # --partial - : binary on rank 0's standard output, which is mpirun's
+  # pseudo-terminal; it must come through unchanged.
+  mpi -n 3 "$BIN" --mpi --group-by host --agg "$agg" --partial - "${files[@]}" 2> /dev/null |
+    "$BIN" merge - > "$T/mpi.out" 2> /dev/null
+  expect_same_file "--mpi --partial - | merge -: the plain result" "$T/mpi-plain.out" "$T/mpi.out"
 
   # --checkpoint: each rank keeps DIR/rank-R-of-N; after an interruption
   # (every rank stops after 3 chunks: a test hook), the same command resumes
