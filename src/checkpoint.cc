@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <sstream>
@@ -125,6 +126,7 @@ Checkpoint::Checkpoint(const Job& job, std::string dir)
     : job_(job),
       dir_(std::move(dir)),
       last_write_(std::chrono::steady_clock::now()),
+      wait_(std::chrono::seconds(kCheckpointSeconds)),
       die_after_(envCount(kDieAfterChunksEnv)),
       signal_after_(envCount(kSignalAfterChunksEnv)) {}
 
@@ -268,6 +270,7 @@ std::string Checkpoint::resumeNote() const {
 
 Status Checkpoint::save(const CheckpointPosition& pos, const RunTotals& totals,
                         const JobState& state) {
+  auto start = std::chrono::steady_clock::now();
   Partial p;
   p.job = jobWords(job_);
   p.totals = totals;
@@ -285,14 +288,15 @@ Status Checkpoint::save(const CheckpointPosition& pos, const RunTotals& totals,
   if (s.ok()) s = f.value().commit();
   if (s.ok()) s = syncDir(dir_);
   last_write_ = std::chrono::steady_clock::now();
+  wait_ = std::max<std::chrono::steady_clock::duration>(std::chrono::seconds(kCheckpointSeconds),
+                                                        kCheckpointSpacing * (last_write_ - start));
   return s;
 }
 
 Status Checkpoint::chunkMerged(const CheckpointPosition& pos, const RunTotals& totals,
                                const JobState& state) {
   ++merged_;
-  bool due = die_after_ > 0 ||
-             std::chrono::steady_clock::now() - last_write_ >= std::chrono::seconds(kCheckpointSeconds);
+  bool due = die_after_ > 0 || std::chrono::steady_clock::now() - last_write_ >= wait_;
   if (!due) return Status();
   Status s = save(pos, totals, state);
   if (!s.ok()) return s;

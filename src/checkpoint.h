@@ -42,8 +42,11 @@ inline constexpr const char* kDieAfterChunksEnv = "CLUSTERPROC_TEST_DIE_AFTER_CH
 /// Test hook: the master raises SIGINT after the N-th in-order chunk.
 inline constexpr const char* kSignalAfterChunksEnv = "CLUSTERPROC_TEST_SIGINT_AFTER_CHUNKS";
 
-/// Seconds between two checkpoint writes.
+/// Least seconds between two checkpoint writes.
 inline constexpr int kCheckpointSeconds = 5;
+/// A write that took d waits at least this many times d before the next one,
+/// so that a large state (a big group-by) costs at most about 5% of the run.
+inline constexpr int kCheckpointSpacing = 20;
 
 /// The checkpoint folder of one run, locked for it.
 class Checkpoint {
@@ -91,7 +94,8 @@ class Checkpoint {
   std::string identity_;  ///< the inputs' identity (extension "inputs-identity")
   int lock_fd_ = -1;
   std::optional<CheckpointResume> resume_;
-  std::chrono::steady_clock::time_point last_write_;
+  std::chrono::steady_clock::time_point last_write_;  ///< end of the last write
+  std::chrono::steady_clock::duration wait_;           ///< before the next one
   uint64_t merged_ = 0;           ///< chunks merged by this run
   uint64_t die_after_ = 0;        ///< test hook, 0: off
   uint64_t signal_after_ = 0;     ///< test hook, 0: off

@@ -65,6 +65,10 @@ Status runJob(const Job& job, RunCounts& counts, RunState* state) {
     Result<std::unique_ptr<Checkpoint>> c = Checkpoint::open(job, inputs.value());
     if (!c.ok()) return c.status();
     checkpoint = std::move(c.value());
+    if (known_size > 0 && checkpoint->resume()) {
+      known_size = 0;  // progress counts what is left
+      for (const InputRange& r : checkpoint->remaining(ranges)) known_size += r.end - r.begin;
+    }
   }
   // With state wanted, nothing is written here: "" (stdout) is never committed.
   Result<OutputFile> output =

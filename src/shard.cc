@@ -2,6 +2,10 @@
 
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace clusterproc {
 
 namespace {
@@ -80,17 +84,24 @@ Status requireMappedInputs(const std::vector<Input>& inputs, const std::string& 
 }
 
 uint64_t countNewlines(const char* data, size_t size) {
-  // Blocks of bytes compared in a loop the compiler vectorises; several
-  // times faster than a memchr per line on short lines.
   uint64_t n = 0;
   size_t i = 0;
-  constexpr size_t kBlock = 4096;
-  while (i + kBlock <= size) {
-    uint32_t block = 0;
-    for (size_t j = 0; j < kBlock; ++j) block += data[i + j] == '\n';
-    n += block;
-    i += kBlock;
+#if defined(__SSE2__)
+  // 16 bytes at a time: each match adds 1 to a byte lane, and the lanes are
+  // summed (psadbw) before they can overflow. About memory speed, whatever
+  // the line length (a memchr per line is slow on short lines).
+  const __m128i newline = _mm_set1_epi8('\n');
+  while (i + 16 <= size) {
+    __m128i lanes = _mm_setzero_si128();
+    for (int k = 0; k < 255 && i + 16 <= size; ++k, i += 16) {
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i));
+      lanes = _mm_sub_epi8(lanes, _mm_cmpeq_epi8(v, newline));
+    }
+    __m128i sums = _mm_sad_epu8(lanes, _mm_setzero_si128());
+    n += static_cast<uint64_t>(_mm_cvtsi128_si64(sums)) +
+         static_cast<uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(sums, sums)));
   }
+#endif
   for (; i < size; ++i) n += data[i] == '\n';
   return n;
 }

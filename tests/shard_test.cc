@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "chunk_source.h"
+
 namespace clusterproc {
 namespace {
 
@@ -115,6 +117,31 @@ TEST_CASE("shards of random inputs") {
       for (size_t j = 0; j < len; ++j) t += "ab\n\r{"[rng() % 5];
     }
     for (uint64_t n = 1; n <= 9; ++n) checkShards(texts, n);
+  }
+}
+
+TEST_CASE("ChunkSource cuts only the ranges, numbering chunks from the first id") {
+  std::vector<std::string> texts = {"{}\n{\"a\":1}\n{}\n", "", "{\"b\":22}\n{}\n{}"};
+  std::vector<Input> inputs = memoryInputs(texts);
+  for (uint64_t n = 1; n <= 5; ++n) {
+    std::string all;
+    for (uint64_t k = 0; k < n; ++k) {
+      std::vector<InputRange> ranges = planShard(inputs, k, n);
+      ChunkSource source(inputs, nullptr, 4, 4, 1 << 20, 1);
+      source.setRanges(ranges, 1000);
+      Assign a;
+      ChunkMeta m;
+      uint64_t id = 1000;
+      while (source.next(a, m) == ChunkSource::State::kReady) {
+        CHECK(a.chunk_id == id++);
+        CHECK(a.offset >= ranges[a.input].begin);
+        CHECK(a.offset + a.size <= ranges[a.input].end);
+        CHECK(m.size == a.size);
+        CHECK(source.lineBase(a.input) == ranges[a.input].line_base);
+        all += texts[a.input].substr(a.offset, a.size);
+      }
+    }
+    CHECK(all == texts[0] + texts[1] + texts[2]);
   }
 }
 
