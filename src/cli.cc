@@ -177,8 +177,6 @@ Status checkMpi(const Job& job) {
   return Status();
 }
 
-}  // namespace
-
 constexpr const char* kMergeExamples = R"(
 The job (--group-by, --agg, --where, --sort, ...) comes from the partials, which
 must all be of the same job; their order on the command line is the input order.
@@ -264,6 +262,8 @@ Result<CommandLine> parseMergeLine(int argc, char** argv) {
   }
   return CommandLine{job, {}};
 }
+
+}  // namespace
 
 Result<uint64_t> parseSize(const std::string& text, const std::string& option) {
   size_t i = 0;

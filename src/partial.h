@@ -8,18 +8,20 @@
 //     Runs job as `clusterproc` does (forked workers, bad records reported on
 //     stderr and to --bad-records as usual) and returns the encoded partial
 //     (the bytes `--partial FILE` writes) with the exit code the run would
-//     have: 0, or 3 when bad records were seen. Nothing is written to -o or
-//     standard output. An error (input, worker, interrupt, or a streaming
-//     job: usage) comes back as a Status for the caller to print
-//     (reportError() in command.h gives the exit code).
+//     have: 0, or 3 when bad records were seen. Nothing is written to -o,
+//     --partial or standard output; --stats/--stats-json are the caller's.
+//     An error (input, worker, interrupt, or a streaming job: usage) comes
+//     back as a Status for the caller to print (reportError() in command.h
+//     prints it and gives the exit code).
 //
 //   int finishFromPartials(const Job& output_options, NamedPartials partials);
 //     Merges the partials (each entry: a name for messages and bytes holding
 //     one or more partials, in input order) and writes the result exactly as
 //     `clusterproc merge` does: output_options gives -o, -f, --partial,
-//     --stats and --stats-json; the job comes from the partials. Prints any
-//     error and the bad-record note, writes the statistics, returns the exit
-//     code (0, 1 usage, 2 bad partials or I/O, 3 bad records in the partials).
+//     --stats and --stats-json; the job comes from the partials (job fields
+//     of output_options are ignored). Prints any error and the bad-record
+//     note, writes the statistics, returns the exit code (0, 1 usage, 2 bad
+//     partials or I/O, 3 bad records in the partials, 130/143 interrupted).
 //
 // Merging is exact and associative; the partials' order is the input order
 // (first/last and the spelling of equal keys follow it), as with INPUT...
