@@ -32,14 +32,15 @@ std::string rankName(const MpiWorld& world) {
   char host[256] = "?";
   if (::gethostname(host, sizeof host - 1) != 0) host[0] = '?';
   host[sizeof host - 1] = '\0';
-  return "rank " + std::to_string(world.rank()) + " of " + std::to_string(world.size()) +
-         " (" + host + ")";
+  return "rank " + std::to_string(world.rank()) + " of " +
+         std::to_string(world.size()) + " (" + host + ")";
 }
 
 /// Prints s as main does, naming the rank when there are several.
 int report(const MpiWorld& world, const Status& s) {
   if (world.size() == 1 || s.message() == kBrokenPipe) return reportError(s);
-  return reportError(Status::error(s.code(), rankName(world) + ": " + s.message()));
+  return reportError(
+      Status::error(s.code(), rankName(world) + ": " + s.message()));
 }
 
 /// What one rank brings to the merge.
@@ -65,7 +66,8 @@ Status inputSizes(const Job& job, std::vector<uint64_t>& sizes) {
 /// Rank 0's files can be written (a plain run opens them before it starts):
 /// each is created under its temporary name and removed again.
 Status outputsWritable(const Job& job) {
-  for (const std::string* path : {&job.output_path, &job.partial_path, &job.bad_records_path}) {
+  for (const std::string* path :
+       {&job.output_path, &job.partial_path, &job.bad_records_path}) {
     if (path->empty() || *path == "-") continue;
     Result<OutputFile> out = OutputFile::open(*path);
     if (!out.ok()) return out.status();
@@ -75,21 +77,24 @@ Status outputsWritable(const Job& job) {
 
 /// Every rank must cut the same bytes: compares this rank's sizes with
 /// rank 0's (collective).
-Status sameAsRoot(MpiWorld& world, const Job& job, const std::vector<uint64_t>& sizes) {
+Status sameAsRoot(MpiWorld& world, const Job& job,
+                  const std::vector<uint64_t>& sizes) {
   std::vector<uint64_t> root = sizes;
   Status s = world.broadcastFromRoot(root);
   if (!s.ok()) return s;
   if (root.size() != sizes.size()) {
-    return Status::error(ExitCode::kUsage, "--mpi: " + std::to_string(sizes.size()) +
-                                               " inputs here, " + std::to_string(root.size()) +
-                                               " on rank 0: every rank must read the same files");
+    return Status::error(ExitCode::kUsage,
+                         "--mpi: " + std::to_string(sizes.size()) +
+                             " inputs here, " + std::to_string(root.size()) +
+                             " on rank 0: every rank must read the same files");
   }
   for (size_t i = 0; i < sizes.size(); ++i) {
     if (root[i] == sizes[i]) continue;
-    return Status::error(ExitCode::kInput,
-                         job.inputs[i] + ": " + std::to_string(sizes[i]) + " bytes here, " +
-                             std::to_string(root[i]) +
-                             " bytes on rank 0: every rank must read the same files");
+    return Status::error(
+        ExitCode::kInput,
+        job.inputs[i] + ": " + std::to_string(sizes[i]) + " bytes here, " +
+            std::to_string(root[i]) +
+            " bytes on rank 0: every rank must read the same files");
   }
   return Status();
 }
@@ -98,7 +103,8 @@ Status sameAsRoot(MpiWorld& world, const Job& job, const std::vector<uint64_t>& 
 std::string badTempPath(const MpiWorld& world) {
   const char* dir = std::getenv("TMPDIR");
   return std::string(dir && *dir ? dir : "/tmp") + "/clusterproc-bad-" +
-         std::to_string(::getpid()) + "-" + std::to_string(world.rank()) + ".jsonl";
+         std::to_string(::getpid()) + "-" + std::to_string(world.rank()) +
+         ".jsonl";
 }
 
 Status readWholeFile(const std::string& path, std::string& out) {
@@ -120,11 +126,14 @@ Status readWholeFile(const std::string& path, std::string& out) {
 
 /// --checkpoint DIR: each rank keeps its own checkpoint in DIR/rank-R-of-N,
 /// so a rerun with as many ranks resumes every shard where it stopped.
-Result<std::string> rankCheckpoint(const MpiWorld& world, const std::string& dir) {
+Result<std::string> rankCheckpoint(const MpiWorld& world,
+                                   const std::string& dir) {
   if (::mkdir(dir.c_str(), 0777) != 0 && errno != EEXIST) {
-    return Status::error(ExitCode::kInput, errnoText("cannot create checkpoint folder", dir));
+    return Status::error(ExitCode::kInput,
+                         errnoText("cannot create checkpoint folder", dir));
   }
-  return dir + "/rank-" + std::to_string(world.rank()) + "-of-" + std::to_string(world.size());
+  return dir + "/rank-" + std::to_string(world.rank()) + "-of-" +
+         std::to_string(world.size());
 }
 
 /// This rank's shard run to its partial; errors are printed here.
@@ -143,7 +152,8 @@ RankPart runShard(MpiWorld& world, const Job& job) {
   local.partial_path.clear();
   local.stats = false;
   local.stats_json_path.clear();
-  if (!job.bad_records_path.empty()) local.bad_records_path = badTempPath(world);
+  if (!job.bad_records_path.empty())
+    local.bad_records_path = badTempPath(world);
   if (!job.checkpoint_dir.empty()) {
     Result<std::string> dir = rankCheckpoint(world, job.checkpoint_dir);
     if (!dir.ok()) return failWith(dir.status());
@@ -164,7 +174,8 @@ RankPart runShard(MpiWorld& world, const Job& job) {
 }
 
 /// Rank 0: the --bad-records file of the whole run, in rank (input) order.
-Status writeBadRecords(const std::string& path, const std::vector<std::string>& lines) {
+Status writeBadRecords(const std::string& path,
+                       const std::vector<std::string>& lines) {
   Result<OutputFile> out = OutputFile::open(path);
   if (!out.ok()) return out.status();
   for (const std::string& l : lines) {
@@ -178,11 +189,14 @@ Status writeBadRecords(const std::string& path, const std::vector<std::string>& 
 /// returns the exit code (errors printed).
 int finish(MpiWorld& world, const Job& job, std::vector<std::string> partials,
            const std::vector<std::string>& bad_lines, uint64_t bad_records) {
-  if (job.max_errors >= 0 && bad_records > static_cast<uint64_t>(job.max_errors)) {
-    return report(world, Status::error(ExitCode::kBadRecords,
-                                       "stopped: the ranks saw " + std::to_string(bad_records) +
-                                           " bad records (--max-errors " +
-                                           std::to_string(job.max_errors) + ")"));
+  if (job.max_errors >= 0 &&
+      bad_records > static_cast<uint64_t>(job.max_errors)) {
+    return report(
+        world,
+        Status::error(ExitCode::kBadRecords,
+                      "stopped: the ranks saw " + std::to_string(bad_records) +
+                          " bad records (--max-errors " +
+                          std::to_string(job.max_errors) + ")"));
   }
   if (!job.bad_records_path.empty()) {
     Status s = writeBadRecords(job.bad_records_path, bad_lines);
@@ -235,7 +249,9 @@ int leave(MpiWorld& world, int code) {
 
 bool mpiBuiltIn() { return true; }
 
-std::string mpiVersionLine() { return "MPI: built in (" + MpiWorld::libraryVersion() + ")"; }
+std::string mpiVersionLine() {
+  return "MPI: built in (" + MpiWorld::libraryVersion() + ")";
+}
 
 /// Every rank takes part in each collective step, whatever happened to it;
 /// a step's local error is printed by its rank, then all agree on it.
@@ -251,9 +267,11 @@ int runMpiRank(const Job& job) {
   MpiWorld& world = *w.value();
   std::vector<uint64_t> sizes;
   for (int step = 0; step < 2; ++step) {
-    Status s = step == 0 ? inputSizes(job, sizes) : sameAsRoot(world, job, sizes);
+    Status s =
+        step == 0 ? inputSizes(job, sizes) : sameAsRoot(world, job, sizes);
     if (s.ok() && step == 0 && world.rank() == 0) s = outputsWritable(job);
-    Result<MpiVerdict> v = world.agree(s.ok() ? 0 : static_cast<int>(s.code()), !s.ok());
+    Result<MpiVerdict> v =
+        world.agree(s.ok() ? 0 : static_cast<int>(s.code()), !s.ok());
     if (!v.ok()) return leave(world, report(world, v.status()));
     if (!v.value().failed) continue;
     // One message, not one per rank (a usage error is everybody's): the
@@ -280,13 +298,15 @@ int runMpiRank(const Job& job) {
   Result<std::vector<std::string>> partials = world.gatherAtRoot(mine.partial);
   if (!partials.ok()) return leave(world, report(world, partials.status()));
   mine.partial.clear();
-  Result<std::vector<std::string>> bad_lines = world.gatherAtRoot(mine.bad_lines);
+  Result<std::vector<std::string>> bad_lines =
+      world.gatherAtRoot(mine.bad_lines);
   if (!bad_lines.ok()) return leave(world, report(world, bad_lines.status()));
   int code = verdict.value().code;
   bool failed = false;
   if (world.rank() == 0) {
     holdSignals(true);
-    code = finish(world, job, std::move(partials.value()), bad_lines.value(), bad.value());
+    code = finish(world, job, std::move(partials.value()), bad_lines.value(),
+                  bad.value());
     holdSignals(false);
     failed = code != 0 && code != 3;
   }
@@ -294,7 +314,8 @@ int runMpiRank(const Job& job) {
   Result<MpiVerdict> end = world.agree(code, failed);
   if (!end.ok()) return leave(world, report(world, end.status()));
   // Each rank removed its finished checkpoint; the folder goes when empty.
-  if (world.rank() == 0 && !job.checkpoint_dir.empty()) (void)::rmdir(job.checkpoint_dir.c_str());
+  if (world.rank() == 0 && !job.checkpoint_dir.empty())
+    (void)::rmdir(job.checkpoint_dir.c_str());
   return leave(world, end.value().code);
 }
 

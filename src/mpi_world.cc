@@ -25,10 +25,11 @@ Status mpiError(const char* call, int rc) {
   char text[MPI_MAX_ERROR_STRING];
   int len = 0;
   if (MPI_Error_string(rc, text, &len) != MPI_SUCCESS) len = 0;
-  return Status::error(ExitCode::kWorkerFailed,
-                       std::string("MPI: ") + call + ": " +
-                           (len > 0 ? std::string(text, static_cast<size_t>(len))
-                                    : "error " + std::to_string(rc)));
+  return Status::error(
+      ExitCode::kWorkerFailed,
+      std::string("MPI: ") + call + ": " +
+          (len > 0 ? std::string(text, static_cast<size_t>(len))
+                   : "error " + std::to_string(rc)));
 }
 
 size_t testPiece() {
@@ -49,7 +50,8 @@ Result<std::unique_ptr<MpiWorld>> MpiWorld::init() {
   ::setenv("RDMAV_FORK_SAFE", "1", 0);
   int flag = 0;
   MPI_Initialized(&flag);
-  if (flag) return Status::error(ExitCode::kWorkerFailed, "MPI: already initialised");
+  if (flag)
+    return Status::error(ExitCode::kWorkerFailed, "MPI: already initialised");
   int rc = MPI_Init(nullptr, nullptr);
   if (rc != MPI_SUCCESS) return mpiError("MPI_Init", rc);
   std::unique_ptr<MpiWorld> w(new MpiWorld());
@@ -106,7 +108,8 @@ Status MpiWorld::broadcastFromRoot(std::vector<uint64_t>& values) {
 
 Result<uint64_t> MpiWorld::sum(uint64_t value) {
   uint64_t total = 0;
-  int rc = MPI_Allreduce(&value, &total, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
+  int rc =
+      MPI_Allreduce(&value, &total, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
   if (rc != MPI_SUCCESS) return mpiError("MPI_Allreduce", rc);
   return total;
 }
@@ -114,7 +117,8 @@ Result<uint64_t> MpiWorld::sum(uint64_t value) {
 Result<std::vector<std::string>> MpiWorld::gatherAtRoot(std::string_view mine) {
   uint64_t n = mine.size();
   std::vector<uint64_t> sizes(static_cast<size_t>(size_));
-  int rc = MPI_Allgather(&n, 1, MPI_UINT64_T, sizes.data(), 1, MPI_UINT64_T, MPI_COMM_WORLD);
+  int rc = MPI_Allgather(&n, 1, MPI_UINT64_T, sizes.data(), 1, MPI_UINT64_T,
+                         MPI_COMM_WORLD);
   if (rc != MPI_SUCCESS) return mpiError("MPI_Allgather", rc);
   uint64_t total = 0;
   for (uint64_t s : sizes) total += s;
@@ -143,8 +147,8 @@ Result<std::vector<std::string>> MpiWorld::gatherAtRoot(std::string_view mine) {
       at += static_cast<int>(s);
     }
   }
-  rc = MPI_Gatherv(mine.data(), static_cast<int>(n), MPI_BYTE, flat.data(), counts.data(),
-                   displs.data(), MPI_BYTE, 0, MPI_COMM_WORLD);
+  rc = MPI_Gatherv(mine.data(), static_cast<int>(n), MPI_BYTE, flat.data(),
+                   counts.data(), displs.data(), MPI_BYTE, 0, MPI_COMM_WORLD);
   if (rc != MPI_SUCCESS) return mpiError("MPI_Gatherv", rc);
   for (size_t i = 0; rank_ == 0 && i < all.size(); ++i) {
     all[i].assign(flat, static_cast<size_t>(displs[i]), all[i].size());
@@ -155,8 +159,8 @@ Result<std::vector<std::string>> MpiWorld::gatherAtRoot(std::string_view mine) {
 Status MpiWorld::sendPieces(std::string_view mine, size_t piece) {
   for (size_t at = 0; at < mine.size(); at += piece) {
     size_t len = std::min(piece, mine.size() - at);
-    int rc = MPI_Send(mine.data() + at, static_cast<int>(len), MPI_BYTE, 0, kPieceTag,
-                      MPI_COMM_WORLD);
+    int rc = MPI_Send(mine.data() + at, static_cast<int>(len), MPI_BYTE, 0,
+                      kPieceTag, MPI_COMM_WORLD);
     if (rc != MPI_SUCCESS) return mpiError("MPI_Send", rc);
   }
   return Status();
@@ -167,8 +171,9 @@ Status MpiWorld::receivePieces(std::vector<std::string>& all, size_t piece) {
     std::string& buf = all[r];
     for (size_t at = 0; at < buf.size(); at += piece) {
       size_t len = std::min(piece, buf.size() - at);
-      int rc = MPI_Recv(buf.data() + at, static_cast<int>(len), MPI_BYTE, static_cast<int>(r),
-                        kPieceTag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+      int rc = MPI_Recv(buf.data() + at, static_cast<int>(len), MPI_BYTE,
+                        static_cast<int>(r), kPieceTag, MPI_COMM_WORLD,
+                        MPI_STATUS_IGNORE);
       if (rc != MPI_SUCCESS) return mpiError("MPI_Recv", rc);
     }
   }

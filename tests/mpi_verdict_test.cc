@@ -1,8 +1,7 @@
 #include "mpi_verdict.h"
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <vector>
 
 using namespace clusterproc;
@@ -26,11 +25,11 @@ MpiVerdict agreeOn(const std::vector<std::pair<int, bool>>& outcomes) {
 }  // namespace
 
 TEST_CASE("mpi verdict: outcomes ordered from success to signals") {
-  std::vector<int> order = {encodeOutcome(0, false),   encodeOutcome(3, false),
-                            encodeOutcome(3, true),    encodeOutcome(1, true),
-                            encodeOutcome(2, true),    encodeOutcome(4, true),
-                            encodeOutcome(141, true),  encodeOutcome(129, true),
-                            encodeOutcome(130, true),  encodeOutcome(143, true)};
+  std::vector<int> order = {encodeOutcome(0, false),  encodeOutcome(3, false),
+                            encodeOutcome(3, true),   encodeOutcome(1, true),
+                            encodeOutcome(2, true),   encodeOutcome(4, true),
+                            encodeOutcome(141, true), encodeOutcome(129, true),
+                            encodeOutcome(130, true), encodeOutcome(143, true)};
   CHECK(std::is_sorted(order.begin(), order.end()));
   CHECK(std::adjacent_find(order.begin(), order.end()) == order.end());
 }
@@ -46,14 +45,17 @@ TEST_CASE("mpi verdict: decoding gives back the code and whether it failed") {
   }
 }
 
-TEST_CASE("mpi verdict: an input error on one rank outweighs bad records elsewhere") {
+TEST_CASE(
+    "mpi verdict: an input error on one rank outweighs bad records elsewhere") {
   MpiVerdict v = agreeOn({{3, false}, {0, false}, {2, true}, {3, false}});
   CHECK(v.code == 2);
   CHECK(v.failed);
   CHECK(v.rank == 2);
 }
 
-TEST_CASE("mpi verdict: bad records on any rank make the run exit 3 with its result") {
+TEST_CASE(
+    "mpi verdict: bad records on any rank make the run exit 3 with its "
+    "result") {
   MpiVerdict v = agreeOn({{0, false}, {3, false}, {3, false}});
   CHECK(v.code == 3);
   CHECK_FALSE(v.failed);
