@@ -130,19 +130,27 @@ Checkpoint::Checkpoint(const Job& job, std::string dir)
       die_after_(envCount(kDieAfterChunksEnv)),
       signal_after_(envCount(kSignalAfterChunksEnv)) {}
 
-Checkpoint::~Checkpoint() { closeFd(lock_fd_); }
+Checkpoint::~Checkpoint() {
+  if (locked_ && !found_ && !saved_) {
+    (void)::unlink((dir_ + "/" + kLockName).c_str());
+    if (created_) (void)::rmdir(dir_.c_str());
+  }
+  closeFd(lock_fd_);
+}
 
 Result<std::unique_ptr<Checkpoint>> Checkpoint::open(const Job& job,
                                                      const std::vector<Input>& inputs) {
   std::string dir = job.checkpoint_dir;
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
-  if (::mkdir(dir.c_str(), 0777) != 0 && errno != EEXIST) {
+  bool created = ::mkdir(dir.c_str(), 0777) == 0;
+  if (!created && errno != EEXIST) {
     return inputError(errnoText("cannot create checkpoint folder", dir));
   }
   struct stat st;
   if (::stat(dir.c_str(), &st) != 0) return inputError(errnoText("checkpoint folder", dir));
   if (!S_ISDIR(st.st_mode)) return inputError("checkpoint folder: " + dir + ": Not a directory");
   std::unique_ptr<Checkpoint> c(new Checkpoint(job, dir));
+  c->created_ = created;
   std::string lock = dir + "/" + kLockName;
   do {
     c->lock_fd_ = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
@@ -164,6 +172,7 @@ Result<std::unique_ptr<Checkpoint>> Checkpoint::open(const Job& job,
     }
     return inputError(errnoText("cannot lock", lock));
   }
+  c->locked_ = true;
   // A run killed while writing leaves its temporary file; we hold the lock.
   if (DIR* d = ::opendir(dir.c_str())) {
     while (const dirent* e = ::readdir(d)) {
@@ -185,6 +194,7 @@ Result<std::unique_ptr<Checkpoint>> Checkpoint::open(const Job& job,
     if (errno == ENOENT) return c;  // a fresh start
     return inputError(errnoText("cannot open checkpoint", path));
   }
+  c->found_ = true;
   std::string bytes;
   char buf[1 << 16];
   for (;;) {
@@ -286,6 +296,7 @@ Status Checkpoint::save(const CheckpointPosition& pos, const RunTotals& totals,
   if (!f.ok()) return f.status();
   Status s = f.value().write(encodePartial(p));
   if (s.ok()) s = f.value().commit();
+  if (s.ok()) saved_ = true;
   if (s.ok()) s = syncDir(dir_);
   last_write_ = std::chrono::steady_clock::now();
   wait_ = std::max<std::chrono::steady_clock::duration>(std::chrono::seconds(kCheckpointSeconds),

@@ -60,6 +60,7 @@ class Checkpoint {
   /// what differs).
   static Result<std::unique_ptr<Checkpoint>> open(const Job& job,
                                                   const std::vector<Input>& inputs);
+  /// A fresh run that ends without saving anything leaves no trace.
   ~Checkpoint();
   Checkpoint(const Checkpoint&) = delete;
   Checkpoint& operator=(const Checkpoint&) = delete;
@@ -93,6 +94,10 @@ class Checkpoint {
   std::string dir_;
   std::string identity_;  ///< the inputs' identity (extension "inputs-identity")
   int lock_fd_ = -1;
+  bool created_ = false;  ///< this run made DIR
+  bool locked_ = false;   ///< this run holds DIR/lock
+  bool found_ = false;    ///< DIR/checkpoint existed (loaded or refused)
+  bool saved_ = false;    ///< a checkpoint was written by this run
   std::optional<CheckpointResume> resume_;
   std::chrono::steady_clock::time_point last_write_;  ///< end of the last write
   std::chrono::steady_clock::duration wait_;           ///< before the next one

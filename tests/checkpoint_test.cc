@@ -168,7 +168,11 @@ TEST_CASE("one run at a time per folder; a killed run's temporary file is remove
   REQUIRE(::waitpid(pid, &status, 0) == pid);
   CHECK(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
+  CHECK(std::filesystem::exists(f.job.checkpoint_dir + "/lock"));  // the refused run left it
   first.reset();
+  // A fresh run that saved nothing leaves no folder.
+  CHECK_FALSE(std::filesystem::exists(f.job.checkpoint_dir));
+  std::filesystem::create_directory(f.job.checkpoint_dir);
   std::string stale = f.job.checkpoint_dir + "/.checkpoint.clusterproc-tmp-abcdef";
   writeFile(stale, "half");
   std::unique_ptr<Checkpoint> again = f.open();

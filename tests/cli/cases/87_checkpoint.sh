@@ -98,3 +98,7 @@ grep -q -- "--checkpoint applies to the summary, --count and --group-by" "$C/e" 
 "$BIN" --count --checkpoint "$C/u" < "$C/a.jsonl" > /dev/null 2> "$C/e"
 expect_eq "--checkpoint on standard input: exit 1" 1 "$?"
 [ -e "$C/u" ] && fail "a refused run created the checkpoint folder" || ok "a refused run creates no folder"
+# A fresh run that fails before its first checkpoint leaves no folder behind.
+"$BIN" --count --checkpoint "$C/fresh" -o "$C/no-such-dir/out.json" "${in[@]}" > /dev/null 2>&1
+expect_eq "a fresh run that fails: exit 2" 2 "$?"
+[ -e "$C/fresh" ] && fail "a fresh failed run left its folder: $(ls -A "$C/fresh")" || ok "a fresh run that fails leaves no folder"
