@@ -15,7 +15,7 @@ _clusterproc() {
   local options="--help --version --where --select --count --group-by --agg --exec
     --unordered --sort --limit --format --output --jobs --chunk-size --max-record
     --retries --max-errors --bad-records --progress --no-progress --stats --stats-json
-    --partial --shard --checkpoint -h -V -f -o -j"
+    --partial --shard --checkpoint --mpi -h -V -f -o -j"
   if ((COMP_CWORD == 1)) && [[ merge == "$cur"* && -n $cur ]]; then
     COMPREPLY=(merge)
     return

@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include <sched.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "checkpoint.h"
+#include "mpi_run.h"
 #include "partial.h"
 #include "shard.h"
 
@@ -34,6 +36,9 @@ Examples:
   clusterproc merge -f table day1.part day2.part    the result of both days (see merge --help)
   clusterproc --shard 2/8 --count a.jsonl b.jsonl   the 3rd of 8 line-aligned byte ranges
   clusterproc --checkpoint ck/ --group-by host big.jsonl   rerun after a kill resumes
+  mpirun -n 8 clusterproc --mpi --group-by host --agg count logs/*.jsonl
+                                                    8 ranks (machines), each with its own
+                                                    workers; rank 0 writes the result
 
 Exit status: 0 ok, 1 usage, 2 input/output error, 3 bad records seen,
 4 a worker failed, 130/143 interrupted.
@@ -42,6 +47,17 @@ Exit status: 0 ok, 1 usage, 2 input/output error, 3 bad records seen,
 unsigned onlineCpus() {
   long n = ::sysconf(_SC_NPROCESSORS_ONLN);
   return n > 0 ? static_cast<unsigned>(n) : 1;
+}
+
+/// CPUs this process may run on: its affinity mask, which mpirun and srun
+/// set per rank; the default -j of an --mpi rank.
+unsigned allowedCpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (::sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0) {
+    return static_cast<unsigned>(CPU_COUNT(&set));
+  }
+  return onlineCpus();
 }
 
 Status usage(const std::string& msg) { return Status::error(ExitCode::kUsage, msg); }
@@ -130,6 +146,34 @@ Status chooseKind(Job& job, bool count) {
   if (!job.format.empty() && job.kind == JobKind::kExec) {
     return usage("--format does not apply to --exec (its output is the commands' bytes)");
   }
+  return Status();
+}
+
+/// What --mpi accepts: the jobs whose partials merge, over files every rank
+/// can read.
+Status checkMpi(const Job& job) {
+  if (!mpiBuiltIn()) {
+    return usage(
+        "--mpi: this clusterproc was built without MPI; rebuild it with "
+        "cmake -DCLUSTERPROC_MPI=ON (Debian: apt-get install libopenmpi-dev openmpi-bin)");
+  }
+  if (job.kind != JobKind::kSummary && job.kind != JobKind::kCount &&
+      job.kind != JobKind::kAggregate) {
+    return usage(
+        "--mpi runs the summary, --count and --group-by/--agg jobs; for --where, --select "
+        "and --exec run one --shard K/N per machine and concatenate the outputs in shard "
+        "order (see docs/scale-out.md)");
+  }
+  for (const std::string& in : job.inputs) {
+    if (in == "-") {
+      return usage("--mpi needs input files that every rank can read (standard input "
+                   "reaches rank 0 only)");
+    }
+  }
+  if (job.progress.value_or(false)) {
+    return usage("--progress does not apply to --mpi (the ranks' lines would mix on stderr)");
+  }
+  if (job.shard_count > 0) return usage("--shard does not apply to --mpi: each rank takes its shard");
   return Status();
 }
 
@@ -306,10 +350,11 @@ Result<CommandLine> parseCommandLine(int argc, char** argv) {
                  "combine with clusterproc merge")
       ->option_text("FILE")
       ->group("Output");
-  app.add_option("-j,--jobs", job.workers, "Worker processes (default: online CPUs)")
-      ->check(CLI::Range(1u, 1024u))
-      ->option_text("N")
-      ->group("Engine");
+  CLI::Option* jobs =
+      app.add_option("-j,--jobs", job.workers, "Worker processes (default: online CPUs)")
+          ->check(CLI::Range(1u, 1024u))
+          ->option_text("N")
+          ->group("Engine");
   app.add_option("--chunk-size", chunk,
                  "Bytes per chunk, newline-aligned (e.g. 64K, 4M; default: auto, at most 4M)")
       ->option_text("SIZE")
@@ -349,13 +394,17 @@ Result<CommandLine> parseCommandLine(int argc, char** argv) {
                  "Write run statistics as one JSON object to FILE, also on failure")
       ->option_text("FILE")
       ->group("Monitoring");
+  app.add_flag("--mpi", job.mpi,
+               "One rank of 'mpirun -n R clusterproc --mpi ...': rank r runs shard r/R, "
+               "rank 0 merges and writes the result")
+      ->group("Beyond one machine");
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
     return CommandLine{std::nullopt, app.help()};
   } catch (const CLI::CallForVersion&) {
-    return CommandLine{std::nullopt, std::string(kVersion) + "\n"};
+    return CommandLine{std::nullopt, std::string(kVersion) + "\n" + mpiVersionLine() + "\n"};
   } catch (const CLI::ParseError& e) {
     return usage(std::string(e.what()) + " (see clusterproc --help)");
   }
@@ -396,6 +445,11 @@ Result<CommandLine> parseCommandLine(int argc, char** argv) {
   size_t stdin_uses = 0;
   for (const std::string& in : job.inputs) stdin_uses += in == "-";
   if (stdin_uses > 1) return usage("standard input ('-') can be read only once");
+  if (job.mpi) {
+    s = checkMpi(job);
+    if (!s.ok()) return s;
+    if (jobs->count() == 0) job.workers = allowedCpus();
+  }
   return CommandLine{job, {}};
 }
 

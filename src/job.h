@@ -49,6 +49,8 @@ struct Job {
   uint64_t shard_index = 0;        ///< --shard K/N: K
   uint64_t shard_count = 0;        ///< --shard K/N: N; 0: the whole input
   std::string checkpoint_dir;      ///< --checkpoint DIR
+
+  bool mpi = false;                ///< --mpi: one rank of an MPI launch (mpi_run.h)
 };
 
 /// Default chunk size when --chunk-size is not given (see docs/architecture.md).

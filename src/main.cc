@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "command.h"
+#include "mpi_run.h"
 #include "partial.h"
 #include "run_job.h"
 #include "sys.h"
@@ -21,7 +22,9 @@ int main(int argc, char** argv) {
   }
   const Job& job = *cl.value().job;
   int code;
-  if (job.merge) {
+  if (job.mpi) {
+    code = runMpiRank(job);
+  } else if (job.merge) {
     code = mergeCommand(job);
   } else if (!job.partial_path.empty()) {
     code = partialCommand(job);

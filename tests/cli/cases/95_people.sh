@@ -11,7 +11,9 @@ done
 for ex in "--where '" "--select '" "--group-by " "--sort 'p99 desc' --limit" "--exec '" "-f table" "--stats-json "; do
   sed -n '/^Examples:/,$p' "$T/help" | grep -q -- "$ex" && ok "--help example with $ex" || fail "--help: no example with $ex"
 done
-expect_eq "--version" "clusterproc 0.1.0" "$("$BIN" --version)"
+expect_eq "--version" "clusterproc 0.1.0" "$("$BIN" --version | head -1)"
+expect_eq "--version says whether MPI is built in" 1 \
+  "$("$BIN" --version | grep -c -E '^MPI: (built in \(.+\)|not built in)')"
 "$BIN" --wher 'status == 200' "$SAMPLE" > "$T/o" 2> "$T/e"
 expect_eq "unknown option: exit 1, nothing on stdout" "1:" "$?:$(cat "$T/o")"
 expect_eq "unknown option: nearest one suggested" \
