@@ -69,7 +69,7 @@ ChunkSource::State ChunkSource::nextMapped(const Input& in, Assign& assign,
   if (target == 0) {
     uint64_t span = limit - (input_ < ranges_.size() ? ranges_[input_].begin : 0);
     target = std::clamp<uint64_t>(span / (workers_ * 4ull), kMinAutoChunkSize,
-                                  kDefaultChunkSize);
+                                  auto_cap_);
   }
   // limit is a line start (or the file's end): chunks end there.
   size_t end = chunkEnd(in.data, limit, pos_, target);

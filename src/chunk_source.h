@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "input.h"
+#include "job.h"
 #include "messages.h"
 #include "shard.h"
 #include "shm_ring.h"
@@ -40,6 +41,9 @@ class ChunkSource {
   /// stream inputs are read whole) and numbers chunks from first_id. Call
   /// before the first next().
   void setRanges(std::vector<InputRange> ranges, uint64_t first_id);
+  /// The largest chunk the automatic size (chunk_size 0) gives a mapped
+  /// input (kDefaultChunkSize unless set).
+  void setAutoChunkCap(uint64_t cap) { auto_cap_ = cap; }
   /// Lines of mapped input i before its range (0 without setRanges()).
   uint64_t lineBase(uint32_t input) const {
     return input < ranges_.size() ? ranges_[input].line_base : 0;
@@ -65,6 +69,7 @@ class ChunkSource {
   const std::vector<Input>& inputs_;
   ShmRing* ring_;
   uint64_t chunk_size_;
+  uint64_t auto_cap_ = kDefaultChunkSize;  ///< largest automatic chunk
   uint64_t stream_chunk_;
   uint64_t max_record_;
   unsigned workers_;

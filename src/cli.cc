@@ -356,7 +356,7 @@ Result<CommandLine> parseCommandLine(int argc, char** argv) {
           ->option_text("N")
           ->group("Engine");
   app.add_option("--chunk-size", chunk,
-                 "Bytes per chunk, newline-aligned (e.g. 64K, 4M; default: auto, at most 4M)")
+                 "Bytes per chunk, newline-aligned (e.g. 64K, 4M; default: auto, at most 4M, 8M with --exec)")
       ->option_text("SIZE")
       ->group("Engine");
   app.add_option("--max-record", max_record,

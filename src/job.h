@@ -57,5 +57,14 @@ struct Job {
 inline constexpr uint64_t kDefaultChunkSize = 4ull << 20;
 /// Smallest chunk the automatic choice uses for small inputs.
 inline constexpr uint64_t kMinAutoChunkSize = 64ull << 10;
+/// Largest chunk the automatic choice uses for a file with --exec: each
+/// chunk starts the command anew (sh and the command: about 1 ms of CPU),
+/// so fewer, larger chunks pay (docs/performance.md).
+inline constexpr uint64_t kExecAutoChunkSize = 8ull << 20;
+
+/// The largest chunk the automatic choice gives a mapped file for job.
+inline uint64_t autoChunkCap(const Job& job) {
+  return job.kind == JobKind::kExec ? kExecAutoChunkSize : kDefaultChunkSize;
+}
 
 }  // namespace clusterproc

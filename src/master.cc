@@ -41,7 +41,9 @@ Master::Master(const Job& job, const Query& query, const std::vector<Input>& inp
       source_(inputs, ring, job.chunk_size,
               job.chunk_size ? job.chunk_size : kDefaultChunkSize, job.max_record,
               job.workers),
-      state_(makeJobState(job, query)) {}
+      state_(makeJobState(job, query)) {
+  source_.setAutoChunkCap(autoChunkCap(job));
+}
 
 void Master::setRanges(std::vector<InputRange> ranges, uint64_t first_id) {
   source_.setRanges(std::move(ranges), first_id);

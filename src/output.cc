@@ -136,18 +136,28 @@ void OutputFile::discard() {
   if (fd_ > STDOUT_FILENO) closeFd(fd_);
 }
 
-Status OutputFile::flush() {
-  if (buf_.empty()) return Status();
-  Status s = writeAll(fd_, buf_.data(), buf_.size(),
+Status OutputFile::writeOut(std::string_view data) {
+  Status s = writeAll(fd_, data.data(), data.size(),
                       target_.empty() ? "standard output" : direct_ ? target_ : temp_);
-  buf_.clear();
   if (!s.ok() && errno == EPIPE && target_.empty()) {
     return Status::error(ExitCode::kInput, kBrokenPipe);
   }
   return s;
 }
 
+Status OutputFile::flush() {
+  if (buf_.empty()) return Status();
+  Status s = writeOut(buf_);
+  buf_.clear();
+  return s;
+}
+
 Status OutputFile::write(std::string_view data) {
+  if (data.size() >= kFlushAt) {
+    // A chunk's rows or --exec output: written as they are, not copied.
+    Status s = flush();
+    return s.ok() ? writeOut(data) : s;
+  }
   buf_.append(data);
   if (buf_.size() >= kFlushAt) return flush();
   return Status();

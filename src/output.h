@@ -47,6 +47,8 @@ class OutputFile {
   static Result<Target> classify(const std::string& path);
   OutputFile() = default;
   Status flush();
+  /// Writes data to the descriptor now (no buffering).
+  Status writeOut(std::string_view data);
   std::string target_;
   std::string temp_;
   int fd_ = -1;
