@@ -96,12 +96,17 @@ mpi_cases() {
   CLUSTERPROC_TEST_SIGINT_AFTER_CHUNKS=3 mpi -n 3 "$BIN" --mpi --chunk-size 4K --group-by host \
     --agg "$agg" --checkpoint "$T/ck" -o "$T/ck.json" "${files[@]}" > /dev/null 2>&1
   expect_eq "--mpi --checkpoint, interrupted: exit 130" 130 "$?"
-  expect_eq "--mpi --checkpoint, interrupted: one checkpoint per rank" \
-    "rank-0-of-3 rank-1-of-3 rank-2-of-3 " "$(ls "$T/ck" | tr '\n' ' ')"
+  # The first rank to stop makes mpirun end the others: a rank stopped
+  # before its first save has no checkpoint (and starts over), so only
+  # "at least one" is certain.
+  saved=$(ls "$T"/ck/rank-[0-2]-of-3/checkpoint 2> /dev/null | wc -l)
+  [ "$saved" -ge 1 ] && ok "--mpi --checkpoint, interrupted: $saved rank checkpoint(s) saved" ||
+    fail "--mpi --checkpoint, interrupted: no rank checkpoint in $T/ck: $(ls "$T/ck" 2>&1)"
   mpi -n 3 "$BIN" --mpi --chunk-size 4K --group-by host --agg "$agg" --checkpoint "$T/ck" \
     -o "$T/ck.json" "${files[@]}" > /dev/null 2> "$T/mpi.err"
   expect_eq "--mpi --checkpoint, resumed: exit 3 (bad records)" 3 "$?"
-  expect_eq "--mpi --checkpoint, resumed: every rank resumed" 3 "$(grep -c 'resuming from' "$T/mpi.err")"
+  expect_eq "--mpi --checkpoint, resumed: every rank with a checkpoint resumed" "$saved" \
+    "$(grep -c 'resuming from' "$T/mpi.err")"
   "$BIN" --group-by host --agg "$agg" "${files[@]}" > "$T/mpi-plain.out" 2> /dev/null
   expect_same_file "--mpi --checkpoint, resumed: the plain result" "$T/mpi-plain.out" "$T/ck.json"
   expect_eq "--mpi --checkpoint: the folder is removed after success" 0 "$(ls -d "$T/ck" 2> /dev/null | wc -l)"
