@@ -63,14 +63,11 @@ Status inputSizes(const Job& job, std::vector<uint64_t>& sizes) {
   return s;
 }
 
-/// Rank 0's files can be written (a plain run opens them before it starts):
-/// each is created under its temporary name and removed again.
+/// Rank 0's files can be written (a plain run opens them before it starts).
 Status outputsWritable(const Job& job) {
   for (const std::string* path :
        {&job.output_path, &job.partial_path, &job.bad_records_path}) {
-    if (path->empty() || *path == "-") continue;
-    Result<OutputFile> out = OutputFile::open(*path);
-    if (!out.ok()) return out.status();
+    if (Status s = OutputFile::checkWritable(*path); !s.ok()) return s;
   }
   return Status();
 }

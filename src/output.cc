@@ -109,6 +109,20 @@ Result<OutputFile> OutputFile::open(const std::string& path) {
   return out;
 }
 
+Status OutputFile::checkWritable(const std::string& path) {
+  if (path.empty() || path == "-") return Status();
+  Result<Target> target = classify(path);
+  if (!target.ok()) return target.status();
+  if (!target.value().direct) {
+    Result<OutputFile> f = open(path);  // its temporary goes with it
+    return f.ok() ? Status() : f.status();
+  }
+  if (::access(target.value().path.c_str(), W_OK) != 0) {
+    return Status::error(ExitCode::kInput, errnoText("cannot open output", path));
+  }
+  return Status();
+}
+
 OutputFile::OutputFile(OutputFile&& other) noexcept
     : target_(std::move(other.target_)),
       temp_(std::move(other.temp_)),

@@ -24,6 +24,10 @@ class OutputFile {
  public:
   /// path "" or "-" is standard output. A directory is an error (exit 2).
   static Result<OutputFile> open(const std::string& path);
+  /// Whether open(path) would succeed, leaving no trace: a file target is
+  /// tried under its temporary name; a device or pipe is not opened (a
+  /// named pipe's reader would see an empty output).
+  static Status checkWritable(const std::string& path);
   OutputFile(OutputFile&& other) noexcept;
   OutputFile& operator=(OutputFile&&) = delete;
   ~OutputFile();

@@ -76,6 +76,15 @@ mpi_cases() {
   expect_same_file "--mpi -o FILE: the plain run's file" "$T/o-plain.json" "$T/o-mpi.json"
   expect_eq "--mpi -o: nothing on stdout" "" "$(cat "$T/mpi.out")"
   expect_eq "--mpi -o: no temporary file" 0 "$(ls -A "$T" | grep -c clusterproc-tmp)"
+  # -o into a named pipe: the check that rank 0 can write its outputs must
+  # not open the pipe (its reader would take that for the whole output).
+  rm -f "$T/mpi.fifo" && mkfifo "$T/mpi.fifo"
+  cat "$T/mpi.fifo" > "$T/from-fifo.json" &
+  reader=$!
+  mpi -n 2 "$BIN" --mpi --group-by host --agg "$agg" -o "$T/mpi.fifo" "${files[@]}" 2> /dev/null
+  expect_eq "--mpi -o FIFO: exit 3 (bad records)" 3 "$?"
+  wait $reader
+  expect_same_file "--mpi -o FIFO: the plain run's result through the pipe" "$T/o-plain.json" "$T/from-fifo.json"
 
   # --partial: rank 0 writes the merged partial; merged, it is the plain result.
   mpi -n 3 "$BIN" --mpi --group-by host --agg "$agg" --partial "$T/mpi.partial" "${files[@]}" 2> /dev/null
