@@ -67,8 +67,14 @@ if command -v zsh > /dev/null && command -v tmux > /dev/null; then
   tmux -S "$zsock" -f /dev/null new-session -d -x 100 -y 10 \
     "env -i HOME='$T' TERM=screen PATH='$PATH' zsh -f"
   tmux -S "$zsock" send-keys "fpath=('$ROOT/completions' \$fpath); autoload -Uz compinit; compinit -u -d '$T/zcompdump'; PS1='> '; clear" Enter
+  # compinit can take seconds on a loaded machine: wait for the prompt
+  # that follows it (up to 60 s) before typing.
+  for _ in $(seq 1 300); do
+    tmux -S "$zsock" capture-pane -p | grep -q '^>' && break
+    sleep 0.2
+  done
   zscreen=""
-  for _ in $(seq 1 30); do
+  for _ in $(seq 1 100); do
     sleep 0.1
     tmux -S "$zsock" send-keys C-u "clusterproc --wh" Tab
     sleep 0.1
