@@ -113,6 +113,20 @@ void Master::saveInterrupted() {
   (void)writeAll(STDERR_FILENO, warn.data(), warn.size(), "standard error");
 }
 
+Status Master::inputError() const {
+  const Status& e = source_.inputError();
+  if (e.ok()) return e;
+  uint32_t input = source_.currentInput();
+  uint64_t lines = merge_input_ == input ? line_base_ : source_.lineBase(input);
+  std::string what = e.message() + "; the " + std::to_string(lines) + " whole lines (" +
+                     std::to_string(source_.inputPosition()) + " bytes) before it were processed";
+  if (source_.cutLineBytes() > 0) {
+    what += ", the line it cut (" + std::to_string(source_.cutLineBytes()) +
+            " bytes) is not a record";
+  }
+  return Status::error(e.code(), what);
+}
+
 Status Master::startWorker(Worker& w) {
   WorkerContext ctx = ctx_;
   ctx.index = next_index_;
@@ -503,7 +517,8 @@ Status Master::run() {
   }
   totals_.bytes = resumed_bytes_ + source_.bytes();
   totals_.rows = sink_.rows();
-  if (!render_) return Status();
+  // One answer over part of the input would pass for the answer: none.
+  if (!render_ || (!source_.inputError().ok() && !isStreamingJob(job_))) return Status();
   std::vector<std::string> rows;
   state_->render(rows, totals_);
   for (std::string& row : rows) {
