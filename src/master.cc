@@ -113,6 +113,16 @@ void Master::saveInterrupted() {
   (void)writeAll(STDERR_FILENO, warn.data(), warn.size(), "standard error");
 }
 
+Status Master::passStderr(std::string& text) {
+  // --exec: a successful command's stderr, chunk by chunk in input order
+  // (as its stdout), straight to our stderr; stdout is never involved.
+  if (text.empty()) return Status();
+  if (progress_) progress_->clear();
+  Status s = writeAll(STDERR_FILENO, text.data(), text.size(), "standard error");
+  text.clear();
+  return s;
+}
+
 Status Master::inputError() const {
   const Status& e = source_.inputError();
   if (e.ok()) return e;
@@ -258,6 +268,7 @@ Status Master::drainMerged() {
       stop_ = full.value();
       if (!stop_) cut = UINT64_MAX;
     }
+    if (Status s = passStderr(r->exec_stderr); !s.ok()) return s;
     totals_.records += r->records;
     totals_.matched += r->matched;
     totals_.lines += r->lines;
@@ -362,11 +373,19 @@ Status Master::chunkDone(ChunkReport report) {
   uint64_t id = report.chunk_id;
   assigned_.erase(id);
   attempts_.erase(id);
+  if (report.exec_fatal) {
+    // The command cannot run at all: no point in waiting for the chunks
+    // before this one, they say the same.
+    return Status::error(ExitCode::kWorkerFailed,
+                         "--exec '" + job_.exec + "': " + report.exec_error);
+  }
   if (job_.unordered && report.exec_error.empty()) {
     // --unordered: the command's output goes out now, not in chunk order.
     Status s = sink_.writeRaw(report.output);
     if (!s.ok()) return s;
     report.output.clear();
+    s = passStderr(report.exec_stderr);
+    if (!s.ok()) return s;
   }
   source_.release(meta_.at(id).slot);
   merger_.insert(std::move(report));

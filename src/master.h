@@ -85,6 +85,8 @@ class Master {
   Status drainMerged();
   Status mergeState(uint64_t id, std::string& partial);
   Status chunkMerged(const ChunkMeta& m, uint64_t id);
+  /// Writes an --exec command's stderr (then empties it).
+  Status passStderr(std::string& text);
   void saveInterrupted();
   Status workerLost(Worker& w, const std::string& why);
   Status finishWorkers();
