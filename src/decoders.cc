@@ -121,11 +121,15 @@ class ZstdDecoder final : public ByteSource {
         Result<bool> more = in_.refill();
         if (!more.ok()) return more.status();
         if (!more.value()) {
-          if (frame_open_) return in_.error("truncated zstd data", "the input ends inside a frame");
+          if (frame_open_)
+            return in_.error("truncated zstd data",
+                             "the input ends inside a frame");
           break;
         }
-        step = hint_ == 0 ? 5 : hint_;  // 5: ZSTD_FRAMEHEADERSIZE_PREFIX of a frame
-        if (ZSTD_nextInputType(z_) == ZSTDnit_block) step = ZSTD_nextSrcSizeToDecompress(z_);
+        step = hint_ == 0 ? 5
+                          : hint_;  // 5: ZSTD_FRAMEHEADERSIZE_PREFIX of a frame
+        if (ZSTD_nextInputType(z_) == ZSTDnit_block)
+          step = ZSTD_nextSrcSizeToDecompress(z_);
         step = std::min(step, in_.len_ - in_.pos_);
       }
       ZSTD_inBuffer zin{in_.buf_.data(), in_.pos_ + step, in_.pos_};
@@ -150,7 +154,7 @@ class ZstdDecoder final : public ByteSource {
   Status pending_;  ///< an error to report once the bytes before it are out
   bool frame_open_ = false;
   bool flushing_ = false;  ///< the last call filled the output: flush first
-  size_t hint_ = 0;        ///< input the decoder asked for last (0: a frame starts)
+  size_t hint_ = 0;  ///< input the decoder asked for last (0: a frame starts)
 };
 
 }  // namespace

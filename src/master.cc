@@ -118,7 +118,8 @@ Status Master::passStderr(std::string& text) {
   // (as its stdout), straight to our stderr; stdout is never involved.
   if (text.empty()) return Status();
   if (progress_) progress_->clear();
-  Status s = writeAll(STDERR_FILENO, text.data(), text.size(), "standard error");
+  Status s =
+      writeAll(STDERR_FILENO, text.data(), text.size(), "standard error");
   text.clear();
   return s;
 }
@@ -128,8 +129,10 @@ Status Master::inputError() const {
   if (e.ok()) return e;
   uint32_t input = source_.currentInput();
   uint64_t lines = merge_input_ == input ? line_base_ : source_.lineBase(input);
-  std::string what = e.message() + "; the " + std::to_string(lines) + " whole lines (" +
-                     std::to_string(source_.inputPosition()) + " bytes) before it were processed";
+  std::string what = e.message() + "; the " + std::to_string(lines) +
+                     " whole lines (" +
+                     std::to_string(source_.inputPosition()) +
+                     " bytes) before it were processed";
   if (source_.cutLineBytes() > 0) {
     what += ", the line it cut (" + std::to_string(source_.cutLineBytes()) +
             " bytes) is not a record";
@@ -537,7 +540,8 @@ Status Master::run() {
   totals_.bytes = resumed_bytes_ + source_.bytes();
   totals_.rows = sink_.rows();
   // One answer over part of the input would pass for the answer: none.
-  if (!render_ || (!source_.inputError().ok() && !isStreamingJob(job_))) return Status();
+  if (!render_ || (!source_.inputError().ok() && !isStreamingJob(job_)))
+    return Status();
   std::vector<std::string> rows;
   state_->render(rows, totals_);
   for (std::string& row : rows) {

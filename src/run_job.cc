@@ -133,7 +133,8 @@ Status runJob(const Job& job, RunCounts& counts, RunState* state) {
     // one answer (count, summary, groups) over part of the input is not
     // printed; a file target is not replaced by a result that misses the rest.
     if (isStreamingJob(job)) s = sink.finish();
-    if (s.ok() && isStreamingJob(job) && job.output_path.empty()) s = output.value().commit();
+    if (s.ok() && isStreamingJob(job) && job.output_path.empty())
+      s = output.value().commit();
     (void)reporter.finish();
     return s.ok() ? e : s;
   }

@@ -83,13 +83,17 @@ void runExec(const WorkerContext& ctx, std::string_view input, bool stable_input
       report.exec_fatal = true;
       report.exec_error = "the command cannot be run (" + o.how + ")";
       std::string_view err(o.err);
-      while (!err.empty() && (err.back() == '\n' || err.back() == '\r')) err.remove_suffix(1);
-      if (size_t nl = err.rfind('\n'); nl != std::string_view::npos) err.remove_prefix(nl + 1);
-      if (!err.empty()) report.exec_error += ": " + std::string(err.substr(0, 400));
+      while (!err.empty() && (err.back() == '\n' || err.back() == '\r'))
+        err.remove_suffix(1);
+      if (size_t nl = err.rfind('\n'); nl != std::string_view::npos)
+        err.remove_prefix(nl + 1);
+      if (!err.empty())
+        report.exec_error += ": " + std::string(err.substr(0, 400));
       return;
     }
     if (attempt >= ctx.job->retries) {
-      report.exec_error = o.how + " after " + std::to_string(attempt + 1) + " attempt(s)";
+      report.exec_error =
+          o.how + " after " + std::to_string(attempt + 1) + " attempt(s)";
       if (!o.err.empty()) {
         // The end of its stderr (a few KB).
         size_t from = o.err.size() > kErrTail ? o.err.size() - kErrTail : 0;
