@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <cstring>
 #include <deque>
 #include <memory>
 #include <optional>
@@ -665,6 +666,51 @@ TEST_CASE(
         if (!zstd) CHECK(first->size() > text.size() / 3);
         CHECK(*first == text.substr(0, first->size()));
       }
+    }
+  }
+}
+
+/// A stream that gives its bytes in pieces of `piece`, then a read error.
+class FailingSource final : public ByteSource {
+ public:
+  FailingSource(std::string data, size_t piece) : data_(std::move(data)), piece_(piece) {}
+  int pollFd() const override { return -1; }
+  Result<size_t> read(char* buf, size_t n) override {
+    if (pos_ == data_.size()) return Status::error(ExitCode::kInput, "pipe: Input/output error");
+    size_t k = std::min({n, piece_, data_.size() - pos_});
+    std::memcpy(buf, data_.data() + pos_, k);
+    pos_ += k;
+    return k;
+  }
+
+ private:
+  std::string data_;
+  size_t piece_;
+  size_t pos_ = 0;
+};
+
+TEST_CASE(
+    "chunk_source: a read error on a plain stream gives the whole lines "
+    "before it, for every chunk size and read size") {
+  const std::string text = testing::sampleLines(93, 3000, 70) + "cut line";
+  const std::string whole = text.substr(0, text.rfind('\n') + 1);
+  for (uint64_t chunk : {7u, 4096u, 1u << 20}) {
+    for (size_t piece : {1u, 100u, 1u << 20}) {
+      INFO("chunk " << chunk << ", reads of " << piece);
+      std::vector<Input> inputs(1);
+      inputs[0].name = "pipe";
+      inputs[0].mapped = false;
+      inputs[0].source = std::make_unique<FailingSource>(text, piece);
+      auto ring = makeRing(3, chunk, 1024);
+      SourceOptions o;
+      o.stream_chunk = chunk;
+      o.max_record = 1024;
+      o.allow_input_error = true;
+      Drained d = drain(inputs, ring.get(), o);
+      CHECK(d.error.message() == "pipe: Input/output error");
+      std::string got;
+      for (const Piece& p : d.pieces) got += p.bytes;
+      CHECK(got == whole);
     }
   }
 }
