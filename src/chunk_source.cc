@@ -46,10 +46,12 @@ void ChunkSource::endInput() {
 
 ChunkSource::State ChunkSource::next(Assign& assign, ChunkMeta& meta) {
   while (input_ < inputs_.size()) {
-    if (!error_.ok()) return State::kDone;  // the input ended at an error
     const Input& in = inputs_[input_];
     State s = in.mapped ? nextMapped(in, assign, meta) : nextStream(assign, meta);
     if (s != State::kDone) return s;
+    // An input that ended at an error ends the run once every byte read
+    // before the error (the filled slot, the carried line) is out as chunks.
+    if (!error_.ok()) return State::kDone;
     endInput();
   }
   return State::kDone;
@@ -133,11 +135,23 @@ ChunkSource::State ChunkSource::nextStream(Assign& assign, ChunkMeta& meta) {
       return State::kDone;
     }
     uint64_t end = filled_;
-    if (!eof_) {
+    const bool damaged = eof_ && !error_.ok();
+    if (!eof_ || damaged) {
       // Only the bytes read since the last look can hold a newline: a line
       // of a gigabyte is scanned once, not once per read.
       end = lastLineEnd(base + no_newline_, filled_ - no_newline_);
       if (end > 0) end += no_newline_;
+    }
+    if (damaged && end < filled_) {
+      // The input broke inside this line: it is not a record (its end is
+      // unknown), whatever the chunk size. Dropped, and said so.
+      cut_line_bytes_ = filled_ - end;
+      filled_ = end;
+      if (end == 0) {
+        free_slots_.push_back(static_cast<uint32_t>(slot_));
+        slot_ = -1;
+        return State::kDone;
+      }
     }
     if (end == 0) {
       no_newline_ = filled_;

@@ -54,6 +54,13 @@ class ChunkSource {
   int readFd() const;
   /// An input error met while reading (the input ended there), or ok.
   const Status& inputError() const { return error_; }
+  /// With inputError(): bytes of the line cut by the error, dropped.
+  uint64_t cutLineBytes() const { return cut_line_bytes_; }
+  /// With inputError(): bytes of the input before the error that were
+  /// handed out as chunks (whole lines).
+  uint64_t inputPosition() const { return pos_; }
+  /// The input being cut (the one that failed, with inputError()).
+  uint32_t currentInput() const { return static_cast<uint32_t>(input_); }
   /// Reads once from the current stream (call when readFd() is readable).
   Status readMore();
   /// Returns a ring slot once its chunk is processed.
@@ -79,6 +86,7 @@ class ChunkSource {
   uint64_t next_id_ = 0;
   uint64_t bytes_ = 0;
   Status error_;
+  uint64_t cut_line_bytes_ = 0;
 
   // Position in the current input.
   size_t input_ = 0;

@@ -325,7 +325,8 @@ Result<CommandLine> parseCommandLine(int argc, char** argv) {
       ->option_text("LIST")
       ->group("Job");
   app.add_option("--exec", job.exec,
-                 "Pipe each chunk's (matching) lines to 'sh -c CMD'; outputs in input order")
+                 "Pipe each chunk's (matching) lines to 'sh -c CMD'; outputs (and its stderr, to "
+                 "stderr) in input order")
       ->option_text("CMD")
       ->group("Job");
   app.add_flag("--unordered", job.unordered, "--exec: write outputs as they finish")

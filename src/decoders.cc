@@ -2,8 +2,10 @@
 // workers parse the decompressed slots. Errors give the compressed offset.
 
 #include <zlib.h>
+#define ZSTD_STATIC_LINKING_ONLY  // ZSTD_nextInputType: one block per call
 #include <zstd.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 
@@ -103,17 +105,34 @@ class ZstdDecoder final : public ByteSource {
   ~ZstdDecoder() override { ZSTD_freeDStream(z_); }
   int pollFd() const override { return in_.pollFd(); }
 
+  // ZSTD_decompressStream drops what it wrote in a call that fails, and
+  // decodes a small frame in one go when the output room holds it all: on
+  // bad data, how much came out would depend on the room (the chunk size).
+  // So each call gets the input of one step only (a header, one block, the
+  // checksum) and, while decoded bytes wait to be flushed, no input at all:
+  // a failing call never carries earlier bytes, and what comes out before
+  // the damage is every block before it, whatever the room.
   Result<size_t> read(char* buf, size_t n) override {
     if (!pending_.ok()) return pending_;
     ZSTD_outBuffer out{buf, n, 0};
     while (out.pos < out.size) {
-      Result<bool> more = in_.refill();
-      if (!more.ok()) return more.status();
-      if (!more.value()) {
-        if (frame_open_) return in_.error("truncated zstd data", "the input ends inside a frame");
-        break;
+      size_t step = 0;
+      if (!flushing_) {
+        Result<bool> more = in_.refill();
+        if (!more.ok()) return more.status();
+        if (!more.value()) {
+          if (frame_open_)
+            return in_.error("truncated zstd data",
+                             "the input ends inside a frame");
+          break;
+        }
+        step = hint_ == 0 ? 5
+                          : hint_;  // 5: ZSTD_FRAMEHEADERSIZE_PREFIX of a frame
+        if (ZSTD_nextInputType(z_) == ZSTDnit_block)
+          step = ZSTD_nextSrcSizeToDecompress(z_);
+        step = std::min(step, in_.len_ - in_.pos_);
       }
-      ZSTD_inBuffer zin{in_.buf_.data(), in_.len_, in_.pos_};
+      ZSTD_inBuffer zin{in_.buf_.data(), in_.pos_ + step, in_.pos_};
       size_t rc = ZSTD_decompressStream(z_, &out, &zin);
       in_.pos_ = zin.pos;
       if (ZSTD_isError(rc)) {
@@ -121,6 +140,8 @@ class ZstdDecoder final : public ByteSource {
         if (out.pos > 0) break;
         return pending_;
       }
+      flushing_ = out.pos == out.size;  // decoded bytes may be waiting
+      hint_ = rc;
       frame_open_ = rc != 0;
       if (out.pos > 0) break;
     }
@@ -132,6 +153,8 @@ class ZstdDecoder final : public ByteSource {
   ZSTD_DStream* z_;
   Status pending_;  ///< an error to report once the bytes before it are out
   bool frame_open_ = false;
+  bool flushing_ = false;  ///< the last call filled the output: flush first
+  size_t hint_ = 0;  ///< input the decoder asked for last (0: a frame starts)
 };
 
 }  // namespace

@@ -17,7 +17,6 @@ namespace clusterproc {
 
 namespace {
 
-constexpr size_t kErrTail = 4096;
 constexpr size_t kBlock = 1 << 16;
 /// Pipe capacity asked for the command's stdin and stdout: fewer wake-ups
 /// and system calls per chunk than the default 64 KiB (best effort).
@@ -29,11 +28,6 @@ std::string describe(int status) {
     return "signal " + std::to_string(WTERMSIG(status)) + " (" + strsignal(WTERMSIG(status)) + ")";
   }
   return "status " + std::to_string(status);
-}
-
-void keepTail(std::string& tail, const char* data, size_t n) {
-  tail.append(data, n);
-  if (tail.size() > 2 * kErrTail) tail.erase(0, tail.size() - kErrTail);
 }
 
 /// Pumps input into fds[0] and drains fds[1] (stdout) and fds[2] (stderr)
@@ -80,7 +74,7 @@ Status pump(int in_fd, int out_fd, int err_fd, std::string_view input, bool spli
     if (err_fd >= 0 && fds[2].revents) {
       ssize_t n = ::read(err_fd, buf, sizeof buf);
       if (n > 0) {
-        keepTail(r.err_tail, buf, static_cast<size_t>(n));
+        r.err.append(buf, static_cast<size_t>(n));
       } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
         closeFd(err_fd);
       }
@@ -158,7 +152,7 @@ Result<ExecOutcome> runCommand(const std::string& cmd, std::string_view input,
   if (!s.ok()) return s;
   r.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
   r.how = describe(status);
-  if (r.err_tail.size() > kErrTail) r.err_tail.erase(0, r.err_tail.size() - kErrTail);
+  if (WIFEXITED(status)) r.exit_status = WEXITSTATUS(status);
   return r;
 }
 

@@ -14,12 +14,13 @@ namespace clusterproc {
 struct ExecOutcome {
   bool ok = false;          ///< exited 0
   std::string how;          ///< "exit status 3", "signal 9 (Killed)"
-  std::string err_tail;     ///< the end of its standard error
+  int exit_status = -1;     ///< the exit status, or -1 (killed by a signal)
+  std::string err;          ///< its standard error, whole
 };
 
 /// Starts sh -c cmd with env added, writes input to its stdin (a command
 /// that stops reading early is fine), and collects stdout into out and the
-/// last few KB of stderr until it exits. out is a buffer the caller keeps
+/// whole stderr until it exits. out is a buffer the caller keeps
 /// from one call to the next (its old content is overwritten; reusing its
 /// room avoids zero-filling and faulting in fresh pages per chunk).
 /// stable_input: input's bytes never change (a read-only mapped file), so

@@ -113,6 +113,33 @@ void Master::saveInterrupted() {
   (void)writeAll(STDERR_FILENO, warn.data(), warn.size(), "standard error");
 }
 
+Status Master::passStderr(std::string& text) {
+  // --exec: a successful command's stderr, chunk by chunk in input order
+  // (as its stdout), straight to our stderr; stdout is never involved.
+  if (text.empty()) return Status();
+  if (progress_) progress_->clear();
+  Status s =
+      writeAll(STDERR_FILENO, text.data(), text.size(), "standard error");
+  text.clear();
+  return s;
+}
+
+Status Master::inputError() const {
+  const Status& e = source_.inputError();
+  if (e.ok()) return e;
+  uint32_t input = source_.currentInput();
+  uint64_t lines = merge_input_ == input ? line_base_ : source_.lineBase(input);
+  std::string what = e.message() + "; the " + std::to_string(lines) +
+                     " whole lines (" +
+                     std::to_string(source_.inputPosition()) +
+                     " bytes) before it were processed";
+  if (source_.cutLineBytes() > 0) {
+    what += ", the line it cut (" + std::to_string(source_.cutLineBytes()) +
+            " bytes) is not a record";
+  }
+  return Status::error(e.code(), what);
+}
+
 Status Master::startWorker(Worker& w) {
   WorkerContext ctx = ctx_;
   ctx.index = next_index_;
@@ -244,6 +271,7 @@ Status Master::drainMerged() {
       stop_ = full.value();
       if (!stop_) cut = UINT64_MAX;
     }
+    if (Status s = passStderr(r->exec_stderr); !s.ok()) return s;
     totals_.records += r->records;
     totals_.matched += r->matched;
     totals_.lines += r->lines;
@@ -348,11 +376,19 @@ Status Master::chunkDone(ChunkReport report) {
   uint64_t id = report.chunk_id;
   assigned_.erase(id);
   attempts_.erase(id);
+  if (report.exec_fatal) {
+    // The command cannot run at all: no point in waiting for the chunks
+    // before this one, they say the same.
+    return Status::error(ExitCode::kWorkerFailed,
+                         "--exec '" + job_.exec + "': " + report.exec_error);
+  }
   if (job_.unordered && report.exec_error.empty()) {
     // --unordered: the command's output goes out now, not in chunk order.
     Status s = sink_.writeRaw(report.output);
     if (!s.ok()) return s;
     report.output.clear();
+    s = passStderr(report.exec_stderr);
+    if (!s.ok()) return s;
   }
   source_.release(meta_.at(id).slot);
   merger_.insert(std::move(report));
@@ -503,7 +539,9 @@ Status Master::run() {
   }
   totals_.bytes = resumed_bytes_ + source_.bytes();
   totals_.rows = sink_.rows();
-  if (!render_) return Status();
+  // One answer over part of the input would pass for the answer: none.
+  if (!render_ || (!source_.inputError().ok() && !isStreamingJob(job_)))
+    return Status();
   std::vector<std::string> rows;
   state_->render(rows, totals_);
   for (std::string& row : rows) {

@@ -39,8 +39,10 @@ class Master {
   const RunTotals& totals() const { return totals_; }
   /// Chunks run again after a worker died.
   unsigned retries() const { return deaths_; }
-  /// Bad compressed input met after run() processed what came before it.
-  const Status& inputError() const { return source_.inputError(); }
+  /// An input error (bad compressed data, a read error, a file that shrank)
+  /// met after run() processed the whole lines before it; the message says
+  /// how much was processed.
+  Status inputError() const;
   /// Processes only these ranges of the inputs (--shard), chunk ids from
   /// first_id; call before run().
   void setRanges(std::vector<InputRange> ranges, uint64_t first_id);
@@ -83,6 +85,8 @@ class Master {
   Status drainMerged();
   Status mergeState(uint64_t id, std::string& partial);
   Status chunkMerged(const ChunkMeta& m, uint64_t id);
+  /// Writes an --exec command's stderr (then empties it).
+  Status passStderr(std::string& text);
   void saveInterrupted();
   Status workerLost(Worker& w, const std::string& why);
   Status finishWorkers();

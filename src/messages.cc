@@ -51,6 +51,8 @@ void encodeReportParts(const ChunkReport& rep, std::string& head, std::string& t
   head = std::move(h.str());
   ByteWriter w;
   w.bytes(rep.exec_error);
+  w.u64(rep.exec_fatal ? 1 : 0);
+  w.bytes(rep.exec_stderr);
   w.bytes(rep.partial);
   w.u64(rep.row_lines.size());
   w.raw(rep.row_lines.data(), rep.row_lines.size() * sizeof(uint64_t));
@@ -87,6 +89,8 @@ Result<ChunkReport> decodeReport(std::string_view payload) {
   rep.matched = r.u64();
   rep.output = r.bytes();
   rep.exec_error = r.bytes();
+  rep.exec_fatal = r.u64() != 0;
+  rep.exec_stderr = r.bytes();
   rep.partial = r.bytes();
   uint64_t rows = r.u64();
   if (r.failed() || rows > payload.size() / sizeof(uint64_t)) return malformed("report");

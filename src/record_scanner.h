@@ -44,6 +44,8 @@ struct ChunkReport {
   std::string output;              ///< streaming jobs: rows, one per line
   std::vector<uint64_t> row_lines; ///< line (in the chunk) of each output row
   std::string exec_error;          ///< --exec: why the command failed
+  bool exec_fatal = false;         ///< --exec: the command cannot run at all
+  std::string exec_stderr;         ///< --exec: the successful command's stderr
   std::string partial;             ///< the job state of this chunk's records
 };
 

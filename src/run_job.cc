@@ -121,21 +121,24 @@ Status runJob(const Job& job, RunCounts& counts, RunState* state) {
   if (state) {
     // A partial of part of the input would merge into a wrong result.
     s = reporter.finish();
-    if (!master.inputError().ok()) return master.inputError();
+    if (Status e = master.inputError(); !e.ok()) return e;
     if (!s.ok()) return s;
     state->bytes = master.state().serialize();
     state->order_span = master.orderEnd() << 32;
     closeInputs(inputs.value());
     return checkpoint ? checkpoint->finish() : Status();
   }
-  s = sink.finish();
-  if (s.ok() && !master.inputError().ok()) {
-    // The records before the bad input are out on stdout; a file target is
-    // not replaced by a result that misses the rest.
-    if (job.output_path.empty()) s = output.value().commit();
+  if (Status e = master.inputError(); !e.ok()) {
+    // The rows of the whole lines before the bad input are out on stdout;
+    // one answer (count, summary, groups) over part of the input is not
+    // printed; a file target is not replaced by a result that misses the rest.
+    if (isStreamingJob(job)) s = sink.finish();
+    if (s.ok() && isStreamingJob(job) && job.output_path.empty())
+      s = output.value().commit();
     (void)reporter.finish();
-    return s.ok() ? master.inputError() : s;
+    return s.ok() ? e : s;
   }
+  s = sink.finish();
   if (s.ok()) s = output.value().commit();
   if (!s.ok()) return s;
   s = reporter.finish();

@@ -20,6 +20,9 @@ namespace clusterproc {
 
 namespace {
 
+/// How much of a failed --exec command's stderr its error message shows.
+constexpr size_t kErrTail = 4096;
+
 int64_t crashChunk() {
   const char* v = std::getenv(kCrashChunkEnv);
   return v ? std::strtoll(v, nullptr, 10) : -1;
@@ -68,14 +71,34 @@ void runExec(const WorkerContext& ctx, std::string_view input, bool stable_input
       report.exec_error = r.status().message();
       return;
     }
-    if (r.value().ok) {
+    ExecOutcome& o = r.value();
+    if (o.ok) {
       report.output.swap(buf);
+      report.exec_stderr = std::move(o.err);
+      return;
+    }
+    if (o.exit_status == 126 || o.exit_status == 127) {
+      // The shell could not find or run the command: retrying cannot help,
+      // and every chunk would say the same. One line, its last.
+      report.exec_fatal = true;
+      report.exec_error = "the command cannot be run (" + o.how + ")";
+      std::string_view err(o.err);
+      while (!err.empty() && (err.back() == '\n' || err.back() == '\r'))
+        err.remove_suffix(1);
+      if (size_t nl = err.rfind('\n'); nl != std::string_view::npos)
+        err.remove_prefix(nl + 1);
+      if (!err.empty())
+        report.exec_error += ": " + std::string(err.substr(0, 400));
       return;
     }
     if (attempt >= ctx.job->retries) {
-      report.exec_error = r.value().how + " after " + std::to_string(attempt + 1) +
-                          " attempt(s)";
-      if (!r.value().err_tail.empty()) report.exec_error += "; its stderr ends with:\n" + r.value().err_tail;
+      report.exec_error =
+          o.how + " after " + std::to_string(attempt + 1) + " attempt(s)";
+      if (!o.err.empty()) {
+        // The end of its stderr (a few KB).
+        size_t from = o.err.size() > kErrTail ? o.err.size() - kErrTail : 0;
+        report.exec_error += "; its stderr ends with:\n" + o.err.substr(from);
+      }
       return;
     }
   }

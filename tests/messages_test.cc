@@ -18,6 +18,9 @@ ChunkReport sampleReport() {
   static constexpr char kOutput[] = "{\"row\":1}\n{\"row\":2}\n\0\xff";
   r.output.assign(kOutput, sizeof kOutput - 1);
   r.row_lines = {1, 7, 0xffffffffffull};
+  r.exec_error = "exit status 127";
+  r.exec_fatal = true;
+  r.exec_stderr = "warn\n";
   r.bad.push_back({3, 120, "invalid JSON: unterminated string", "{\"a\":\"x"});
   r.bad.push_back({7, 400, "record longer than --max-record (10 bytes)", ""});
   static constexpr char kBinary[] = "{\"k\":\"\xff\xfe\0\x01\"}";

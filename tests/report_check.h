@@ -17,6 +17,8 @@ inline void checkSameReport(const ChunkReport& a, const ChunkReport& b) {
   CHECK(a.output == b.output);
   CHECK(a.row_lines == b.row_lines);
   CHECK(a.exec_error == b.exec_error);
+  CHECK(a.exec_fatal == b.exec_fatal);
+  CHECK(a.exec_stderr == b.exec_stderr);
   REQUIRE(a.bad.size() == b.bad.size());
   for (size_t i = 0; i < a.bad.size(); ++i) {
     CHECK(a.bad[i].line == b.bad[i].line);

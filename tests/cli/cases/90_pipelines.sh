@@ -15,7 +15,8 @@ head -c 30000 "$T/eq.zst" > "$T/trunc.zst"
 "$BIN" --count "$T/trunc.zst" > "$T/o" 2> "$T/e"
 expect_eq "truncated zstd: exit 2" 2 "$?"
 grep -q "$T/trunc.zst: truncated zstd data at compressed byte 30000" "$T/e" && ok "truncated zstd: file and offset named" || fail "truncated zstd message: $(tail -1 "$T/e")"
-[ -s "$T/o" ] && ok "truncated zstd: records before the damage are counted" || fail "truncated zstd: no result"
+# A count over part of the input is not the answer: none is printed (92_damaged.sh).
+[ -s "$T/o" ] && fail "truncated zstd: a count was printed: $(cat "$T/o")" || ok "truncated zstd: no count printed"
 # --exec
 for cs in 1K 64K 1M; do
   "$BIN" -j2 --exec cat --chunk-size $cs "$T/eq.jsonl" > "$T/x.out" 2> /dev/null
