@@ -111,14 +111,24 @@ class TableWriter final : public RowWriter {
   }
 
  private:
-  /// Shrinks the widest column until the table fits (or all are minimal).
+  /// Shrinks the widest column until the table fits (or all are minimal):
+  /// columns of text first, since a cut number misleads more than cut text.
   void fitWidths() {
     if (width_ == 0) return;
     size_t gaps = kGap * (widths_.size() - 1);
     while (std::accumulate(widths_.begin(), widths_.end(), gaps) > width_) {
-      auto widest = std::max_element(widths_.begin(), widths_.end());
-      if (*widest <= kMinColumn) break;
-      --*widest;
+      size_t widest = widths_.size();
+      for (int numbers = 0; numbers < 2 && widest == widths_.size();
+           ++numbers) {
+        for (size_t i = 0; i < widths_.size(); ++i) {
+          if (numeric_[i] == numbers && widths_[i] > kMinColumn &&
+              (widest == widths_.size() || widths_[i] > widths_[widest])) {
+            widest = i;
+          }
+        }
+      }
+      if (widest == widths_.size()) break;
+      --widths_[widest];
     }
   }
 

@@ -165,7 +165,7 @@ echo "done \$?"
 EOF2
   tmux -S "$fsock" -f /dev/null new-session -d -x 80 -y 20 "bash '$F/term.sh'; sleep 30"
   screen=""
-  for _ in $(seq 1 50); do
+  for _ in $(seq 1 200); do  # ~1 s alone, longer under load
     screen=$(tmux -S "$fsock" capture-pane -p 2> /dev/null)
     grep -q "^done 0" <<< "$screen" && break
     sleep 0.1
