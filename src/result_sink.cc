@@ -3,23 +3,31 @@
 #include <algorithm>
 
 #include "row_sort.h"
+#include "summary_table.h"
 
 namespace clusterproc {
 
 Result<Format> resolveFormat(const Job& job, bool stdout_is_terminal) {
   if (!job.format.empty()) return parseFormat(job.format);
-  bool tabular = job.kind == JobKind::kSelect || job.kind == JobKind::kAggregate;
+  // The summary too: people read it as one row per field (summary_table.h).
+  bool tabular = job.kind == JobKind::kSelect ||
+                 job.kind == JobKind::kAggregate ||
+                 job.kind == JobKind::kSummary;
   if (stdout_is_terminal && job.output_path.empty() && tabular) return Format::kTable;
   return Format::kJsonl;
 }
 
-ResultSink::ResultSink(const Job& job, const Query& query, OutputFile& out, Format format)
+ResultSink::ResultSink(const Job& job, const Query& query, OutputFile& out,
+                       Format format)
     : job_(job),
       query_(query),
       out_(out),
       format_(format),
-      writer_(makeRowWriter(format, out, query.columns,
-                            format == Format::kTable ? terminalWidth() : 0)) {}
+      writer_(format == Format::kTable && job.kind == JobKind::kSummary
+                  ? makeSummaryTableWriter(out, terminalWidth())
+                  : makeRowWriter(
+                        format, out, query.columns,
+                        format == Format::kTable ? terminalWidth() : 0)) {}
 
 Status ResultSink::emit(std::string_view row) {
   ++rows_;

@@ -1,29 +1,16 @@
 #include "row_writer.h"
 
-#include <simdjson.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cstdlib>
 
+#include "row_columns.h"
+#include "row_spool.h"
+
 namespace clusterproc {
 
 namespace {
-
-simdjson::dom::parser& rowParser() {
-  static thread_local simdjson::dom::parser parser;
-  return parser;
-}
-
-void elementText(std::string& cell, simdjson::dom::element e) {
-  cell.clear();
-  if (e.is_null()) return;
-  if (e.is_string()) {
-    cell.assign(e.get_string().value_unsafe());
-    return;
-  }
-  cell = simdjson::minify(e);
-}
 
 class JsonlWriter final : public RowWriter {
  public:
@@ -57,24 +44,34 @@ class JsonWriter final : public RowWriter {
   bool first_ = true;
 };
 
-/// csv and tsv: a header line from the columns, then one line per row.
+/// csv and tsv: a header line, then one line per row. With the job's
+/// columns, rows are written as they come; for whole records the header is
+/// the union of every row's keys, so the rows wait in a spool until the end.
 class DelimitedWriter final : public RowWriter {
  public:
   DelimitedWriter(OutputFile& out, std::vector<std::string> columns, bool csv)
-      : out_(out), columns_(std::move(columns)), csv_(csv) {}
+      : out_(out), columns_(std::move(columns), false), csv_(csv) {}
   Status write(std::string_view row) override {
+    Status s = columns_.split(row, cells_);
+    if (!s.ok()) return s;
+    if (!columns_.fixed()) return spool_.append(row);
     if (!header_done_) {
-      if (columns_.empty()) columns_ = rowKeys(row);
-      Status s = line(columns_);
-      if (!s.ok()) return s;
       header_done_ = true;
+      s = line(columns_.names());
+      if (!s.ok()) return s;
     }
-    rowCells(row, columns_, cells_);
     return line(cells_);
   }
   Status finish() override {
-    if (!header_done_ && !columns_.empty()) return line(columns_);
-    return Status();
+    if (!header_done_ && !columns_.names().empty()) {
+      header_done_ = true;
+      Status s = line(columns_.names());
+      if (!s.ok()) return s;
+    }
+    return spool_.replay([this](std::string_view row) {
+      Status s = columns_.split(row, cells_);
+      return s.ok() ? line(cells_) : s;
+    });
   }
 
  private:
@@ -92,9 +89,10 @@ class DelimitedWriter final : public RowWriter {
     return out_.write(text_);
   }
   OutputFile& out_;
-  std::vector<std::string> columns_;
+  RowColumns columns_;
   bool csv_;
   bool header_done_ = false;
+  RowSpool spool_;
   std::vector<std::string> cells_;
   std::string text_;
 };
@@ -109,38 +107,6 @@ Result<Format> parseFormat(std::string_view name) {
   if (name == "table") return Format::kTable;
   return Status::error(ExitCode::kUsage, "--format: unknown format '" + std::string(name) +
                                              "' (use jsonl, json, csv, tsv or table)");
-}
-
-std::vector<std::string> rowKeys(std::string_view row) {
-  simdjson::dom::element e;
-  std::vector<std::string> keys;
-  simdjson::dom::object obj;
-  if (rowParser().parse(row.data(), row.size()).get(e) || e.get_object().get(obj)) return {"."};
-  for (auto field : obj) keys.emplace_back(field.key);
-  return keys;
-}
-
-void rowCells(std::string_view row, const std::vector<std::string>& columns,
-              std::vector<std::string>& cells, std::vector<char>* numeric) {
-  cells.resize(columns.size());
-  for (std::string& c : cells) c.clear();
-  if (numeric) numeric->assign(columns.size(), 0);
-  simdjson::dom::element e;
-  if (rowParser().parse(row.data(), row.size()).get(e)) return;
-  if (!e.is_object()) {
-    for (size_t i = 0; i < columns.size(); ++i) {
-      if (columns[i] == ".") elementText(cells[i], e);
-      if (columns[i] == "." && numeric) (*numeric)[i] = e.is_number();
-    }
-    return;
-  }
-  simdjson::dom::object obj = e.get_object().value_unsafe();
-  for (size_t i = 0; i < columns.size(); ++i) {
-    simdjson::dom::element v;
-    if (obj.at_key(columns[i]).get(v)) continue;
-    elementText(cells[i], v);
-    if (numeric) (*numeric)[i] = v.is_number();
-  }
 }
 
 void appendCsvField(std::string& out, std::string_view field) {

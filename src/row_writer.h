@@ -29,20 +29,11 @@ class RowWriter {
 };
 
 /// A writer for format f into out. columns: the column names when the job
-/// knows them (select, group-by); empty: the keys of the first row.
+/// knows them (select, group-by); empty: the union of the rows' keys
+/// (row_columns.h).
 /// width: terminal columns for table (0: unlimited).
 std::unique_ptr<RowWriter> makeRowWriter(Format f, OutputFile& out,
                                          std::vector<std::string> columns, size_t width);
-
-/// Splits a row into the texts of its cells for csv/tsv/table: strings as
-/// their bytes, null or missing as "", other values as compact JSON text. A
-/// row that is not an object is one cell under the column ".".
-/// numeric, when given, gets 1 for each cell that holds a number.
-void rowCells(std::string_view row, const std::vector<std::string>& columns,
-              std::vector<std::string>& cells, std::vector<char>* numeric = nullptr);
-
-/// The keys of a row object in order (or {"."} for another value).
-std::vector<std::string> rowKeys(std::string_view row);
 
 /// Appends field quoted per RFC 4180 when it holds ',', '"', CR or LF.
 void appendCsvField(std::string& out, std::string_view field);

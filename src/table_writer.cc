@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <numeric>
 
+#include "row_columns.h"
+#include "row_spool.h"
 #include "row_writer.h"
 
 namespace clusterproc {
@@ -57,65 +59,86 @@ std::string fit(const std::string& text, size_t width) {
   return out + "\xE2\x80\xA6";
 }
 
+/// Two passes over the rows (kept in a spool, so memory stays bounded): the
+/// first finds the columns, their widths and which hold only numbers; the
+/// second prints.
 class TableWriter final : public RowWriter {
  public:
   TableWriter(OutputFile& out, std::vector<std::string> columns, size_t width)
-      : out_(out), columns_(std::move(columns)), width_(width) {}
+      : out_(out), columns_(std::move(columns), true), width_(width) {}
 
   Status write(std::string_view row) override {
-    if (rows_.empty() && columns_.empty()) columns_ = rowKeys(row);
-    rows_.emplace_back();
-    std::vector<char> numeric;
-    rowCells(row, columns_, rows_.back(), &numeric);
-    if (numeric_.empty()) numeric_.assign(columns_.size(), 1);
-    for (size_t i = 0; i < columns_.size(); ++i) {
-      if (!rows_.back()[i].empty() && !numeric[i]) numeric_[i] = 0;
-      rows_.back()[i] = printable(rows_.back()[i]);
+    Status s = columns_.split(row, cells_, &numeric_cells_);
+    if (!s.ok()) return s;
+    const std::vector<std::string>& names = columns_.names();
+    for (size_t i = widths_.size(); i < names.size(); ++i) {
+      widths_.push_back(displayWidth(names[i]));
+      numeric_.push_back(1);
     }
-    return Status();
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (!cells_[i].empty() && !numeric_cells_[i]) numeric_[i] = 0;
+      widths_[i] = std::max(widths_[i], displayWidth(cells_[i]));
+    }
+    return spool_.append(row);
   }
 
   Status finish() override {
-    if (columns_.empty()) return Status();
-    if (numeric_.empty()) numeric_.assign(columns_.size(), 0);
-    std::vector<size_t> widths = columnWidths();
+    const std::vector<std::string>& names = columns_.names();
+    if (names.empty()) return Status();
+    if (spool_.rows() == 0) {  // a header alone
+      widths_.clear();
+      for (const std::string& n : names) widths_.push_back(displayWidth(n));
+      numeric_.assign(names.size(), 0);
+    }
+    fitWidths();
     std::string text;
-    std::vector<std::string> header(columns_);
-    appendLine(text, header, widths, true);
-    for (size_t i = 0; i < widths.size(); ++i) {
+    appendLine(text, names, true);
+    for (size_t i = 0; i < widths_.size(); ++i) {
       if (i > 0) text.append(kGap, ' ');
-      for (size_t k = 0; k < widths[i]; ++k) text += "\xE2\x94\x80";  // ─
+      for (size_t k = 0; k < widths_[i]; ++k) text += "\xE2\x94\x80";  // ─
     }
     text += '\n';
-    for (const std::vector<std::string>& r : rows_) appendLine(text, r, widths, false);
-    return out_.write(text);
+    Status s = out_.write(text);
+    if (!s.ok()) return s;
+    return spool_.replay([this](std::string_view row) {
+      Status st = columns_.split(row, cells_);
+      if (!st.ok()) return st;
+      for (std::string& c : cells_) c = printable(c);
+      std::string line;
+      appendLine(line, cells_, false);
+      return out_.write(line);
+    });
   }
 
  private:
-  std::vector<size_t> columnWidths() const {
-    std::vector<size_t> w(columns_.size());
-    for (size_t i = 0; i < columns_.size(); ++i) {
-      w[i] = displayWidth(columns_[i]);
-      for (const auto& r : rows_) w[i] = std::max(w[i], displayWidth(r[i]));
+  /// Shrinks the widest column until the table fits (or all are minimal):
+  /// columns of text first, since a cut number misleads more than cut text.
+  void fitWidths() {
+    if (width_ == 0) return;
+    size_t gaps = kGap * (widths_.size() - 1);
+    while (std::accumulate(widths_.begin(), widths_.end(), gaps) > width_) {
+      size_t widest = widths_.size();
+      for (int numbers = 0; numbers < 2 && widest == widths_.size();
+           ++numbers) {
+        for (size_t i = 0; i < widths_.size(); ++i) {
+          if (numeric_[i] == numbers && widths_[i] > kMinColumn &&
+              (widest == widths_.size() || widths_[i] > widths_[widest])) {
+            widest = i;
+          }
+        }
+      }
+      if (widest == widths_.size()) break;
+      --widths_[widest];
     }
-    if (width_ == 0) return w;
-    size_t gaps = kGap * (w.size() - 1);
-    // Shrink the widest column until the table fits (or all are minimal).
-    while (std::accumulate(w.begin(), w.end(), gaps) > width_) {
-      auto widest = std::max_element(w.begin(), w.end());
-      if (*widest <= kMinColumn) break;
-      --*widest;
-    }
-    return w;
   }
 
   void appendLine(std::string& text, const std::vector<std::string>& cells,
-                  const std::vector<size_t>& widths, bool header) const {
+                  bool header) const {
     std::string line;
     for (size_t i = 0; i < cells.size(); ++i) {
       if (i > 0) line.append(kGap, ' ');
-      std::string cell = fit(cells[i], widths[i]);
-      size_t pad = widths[i] - std::min(widths[i], displayWidth(cell));
+      std::string cell = fit(cells[i], widths_[i]);
+      size_t pad = widths_[i] - std::min(widths_[i], displayWidth(cell));
       bool right = numeric_[i] && !header;
       if (right) line.append(pad, ' ');
       line += cell;
@@ -127,10 +150,13 @@ class TableWriter final : public RowWriter {
   }
 
   OutputFile& out_;
-  std::vector<std::string> columns_;
+  RowColumns columns_;
   size_t width_;
-  std::vector<std::vector<std::string>> rows_;
-  std::vector<char> numeric_;
+  RowSpool spool_;
+  std::vector<std::string> cells_;
+  std::vector<char> numeric_cells_;
+  std::vector<size_t> widths_;  ///< per column: the widest cell or name
+  std::vector<char> numeric_;   ///< per column: only numbers (right-aligned)
 };
 
 }  // namespace

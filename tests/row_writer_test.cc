@@ -94,3 +94,12 @@ TEST_CASE("row_writer: parseFormat accepts the five formats only") {
   CHECK_FALSE(parseFormat("xml").ok());
   CHECK(parseFormat("xml").status().code() == ExitCode::kUsage);
 }
+
+TEST_CASE("row_writer: table cuts text before numbers to fit the width") {
+  std::string got = render(
+      Format::kTable, {R"({"n":123456789012,"k":"abcdefghijklmnop"})"}, {}, 20);
+  CHECK(got ==
+        "n             k\n"
+        "────────────  ──────\n"
+        "123456789012  abcde…\n");  // 12 + 2 + 6 = 20 columns
+}
