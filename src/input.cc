@@ -89,6 +89,19 @@ Result<std::vector<Input>> openInputs(const std::vector<std::string>& paths) {
   return inputs;
 }
 
+bool hasLiveInput(const std::vector<std::string>& paths) {
+  for (const std::string& path : paths) {
+    struct stat st;
+    int rc =
+        path == "-" ? ::fstat(STDIN_FILENO, &st) : ::stat(path.c_str(), &st);
+    if (rc == 0 &&
+        (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode) || S_ISSOCK(st.st_mode))) {
+      return true;
+    }
+  }
+  return false;
+}
+
 void dropMapped(const Input& in, uint64_t from, uint64_t to, uint64_t margin) {
   if (!in.mapped || in.data == nullptr) return;
   static const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
