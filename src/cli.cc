@@ -386,8 +386,7 @@ Result<CommandLine> parseCommandLine(int argc, char** argv) {
       ->group("Input");
   app.add_option("--flush-after", flush_after,
                  "Stream input: hand records on after at most DURATION in a "
-                 "partly filled "
-                 "chunk (default 100ms; 0: after every read)")
+                 "partly filled chunk (default 100ms; 0: after every read)")
       ->option_text("DURATION")
       ->group("Input");
   app.add_option("--retries", job.retries, "Retries of a chunk whose worker died (default 2)")

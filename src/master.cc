@@ -297,7 +297,7 @@ Status Master::drainMerged() {
     line_base_ += r->lines;
     if (Status s = chunkMerged(m, r->chunk_id); !s.ok()) return s;
   }
-  // A reader at a terminal or on a pipe gets each batch of rows now.
+  // Whoever reads standard output (a terminal, `| grep`) gets each batch now.
   if (merged && isStreamingJob(job_)) return sink_.endBatch();
   return Status();
 }

@@ -717,3 +717,80 @@ TEST_CASE(
 
 }  // namespace
 }  // namespace clusterproc
+
+namespace clusterproc {
+namespace {
+
+/// Reads the pipe's first bytes into a ChunkSource with --flush-after `after`
+/// and returns what next() says then (the pipe stays open: no end of input).
+ChunkSource::State afterFirstRead(ChunkSource& source, Assign& a,
+                                  ChunkMeta& m) {
+  REQUIRE(source.next(a, m) == ChunkSource::State::kNeedRead);
+  REQUIRE(source.readMore().ok());
+  return source.next(a, m);
+}
+
+TEST_CASE(
+    "chunk_source: --flush-after 0 hands on complete lines of a live pipe at "
+    "once") {
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  const std::string first = "{\"a\":1}\n{\"b\":";
+  REQUIRE(::write(fds[1], first.data(), first.size()) ==
+          static_cast<ssize_t>(first.size()));
+  std::vector<Input> inputs{streamInput(fds[0])};
+  auto ring = makeRing(3, 4096, 4096);
+  ChunkSource source(inputs, ring.get(), 0, 4096, 4096, 1);
+  source.setFlushAfter(std::chrono::milliseconds(0));
+  Assign a;
+  ChunkMeta m;
+  REQUIRE(afterFirstRead(source, a, m) == ChunkSource::State::kReady);
+  // Only the complete line; the partial one waits for its newline.
+  CHECK(std::string(ring->slot(a.slot) + a.offset, a.size) == "{\"a\":1}\n");
+  CHECK(m.offset == 0);
+  CHECK(source.next(a, m) == ChunkSource::State::kNeedRead);
+  const std::string rest = "2}\n";
+  REQUIRE(::write(fds[1], rest.data(), rest.size()) ==
+          static_cast<ssize_t>(rest.size()));
+  ::close(fds[1]);
+  std::string got;
+  for (;;) {
+    ChunkSource::State s = source.next(a, m);
+    if (s == ChunkSource::State::kDone) break;
+    if (s == ChunkSource::State::kNeedRead) {
+      REQUIRE(source.readMore().ok());
+      continue;
+    }
+    REQUIRE(s == ChunkSource::State::kReady);
+    got += std::string(ring->slot(a.slot) + a.offset, a.size);
+    source.release(a.slot);
+  }
+  CHECK(got == "{\"b\":2}\n");
+  ::close(fds[0]);
+}
+
+TEST_CASE(
+    "chunk_source: before --flush-after has passed a partly filled slot "
+    "waits") {
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  const std::string line = "{\"a\":1}\n";
+  REQUIRE(::write(fds[1], line.data(), line.size()) ==
+          static_cast<ssize_t>(line.size()));
+  std::vector<Input> inputs{streamInput(fds[0])};
+  auto ring = makeRing(3, 4096, 4096);
+  ChunkSource source(inputs, ring.get(), 0, 4096, 4096, 1);
+  source.setFlushAfter(std::chrono::milliseconds(3600 * 1000));
+  CHECK_FALSE(source.flushDeadline().has_value());
+  Assign a;
+  ChunkMeta m;
+  CHECK(afterFirstRead(source, a, m) == ChunkSource::State::kNeedRead);
+  // The master polls no longer than this deadline.
+  REQUIRE(source.flushDeadline().has_value());
+  CHECK(*source.flushDeadline() > std::chrono::steady_clock::now());
+  ::close(fds[1]);
+  ::close(fds[0]);
+}
+
+}  // namespace
+}  // namespace clusterproc
