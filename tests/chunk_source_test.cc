@@ -721,75 +721,74 @@ TEST_CASE(
 namespace clusterproc {
 namespace {
 
-/// Reads the pipe's first bytes into a ChunkSource with --flush-after `after`
-/// and returns what next() says then (the pipe stays open: no end of input).
-ChunkSource::State afterFirstRead(ChunkSource& source, Assign& a,
-                                  ChunkMeta& m) {
-  REQUIRE(source.next(a, m) == ChunkSource::State::kNeedRead);
-  REQUIRE(source.readMore().ok());
-  return source.next(a, m);
-}
+/// A pipe that stays open, its first bytes written, read by a ChunkSource
+/// with --flush-after `after`.
+struct LivePipe {
+  LivePipe(const std::string& first, std::chrono::milliseconds after) {
+    REQUIRE(::pipe(fds) == 0);
+    write(first);
+    inputs.push_back(streamInput(fds[0]));
+    source.setFlushAfter(after);
+  }
+  ~LivePipe() {
+    if (fds[1] >= 0) ::close(fds[1]);
+    ::close(fds[0]);
+  }
+  void write(const std::string& text) {
+    REQUIRE(::write(fds[1], text.data(), text.size()) ==
+            static_cast<ssize_t>(text.size()));
+  }
+  /// What next() says after the first read (no end of input).
+  ChunkSource::State afterFirstRead() {
+    REQUIRE(source.next(a, m) == ChunkSource::State::kNeedRead);
+    REQUIRE(source.readMore().ok());
+    return source.next(a, m);
+  }
+  int fds[2] = {-1, -1};
+  std::vector<Input> inputs;
+  std::unique_ptr<ShmRing> ring = makeRing(3, 4096, 4096);
+  ChunkSource source{inputs, ring.get(), 0, 4096, 4096, 1};
+  Assign a;
+  ChunkMeta m;
+};
 
 TEST_CASE(
     "chunk_source: --flush-after 0 hands on complete lines of a live pipe at "
     "once") {
-  int fds[2];
-  REQUIRE(::pipe(fds) == 0);
-  const std::string first = "{\"a\":1}\n{\"b\":";
-  REQUIRE(::write(fds[1], first.data(), first.size()) ==
-          static_cast<ssize_t>(first.size()));
-  std::vector<Input> inputs{streamInput(fds[0])};
-  auto ring = makeRing(3, 4096, 4096);
-  ChunkSource source(inputs, ring.get(), 0, 4096, 4096, 1);
-  source.setFlushAfter(std::chrono::milliseconds(0));
-  Assign a;
-  ChunkMeta m;
-  REQUIRE(afterFirstRead(source, a, m) == ChunkSource::State::kReady);
+  LivePipe p("{\"a\":1}\n{\"b\":", std::chrono::milliseconds(0));
+  REQUIRE(p.afterFirstRead() == ChunkSource::State::kReady);
   // Only the complete line; the partial one waits for its newline.
-  CHECK(std::string(ring->slot(a.slot) + a.offset, a.size) == "{\"a\":1}\n");
-  CHECK(m.offset == 0);
-  CHECK(source.next(a, m) == ChunkSource::State::kNeedRead);
-  const std::string rest = "2}\n";
-  REQUIRE(::write(fds[1], rest.data(), rest.size()) ==
-          static_cast<ssize_t>(rest.size()));
-  ::close(fds[1]);
+  CHECK(std::string(p.ring->slot(p.a.slot) + p.a.offset, p.a.size) ==
+        "{\"a\":1}\n");
+  CHECK(p.m.offset == 0);
+  CHECK(p.source.next(p.a, p.m) == ChunkSource::State::kNeedRead);
+  p.write("2}\n");
+  ::close(p.fds[1]);
+  p.fds[1] = -1;
   std::string got;
   for (;;) {
-    ChunkSource::State s = source.next(a, m);
+    ChunkSource::State s = p.source.next(p.a, p.m);
     if (s == ChunkSource::State::kDone) break;
     if (s == ChunkSource::State::kNeedRead) {
-      REQUIRE(source.readMore().ok());
+      REQUIRE(p.source.readMore().ok());
       continue;
     }
     REQUIRE(s == ChunkSource::State::kReady);
-    got += std::string(ring->slot(a.slot) + a.offset, a.size);
-    source.release(a.slot);
+    got += std::string(p.ring->slot(p.a.slot) + p.a.offset, p.a.size);
+    p.source.release(p.a.slot);
   }
   CHECK(got == "{\"b\":2}\n");
-  ::close(fds[0]);
 }
 
 TEST_CASE(
     "chunk_source: before --flush-after has passed a partly filled slot "
     "waits") {
-  int fds[2];
-  REQUIRE(::pipe(fds) == 0);
-  const std::string line = "{\"a\":1}\n";
-  REQUIRE(::write(fds[1], line.data(), line.size()) ==
-          static_cast<ssize_t>(line.size()));
-  std::vector<Input> inputs{streamInput(fds[0])};
-  auto ring = makeRing(3, 4096, 4096);
-  ChunkSource source(inputs, ring.get(), 0, 4096, 4096, 1);
-  source.setFlushAfter(std::chrono::milliseconds(3600 * 1000));
-  CHECK_FALSE(source.flushDeadline().has_value());
-  Assign a;
-  ChunkMeta m;
-  CHECK(afterFirstRead(source, a, m) == ChunkSource::State::kNeedRead);
+  LivePipe p("{\"a\":1}\n", std::chrono::milliseconds(3600 * 1000));
+  CHECK_FALSE(p.source.flushDeadline().has_value());
+  CHECK(p.afterFirstRead() == ChunkSource::State::kNeedRead);
   // The master polls no longer than this deadline.
-  REQUIRE(source.flushDeadline().has_value());
-  CHECK(*source.flushDeadline() > std::chrono::steady_clock::now());
-  ::close(fds[1]);
-  ::close(fds[0]);
+  REQUIRE(p.source.flushDeadline().has_value());
+  CHECK(*p.source.flushDeadline() > std::chrono::steady_clock::now());
 }
 
 }  // namespace
