@@ -682,6 +682,7 @@ class FailingSource final : public ByteSource {
     pos_ += k;
     return k;
   }
+  bool atEnd() const override { return false; }  // it ends with an error
 
  private:
   std::string data_;
