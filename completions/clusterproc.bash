@@ -14,7 +14,7 @@ _clusterproc() {
 
   local options="--help --version --where --select --count --group-by --agg --exec
     --unordered --sort --limit --format --output --jobs --chunk-size --max-record
-    --retries --max-errors --bad-records --progress --no-progress --stats --stats-json
+    --flush-after --retries --max-errors --bad-records --progress --no-progress --stats --stats-json
     --partial --shard --checkpoint --mpi -h -V -f -o -j"
   if ((COMP_CWORD == 1)) && [[ merge == "$cur"* && -n $cur ]]; then
     COMPREPLY=(merge)
@@ -37,6 +37,10 @@ _clusterproc() {
       ;;
     --chunk-size | --max-record)
       COMPREPLY=($(compgen -W "64K 256K 1M 4M 16M 64M" -- "$cur"))
+      return
+      ;;
+    --flush-after)
+      COMPREPLY=($(compgen -W "0 50ms 100ms 1s" -- "$cur"))
       return
       ;;
     --checkpoint)

@@ -21,14 +21,18 @@ class FdSource final : public ByteSource {
       pos_ += k;
       return k;
     }
-    return readSome(fd_, buf, n, name_);
+    Result<size_t> got = readSome(fd_, buf, n, name_);
+    if (got.ok() && got.value() == 0 && n > 0) end_ = true;
+    return got;
   }
+  bool atEnd() const override { return end_; }
 
  private:
   int fd_;
   std::string name_;
   std::string prefix_;
   size_t pos_ = 0;
+  bool end_ = false;
 };
 
 class MemorySource final : public ByteSource {
@@ -41,6 +45,7 @@ class MemorySource final : public ByteSource {
     pos_ += k;
     return k;
   }
+  bool atEnd() const override { return pos_ == size_; }
 
  private:
   const char* data_;

@@ -18,9 +18,14 @@ class ByteSource {
   /// The fd to wait on before read(), or -1 when read() can make progress
   /// without waiting (bytes already buffered, or decoding from memory).
   virtual int pollFd() const = 0;
-  /// Reads up to n bytes into buf; 0 means the end. Errors name the input
-  /// and, for compressed data, the byte offset in the compressed input.
+  /// Reads up to n bytes into buf. 0 is the end when atEnd() says so;
+  /// otherwise a decoder over a stream made no output from what one read(2)
+  /// gave it (it never waits twice in one call): poll pollFd() again.
+  /// Errors name the input and, for compressed data, the byte offset in the
+  /// compressed input.
   virtual Result<size_t> read(char* buf, size_t n) = 0;
+  /// Whether read() has returned everything.
+  virtual bool atEnd() const = 0;
 };
 
 /// Reads fd, first returning the bytes in `prefix` (already read from it).

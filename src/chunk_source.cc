@@ -42,6 +42,17 @@ void ChunkSource::endInput() {
   eof_ = false;
   discarding_ = false;
   discarded_ = 0;
+  armed_ = false;
+  overdue_ = false;
+}
+
+bool ChunkSource::flushDue() {
+  if (armed_ && std::chrono::steady_clock::now() >= deadline_) {
+    armed_ = false;
+    overdue_ = true;
+  }
+  // Only bytes not yet searched can hold a newline that was not there before.
+  return overdue_ && filled_ > no_newline_;
 }
 
 ChunkSource::State ChunkSource::next(Assign& assign, ChunkMeta& meta) {
@@ -128,7 +139,8 @@ ChunkSource::State ChunkSource::nextStream(Assign& assign, ChunkMeta& meta) {
       }
       return State::kReady;
     }
-    if (filled_ < stream_chunk_ && !eof_) return State::kNeedRead;
+    if (filled_ < stream_chunk_ && !eof_ && !flushDue())
+      return State::kNeedRead;
     if (filled_ == 0) {  // eof with nothing left
       free_slots_.push_back(static_cast<uint32_t>(slot_));
       slot_ = -1;
@@ -174,6 +186,8 @@ ChunkSource::State ChunkSource::nextStream(Assign& assign, ChunkMeta& meta) {
     pos_ += end;
     slot_ = -1;
     filled_ = 0;
+    armed_ = false;
+    overdue_ = false;
     return State::kReady;
   }
 }
@@ -196,7 +210,16 @@ Status ChunkSource::readMore() {
     eof_ = true;
     return Status();
   }
-  if (n.value() == 0) eof_ = true;
+  if (n.value() == 0 && in.source->atEnd()) eof_ = true;
+  if (n.value() > 0 && !armed_ && !overdue_) {
+    // The first bytes since the last chunk start the clock of --flush-after.
+    if (flush_after_.count() == 0) {
+      overdue_ = true;
+    } else {
+      armed_ = true;
+      deadline_ = std::chrono::steady_clock::now() + flush_after_;
+    }
+  }
   filled_ += n.value();
   bytes_ += n.value();
   high_water_[slot_] = std::max(high_water_[slot_], filled_);

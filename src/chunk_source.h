@@ -4,8 +4,10 @@
 // into free slots of the shared-memory ring (back-pressure: no free slot, no
 // read).
 
+#include <chrono>
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <vector>
 
 #include "input.h"
@@ -48,6 +50,16 @@ class ChunkSource {
   uint64_t lineBase(uint32_t input) const {
     return input < ranges_.size() ? ranges_[input].line_base : 0;
   }
+  /// Stream inputs: a record read waits at most `after` in a partly filled
+  /// slot; then the slot's complete lines are handed on as a chunk (0: after
+  /// every read). The partial last line stays for the next chunk.
+  void setFlushAfter(std::chrono::milliseconds after) { flush_after_ = after; }
+  /// While a partly filled slot waits for more input: when next() will hand
+  /// it on anyway (poll no longer than that).
+  std::optional<std::chrono::steady_clock::time_point> flushDeadline() const {
+    if (!armed_) return std::nullopt;
+    return deadline_;
+  }
   /// Produces the next chunk (kReady) or says what it waits for.
   State next(Assign& assign, ChunkMeta& meta);
   /// The fd to poll when next() said kNeedRead; -1: readMore() now.
@@ -72,6 +84,8 @@ class ChunkSource {
   State nextMapped(const Input& in, Assign& assign, ChunkMeta& meta);
   State nextStream(Assign& assign, ChunkMeta& meta);
   void endInput();
+  /// Whether the slot's unexamined bytes are to be handed on now.
+  bool flushDue();
 
   const std::vector<Input>& inputs_;
   ShmRing* ring_;
@@ -101,6 +115,11 @@ class ChunkSource {
   bool eof_ = false;
   bool discarding_ = false;  ///< dropping the rest of an oversized line
   uint64_t discarded_ = 0;
+  // Live streams: the slot's first read since the last chunk set deadline_.
+  std::chrono::milliseconds flush_after_{100};
+  std::chrono::steady_clock::time_point deadline_;
+  bool armed_ = false;    ///< deadline_ is in the future (or not yet seen)
+  bool overdue_ = false;  ///< the deadline passed: the next complete line goes
 };
 
 }  // namespace clusterproc

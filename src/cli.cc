@@ -193,9 +193,10 @@ Exit status: 0 ok, 1 usage, 2 unreadable or invalid partial, output error,
 std::string notForMerge(const std::string& arg) {
   static const char* const kJob[] = {"--where", "--select", "--count", "--group-by", "--agg",
                                      "--exec",  "--unordered", "--sort", "--limit"};
-  static const char* const kRun[] = {"--jobs", "--chunk-size", "--max-record", "--retries",
-                                     "--max-errors", "--bad-records", "--progress",
-                                     "--no-progress", "--shard", "--checkpoint"};
+  static const char* const kRun[] = {
+      "--jobs",       "--chunk-size",  "--max-record", "--retries",
+      "--max-errors", "--bad-records", "--progress",   "--no-progress",
+      "--shard",      "--checkpoint",  "--flush-after"};
   std::string name = arg.substr(0, arg.find('='));
   if (arg.rfind("-j", 0) == 0) name = "-j";
   for (const char* o : kJob) {
@@ -290,6 +291,25 @@ Result<uint64_t> parseSize(const std::string& text, const std::string& option) {
   return v;
 }
 
+Result<uint64_t> parseMilliseconds(const std::string& text,
+                                   const std::string& option) {
+  size_t i = 0;
+  uint64_t v = 0;
+  while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])) &&
+         v < 1000000000) {
+    v = v * 10 + static_cast<uint64_t>(text[i] - '0');
+    ++i;
+  }
+  std::string unit = text.substr(i);
+  if (i == 0 || (unit.empty() && v != 0) || v >= 1000000000) {
+    return usage(option + ": not a duration: '" + text +
+                 "' (use e.g. 0, 50ms, 2s)");
+  }
+  if (unit == "ms" || unit.empty()) return v;
+  if (unit == "s") return v * 1000;
+  return usage(option + ": unknown unit in '" + text + "' (use ms or s)");
+}
+
 Result<CommandLine> parseCommandLine(int argc, char** argv) {
   if (argc > 1 && std::string(argv[1]) == "merge") return parseMergeLine(argc - 1, argv + 1);
   CLI::App app{"clusterproc: process newline-delimited JSON on every core.", "clusterproc"};
@@ -300,7 +320,7 @@ Result<CommandLine> parseCommandLine(int argc, char** argv) {
   app.set_version_flag("-V,--version", kVersion);
   Job job;
   job.workers = onlineCpus();
-  std::string chunk, max_record, shard;
+  std::string chunk, max_record, shard, flush_after;
   bool count = false;
   bool progress = false;
   app.add_option("INPUT", job.inputs,
@@ -363,6 +383,11 @@ Result<CommandLine> parseCommandLine(int argc, char** argv) {
   app.add_option("--max-record", max_record,
                  "Longest record accepted (default 64M); longer lines are bad records")
       ->option_text("SIZE")
+      ->group("Input");
+  app.add_option("--flush-after", flush_after,
+                 "Stream input: hand records on after at most DURATION in a "
+                 "partly filled chunk (default 100ms; 0: after every read)")
+      ->option_text("DURATION")
       ->group("Input");
   app.add_option("--retries", job.retries, "Retries of a chunk whose worker died (default 2)")
       ->option_text("N")
@@ -436,6 +461,11 @@ Result<CommandLine> parseCommandLine(int argc, char** argv) {
     Result<uint64_t> v = parseSize(max_record, "--max-record");
     if (!v.ok()) return v.status();
     job.max_record = v.value();
+  }
+  if (!flush_after.empty()) {
+    Result<uint64_t> v = parseMilliseconds(flush_after, "--flush-after");
+    if (!v.ok()) return v.status();
+    job.flush_after_ms = v.value();
   }
   s = Checkpoint::checkJob(job);
   if (!s.ok()) return s;

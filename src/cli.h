@@ -23,4 +23,8 @@ Result<CommandLine> parseCommandLine(int argc, char** argv);
 /// Parses a size such as 4096, 64K, 4M or 1G (powers of 1024).
 Result<uint64_t> parseSize(const std::string& text, const std::string& option);
 
+/// Parses a duration such as 0, 250ms or 2s into milliseconds.
+Result<uint64_t> parseMilliseconds(const std::string& text,
+                                   const std::string& option);
+
 }  // namespace clusterproc

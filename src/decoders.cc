@@ -1,11 +1,15 @@
-// gzip (zlib) and zstd decoders: the master decompresses into the ring; the
-// workers parse the decompressed slots. Errors give the compressed offset.
+// gzip (ISA-L igzip) and zstd decoders: the master decompresses into the
+// ring; the workers parse the decompressed slots. Errors give the compressed
+// offset. Over a stream, a decoder makes at most one read(2) per call, so
+// the master, which polled for it, never waits in a decoder while workers'
+// reports and a live stream's records wait for it.
 
-#include <zlib.h>
+#include <isa-l/igzip_lib.h>
 #define ZSTD_STATIC_LINKING_ONLY  // ZSTD_nextInputType: one block per call
 #include <zstd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <memory>
 #include <string>
 
@@ -20,79 +24,165 @@ constexpr size_t kInBlock = 1 << 20;
 /// Shared by both decoders: the compressed input buffer and its offset.
 class CompressedInput {
  public:
+  /// What refill() found.
+  enum class Fill { kData, kEnd, kLater };
+
   CompressedInput(std::unique_ptr<ByteSource> raw, std::string name)
       : raw_(std::move(raw)), name_(std::move(name)), buf_(kInBlock, '\0') {}
-  /// Refills when empty; false at the end of the compressed input.
-  Result<bool> refill() {
-    if (pos_ < len_) return true;
-    Result<size_t> n = raw_->read(buf_.data(), buf_.size());
-    if (!n.ok()) return n.status();
-    consumed_before_ += len_;
+  /// Call at the start of each read() of the decoder.
+  void startCall() { waited_ = false; }
+  /// Makes input available: kData when some is buffered (with more_needed,
+  /// more than now: the decoder could not use what it has). kLater: a read
+  /// would wait, and this call of the decoder has read once already.
+  Result<Fill> refill(bool more_needed = false) {
+    if (pos_ < len_ && !more_needed) return Fill::kData;
+    if (raw_->atEnd()) return Fill::kEnd;
+    const bool may_wait = raw_->pollFd() >= 0;
+    if (may_wait && waited_) return Fill::kLater;
+    waited_ |= may_wait;
+    // Keep the bytes not yet used at the start of the buffer.
+    size_t keep = len_ - pos_;
+    if (keep == buf_.size()) buf_.resize(buf_.size() * 2, '\0');
+    std::memmove(buf_.data(), buf_.data() + pos_, keep);
+    consumed_before_ += pos_;
     pos_ = 0;
-    len_ = n.value();
-    return len_ > 0;
+    len_ = keep;
+    Result<size_t> n = raw_->read(buf_.data() + keep, buf_.size() - keep);
+    if (!n.ok()) return n.status();
+    len_ += n.value();
+    if (n.value() > 0) return Fill::kData;
+    return raw_->atEnd() ? Fill::kEnd : Fill::kLater;
   }
   int pollFd() const { return pos_ < len_ ? -1 : raw_->pollFd(); }
-  const std::string& name() const { return name_; }
-  uint64_t offset() const { return consumed_before_ + pos_; }
-  Status error(const std::string& kind, const std::string& what) const {
-    return Status::error(ExitCode::kInput, name_ + ": " + kind + " at compressed byte " +
-                                               std::to_string(offset()) + ": " + what);
+  uint8_t* data() { return reinterpret_cast<uint8_t*>(buf_.data()) + pos_; }
+  size_t available() const { return len_ - pos_; }
+  void consume(size_t n) { pos_ += n; }
+  /// The offset in the compressed input of the next byte not yet used,
+  /// less `held` bytes the decoder has taken but not decoded yet.
+  uint64_t offset(size_t held = 0) const {
+    return consumed_before_ + pos_ - held;
   }
+  Status error(const std::string& kind, const std::string& what,
+               size_t held = 0) const {
+    return Status::error(ExitCode::kInput,
+                         name_ + ": " + kind + " at compressed byte " +
+                             std::to_string(offset(held)) + ": " + what);
+  }
+
+ private:
   std::unique_ptr<ByteSource> raw_;
   std::string name_;
   std::string buf_;
   size_t pos_ = 0;
   size_t len_ = 0;
   uint64_t consumed_before_ = 0;
+  bool waited_ = false;  ///< this call made a read that could have waited
 };
 
+/// After refill(): whether the decoder stops for this call. At the end of
+/// the input, a member or frame still open is truncated data (pending),
+/// else the stream is done.
+bool stopsHere(CompressedInput::Fill f, bool open, const CompressedInput& in,
+               const char* kind, const char* what, Status& pending,
+               bool& done) {
+  if (f == CompressedInput::Fill::kData) return false;
+  if (f == CompressedInput::Fill::kEnd) {
+    if (open) {
+      pending = in.error(kind, what);
+    } else {
+      done = true;
+    }
+  }
+  return true;
+}
+
+const char* isalError(int rc) {
+  switch (rc) {
+    case ISAL_INVALID_BLOCK:
+      return "invalid deflate block";
+    case ISAL_INVALID_SYMBOL:
+      return "invalid deflate code";
+    case ISAL_INVALID_LOOKBACK:
+      return "invalid distance too far back";
+    case ISAL_INVALID_WRAPPER:
+      return "not a gzip header";
+    case ISAL_UNSUPPORTED_METHOD:
+      return "unknown compression method";
+    case ISAL_INCORRECT_CHECKSUM:
+      return "incorrect data check (CRC-32 or length)";
+    default:
+      return "inflate failed";
+  }
+}
+
+/// gzip, any number of concatenated members, with ISA-L's inflate.
 class GzipDecoder final : public ByteSource {
  public:
   GzipDecoder(std::unique_ptr<ByteSource> raw, std::string name)
-      : in_(std::move(raw), std::move(name)) {
-    inflateInit2(&z_, 15 + 32);  // gzip or zlib header, detected
-  }
-  ~GzipDecoder() override { inflateEnd(&z_); }
+      : in_(std::move(raw), std::move(name)),
+        st_(std::make_unique<inflate_state>()) {}
   int pollFd() const override { return in_.pollFd(); }
+  bool atEnd() const override { return done_; }
 
   Result<size_t> read(char* buf, size_t n) override {
     if (!pending_.ok()) return pending_;
     if (done_) return size_t{0};
-    z_.next_out = reinterpret_cast<Bytef*>(buf);
-    z_.avail_out = static_cast<uInt>(std::min<size_t>(n, 1u << 30));
-    while (z_.avail_out > 0) {
-      Result<bool> more = in_.refill();
-      if (!more.ok()) return more.status();
-      if (!more.value()) {
-        if (member_started_) return in_.error("truncated gzip data", "the input ends inside a member");
-        done_ = true;
+    in_.startCall();
+    const uint32_t want = static_cast<uint32_t>(std::min<size_t>(n, 1u << 30));
+    st_->next_out = reinterpret_cast<uint8_t*>(buf);
+    st_->avail_out = want;
+    bool stuck = false;  // the decoder could not use the input it has
+    while (st_->avail_out > 0) {
+      if (in_member_) {
+        st_->next_in = in_.data();
+        st_->avail_in =
+            static_cast<uint32_t>(std::min<size_t>(in_.available(), 1u << 30));
+        const uint32_t in_before = st_->avail_in;
+        const uint32_t out_before = st_->avail_out;
+        int rc = isal_inflate(st_.get());
+        in_.consume(in_before - st_->avail_in);
+        if (rc < 0) {
+          // The bits isal holds were not decoded: name the byte it stopped in.
+          pending_ = in_.error("corrupt gzip data", isalError(rc),
+                               static_cast<size_t>(st_->read_in_length / 8));
+          break;
+        }
+        if (st_->block_state == ISAL_BLOCK_FINISH) {
+          in_member_ = false;  // concatenated members are one stream
+          continue;
+        }
+        stuck = st_->avail_in == in_before && st_->avail_out == out_before;
+        if (!stuck) continue;
+      }
+      Result<CompressedInput::Fill> f =
+          in_.refill(stuck && in_.available() > 0);
+      if (!f.ok()) return f.status();
+      if (stopsHere(f.value(), in_member_, in_, "truncated gzip data",
+                    "the input ends inside a member", pending_, done_)) {
         break;
       }
-      z_.next_in = reinterpret_cast<Bytef*>(in_.buf_.data() + in_.pos_);
-      z_.avail_in = static_cast<uInt>(in_.len_ - in_.pos_);
-      member_started_ = true;
-      int rc = inflate(&z_, Z_NO_FLUSH);
-      in_.pos_ = in_.len_ - z_.avail_in;
-      if (rc == Z_STREAM_END) {
-        member_started_ = false;
-        inflateReset(&z_);  // concatenated members are one stream
-      } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
-        // Hand out what was decoded before the error first.
-        pending_ = in_.error("corrupt gzip data", z_.msg ? z_.msg : "inflate failed");
-        if (z_.avail_out < n) break;
-        return pending_;
+      if (!in_member_) {
+        // init clears the whole state, the output pointer too.
+        uint8_t* next_out = st_->next_out;
+        uint32_t avail_out = st_->avail_out;
+        isal_inflate_init(st_.get());
+        st_->next_out = next_out;
+        st_->avail_out = avail_out;
+        st_->crc_flag = ISAL_GZIP;  // header, trailer and CRC checked
+        in_member_ = true;
       }
-      if (z_.avail_out < n) break;  // return what we have, poll again
+      stuck = false;
     }
-    return n - z_.avail_out;
+    size_t produced = want - st_->avail_out;
+    if (produced == 0 && !pending_.ok()) return pending_;
+    return produced;
   }
 
  private:
   CompressedInput in_;
-  z_stream z_{};
+  std::unique_ptr<inflate_state> st_;  ///< 200 KB: on the heap
   Status pending_;  ///< an error to report once the bytes before it are out
-  bool member_started_ = false;
+  bool in_member_ = false;
   bool done_ = false;
 };
 
@@ -104,6 +194,7 @@ class ZstdDecoder final : public ByteSource {
   }
   ~ZstdDecoder() override { ZSTD_freeDStream(z_); }
   int pollFd() const override { return in_.pollFd(); }
+  bool atEnd() const override { return done_; }
 
   // ZSTD_decompressStream drops what it wrote in a call that fails, and
   // decodes a small frame in one go when the output room holds it all: on
@@ -114,37 +205,35 @@ class ZstdDecoder final : public ByteSource {
   // the damage is every block before it, whatever the room.
   Result<size_t> read(char* buf, size_t n) override {
     if (!pending_.ok()) return pending_;
+    if (done_) return size_t{0};
+    in_.startCall();
     ZSTD_outBuffer out{buf, n, 0};
     while (out.pos < out.size) {
       size_t step = 0;
       if (!flushing_) {
-        Result<bool> more = in_.refill();
-        if (!more.ok()) return more.status();
-        if (!more.value()) {
-          if (frame_open_)
-            return in_.error("truncated zstd data",
-                             "the input ends inside a frame");
+        Result<CompressedInput::Fill> f = in_.refill();
+        if (!f.ok()) return f.status();
+        if (stopsHere(f.value(), frame_open_, in_, "truncated zstd data",
+                      "the input ends inside a frame", pending_, done_)) {
           break;
         }
-        step = hint_ == 0 ? 5
-                          : hint_;  // 5: ZSTD_FRAMEHEADERSIZE_PREFIX of a frame
-        if (ZSTD_nextInputType(z_) == ZSTDnit_block)
-          step = ZSTD_nextSrcSizeToDecompress(z_);
-        step = std::min(step, in_.len_ - in_.pos_);
+        step = hint_ == 0 ? 5 : hint_;  // 5: ZSTD_FRAMEHEADERSIZE_PREFIX of a frame
+        if (ZSTD_nextInputType(z_) == ZSTDnit_block) step = ZSTD_nextSrcSizeToDecompress(z_);
+        step = std::min(step, in_.available());
       }
-      ZSTD_inBuffer zin{in_.buf_.data(), in_.pos_ + step, in_.pos_};
+      ZSTD_inBuffer zin{in_.data(), step, 0};
       size_t rc = ZSTD_decompressStream(z_, &out, &zin);
-      in_.pos_ = zin.pos;
+      in_.consume(zin.pos);
       if (ZSTD_isError(rc)) {
         pending_ = in_.error("corrupt zstd data", ZSTD_getErrorName(rc));
-        if (out.pos > 0) break;
-        return pending_;
+        break;
       }
       flushing_ = out.pos == out.size;  // decoded bytes may be waiting
       hint_ = rc;
       frame_open_ = rc != 0;
       if (out.pos > 0) break;
     }
+    if (out.pos == 0 && !pending_.ok()) return pending_;
     return out.pos;
   }
 
@@ -155,6 +244,7 @@ class ZstdDecoder final : public ByteSource {
   bool frame_open_ = false;
   bool flushing_ = false;  ///< the last call filled the output: flush first
   size_t hint_ = 0;  ///< input the decoder asked for last (0: a frame starts)
+  bool done_ = false;
 };
 
 }  // namespace

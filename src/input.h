@@ -30,6 +30,10 @@ struct Input {
 /// gzip and zstd data is recognised by its magic bytes, whatever the name.
 Result<std::vector<Input>> openInputs(const std::vector<std::string>& paths);
 
+/// Whether any of the paths is a pipe, terminal or socket ("-": standard
+/// input), whose records may arrive slowly (a live stream), not a file.
+bool hasLiveInput(const std::vector<std::string>& paths);
+
 /// Drops this process's mapping of bytes [from - margin, to + margin) of a
 /// mapped input (page-aligned, clipped to the file). The pages stay in the
 /// page cache; only this process's resident memory shrinks. The kernel maps

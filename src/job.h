@@ -31,6 +31,8 @@ struct Job {
   std::string partial_path;         ///< --partial FILE ("-": stdout); empty: none
   bool merge = false;               ///< `clusterproc merge`: inputs are partials
   unsigned retries = 2;
+  uint64_t flush_after_ms =
+      100;  ///< --flush-after: longest wait of a record read from a stream
 
   std::vector<std::string> where;  ///< --where, all must hold
   std::string select;              ///< --select LIST

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 
 #include "messages.h"
 #include "progress.h"
@@ -43,6 +44,7 @@ Master::Master(const Job& job, const Query& query, const std::vector<Input>& inp
               job.workers),
       state_(makeJobState(job, query)) {
   source_.setAutoChunkCap(autoChunkCap(job));
+  source_.setFlushAfter(std::chrono::milliseconds(job.flush_after_ms));
 }
 
 void Master::setRanges(std::vector<InputRange> ranges, uint64_t first_id) {
@@ -247,9 +249,11 @@ Status Master::dispatch() {
 }
 
 Status Master::drainMerged() {
+  bool merged = false;
   while (!stop_) {
     std::optional<ChunkReport> r = merger_.pop();
     if (!r) break;
+    merged = true;
     auto it = meta_.find(r->chunk_id);
     ChunkMeta m = it->second;
     meta_.erase(it);
@@ -293,6 +297,8 @@ Status Master::drainMerged() {
     line_base_ += r->lines;
     if (Status s = chunkMerged(m, r->chunk_id); !s.ok()) return s;
   }
+  // Whoever reads standard output (a terminal, `| grep`) gets each batch now.
+  if (merged && isStreamingJob(job_)) return sink_.endBatch();
   return Status();
 }
 
@@ -385,6 +391,7 @@ Status Master::chunkDone(ChunkReport report) {
   if (job_.unordered && report.exec_error.empty()) {
     // --unordered: the command's output goes out now, not in chunk order.
     Status s = sink_.writeRaw(report.output);
+    if (s.ok()) s = sink_.endBatch();
     if (!s.ok()) return s;
     report.output.clear();
     s = passStderr(report.exec_stderr);
@@ -480,8 +487,9 @@ Status Master::pollOnce() {
   bool read_now = need_read_ && stream_fd < 0;  // decoded bytes are waiting
   fds.push_back({stream_fd, POLLIN, 0});
   // While progress is shown, wake up to redraw it even when nothing happens.
-  int r = ::poll(fds.data(), fds.size(),
-                 read_now ? 0 : progress_ ? progress_->pollTimeoutMs() : -1);
+  int timeout = read_now ? 0 : progress_ ? progress_->pollTimeoutMs() : -1;
+  if (need_read_ && !read_now) timeout = untilFlush(timeout);
+  int r = ::poll(fds.data(), fds.size(), timeout);
   if (r < 0) {
     if (errno == EINTR) return Status();
     return Status::error(ExitCode::kWorkerFailed, errnoText("poll", "worker pipes"));
@@ -499,6 +507,16 @@ Status Master::pollOnce() {
   }
   if (read_now || fds.back().revents != 0) return source_.readMore();
   return Status();
+}
+
+int Master::untilFlush(int timeout_ms) const {
+  // A partly filled slot of a live stream is handed on at its deadline.
+  auto deadline = source_.flushDeadline();
+  if (!deadline) return timeout_ms;
+  auto left = std::chrono::ceil<std::chrono::milliseconds>(
+      *deadline - std::chrono::steady_clock::now());
+  int ms = static_cast<int>(std::max<int64_t>(0, left.count()));
+  return timeout_ms < 0 ? ms : std::min(timeout_ms, ms);
 }
 
 void Master::showProgress() {

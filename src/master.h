@@ -94,6 +94,8 @@ class Master {
   bool allDone() const;
   std::string describeChunk(uint64_t id) const;
   Status pollOnce();
+  /// timeout_ms (-1: none) cut to the stream's flush deadline.
+  int untilFlush(int timeout_ms) const;
   void showProgress();
 
   const Job& job_;

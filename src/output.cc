@@ -79,6 +79,7 @@ Result<OutputFile> OutputFile::open(const std::string& path) {
   OutputFile out;
   if (path.empty() || path == "-") {
     out.fd_ = STDOUT_FILENO;
+    out.live_ = true;
     return out;
   }
   Result<Target> target = classify(path);
@@ -91,6 +92,7 @@ Result<OutputFile> OutputFile::open(const std::string& path) {
     }
     out.fd_ = fd;
     out.direct_ = true;
+    out.live_ = true;
     return out;
   }
   const std::string& real = out.target_;
@@ -128,6 +130,7 @@ OutputFile::OutputFile(OutputFile&& other) noexcept
       temp_(std::move(other.temp_)),
       fd_(other.fd_),
       direct_(other.direct_),
+      live_(other.live_),
       buf_(std::move(other.buf_)) {
   other.fd_ = -1;
   other.temp_.clear();

@@ -34,6 +34,10 @@ class OutputFile {
 
   /// Buffers and writes; a closed stdout reader gives Status kBrokenPipe.
   Status write(std::string_view data);
+  /// Writes out what is buffered when the destination can be read while
+  /// the run goes on (standard output, a device or pipe given with -o);
+  /// does nothing for a -o file, which appears only at the end.
+  Status flushIfLive() { return live_ ? flush() : Status(); }
   /// Flushes, and for a file syncs and renames it into place.
   Status commit();
   /// Removes the temporary file now (also done by the destructor).
@@ -57,6 +61,7 @@ class OutputFile {
   std::string temp_;
   int fd_ = -1;
   bool direct_ = false;  ///< written in place, no temporary
+  bool live_ = false;    ///< not a temporary file: flushIfLive() writes
   std::string buf_;
 };
 

@@ -7,10 +7,11 @@
 
 namespace clusterproc {
 
-Result<Format> resolveFormat(const Job& job, bool stdout_is_terminal) {
+Result<Format> resolveFormat(const Job& job, bool stdout_is_terminal,
+                             bool live_input) {
   if (!job.format.empty()) return parseFormat(job.format);
   // The summary too: people read it as one row per field (summary_table.h).
-  bool tabular = job.kind == JobKind::kSelect ||
+  bool tabular = (job.kind == JobKind::kSelect && !live_input) ||
                  job.kind == JobKind::kAggregate ||
                  job.kind == JobKind::kSummary;
   if (stdout_is_terminal && job.output_path.empty() && tabular) return Format::kTable;

@@ -28,6 +28,10 @@ class ResultSink {
   /// --exec output bytes, written as they are (also for --unordered, as
   /// soon as a chunk is done).
   Status writeRaw(std::string_view bytes);
+  /// The end of a batch of chunks merged in order: rows written so far go
+  /// out now unless the output is a -o file (readers of a live stream's
+  /// results see each batch as it is merged).
+  Status endBatch() { return out_.flushIfLive(); }
   /// One final row (summary, count, aggregate groups).
   Status addRow(std::string row);
   /// Sorts and cuts buffered rows, writes them, finishes the format.
@@ -48,7 +52,11 @@ class ResultSink {
 };
 
 /// The format of a run: -f, or table for the summary, --select and
-/// --group-by on a terminal, else jsonl.
-Result<Format> resolveFormat(const Job& job, bool stdout_is_terminal);
+/// --group-by on a terminal, else jsonl. With live_input (a pipe or terminal
+/// among the inputs), --select rows are jsonl at a terminal too: a table is
+/// printed only at the end of the input, and a live stream's rows are wanted
+/// as they come.
+Result<Format> resolveFormat(const Job& job, bool stdout_is_terminal,
+                             bool live_input = false);
 
 }  // namespace clusterproc

@@ -45,7 +45,8 @@ Status runJob(const Job& job, RunCounts& counts, RunState* state) {
   }
   Result<Query> query = compileQuery(job);
   if (!query.ok()) return query.status();
-  Result<Format> format = resolveFormat(job, ::isatty(STDOUT_FILENO) == 1);
+  Result<Format> format = resolveFormat(job, ::isatty(STDOUT_FILENO) == 1,
+                                        hasLiveInput(job.inputs));
   if (!format.ok()) return format.status();
   Result<std::vector<Input>> inputs = openInputs(job.inputs);
   if (!inputs.ok()) return inputs.status();

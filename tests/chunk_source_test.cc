@@ -682,6 +682,7 @@ class FailingSource final : public ByteSource {
     pos_ += k;
     return k;
   }
+  bool atEnd() const override { return false; }  // it ends with an error
 
  private:
   std::string data_;
@@ -713,6 +714,82 @@ TEST_CASE(
       CHECK(got == whole);
     }
   }
+}
+
+}  // namespace
+}  // namespace clusterproc
+
+namespace clusterproc {
+namespace {
+
+/// A pipe that stays open, its first bytes written, read by a ChunkSource
+/// with --flush-after `after`.
+struct LivePipe {
+  LivePipe(const std::string& first, std::chrono::milliseconds after) {
+    REQUIRE(::pipe(fds) == 0);
+    write(first);
+    inputs.push_back(streamInput(fds[0]));
+    source.setFlushAfter(after);
+  }
+  ~LivePipe() {
+    if (fds[1] >= 0) ::close(fds[1]);
+    ::close(fds[0]);
+  }
+  void write(const std::string& text) {
+    REQUIRE(::write(fds[1], text.data(), text.size()) ==
+            static_cast<ssize_t>(text.size()));
+  }
+  /// What next() says after the first read (no end of input).
+  ChunkSource::State afterFirstRead() {
+    REQUIRE(source.next(a, m) == ChunkSource::State::kNeedRead);
+    REQUIRE(source.readMore().ok());
+    return source.next(a, m);
+  }
+  int fds[2] = {-1, -1};
+  std::vector<Input> inputs;
+  std::unique_ptr<ShmRing> ring = makeRing(3, 4096, 4096);
+  ChunkSource source{inputs, ring.get(), 0, 4096, 4096, 1};
+  Assign a;
+  ChunkMeta m;
+};
+
+TEST_CASE(
+    "chunk_source: --flush-after 0 hands on complete lines of a live pipe at "
+    "once") {
+  LivePipe p("{\"a\":1}\n{\"b\":", std::chrono::milliseconds(0));
+  REQUIRE(p.afterFirstRead() == ChunkSource::State::kReady);
+  // Only the complete line; the partial one waits for its newline.
+  CHECK(std::string(p.ring->slot(p.a.slot) + p.a.offset, p.a.size) ==
+        "{\"a\":1}\n");
+  CHECK(p.m.offset == 0);
+  CHECK(p.source.next(p.a, p.m) == ChunkSource::State::kNeedRead);
+  p.write("2}\n");
+  ::close(p.fds[1]);
+  p.fds[1] = -1;
+  std::string got;
+  for (;;) {
+    ChunkSource::State s = p.source.next(p.a, p.m);
+    if (s == ChunkSource::State::kDone) break;
+    if (s == ChunkSource::State::kNeedRead) {
+      REQUIRE(p.source.readMore().ok());
+      continue;
+    }
+    REQUIRE(s == ChunkSource::State::kReady);
+    got += std::string(p.ring->slot(p.a.slot) + p.a.offset, p.a.size);
+    p.source.release(p.a.slot);
+  }
+  CHECK(got == "{\"b\":2}\n");
+}
+
+TEST_CASE(
+    "chunk_source: before --flush-after has passed a partly filled slot "
+    "waits") {
+  LivePipe p("{\"a\":1}\n", std::chrono::milliseconds(3600 * 1000));
+  CHECK_FALSE(p.source.flushDeadline().has_value());
+  CHECK(p.afterFirstRead() == ChunkSource::State::kNeedRead);
+  // The master polls no longer than this deadline.
+  REQUIRE(p.source.flushDeadline().has_value());
+  CHECK(*p.source.flushDeadline() > std::chrono::steady_clock::now());
 }
 
 }  // namespace

@@ -61,6 +61,21 @@ TEST_CASE("cli: parseSize rejects zero, bad units and junk") {
   }
 }
 
+TEST_CASE("cli: parseMilliseconds reads 0, ms and s; rejects the rest") {
+  CHECK(parseMilliseconds("0", "--flush-after").value() == 0);
+  CHECK(parseMilliseconds("0ms", "--flush-after").value() == 0);
+  CHECK(parseMilliseconds("250ms", "--flush-after").value() == 250);
+  CHECK(parseMilliseconds("2s", "--flush-after").value() == 2000);
+  for (const char* bad :
+       {"", "5", "ms", "-1", "1.5s", "2x", "5 ms", "99999999999ms"}) {
+    INFO("'" << bad << "'");
+    Result<uint64_t> r = parseMilliseconds(bad, "--flush-after");
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().code() == ExitCode::kUsage);
+    CHECK(r.status().message().find("--flush-after") != std::string::npos);
+  }
+}
+
 TEST_CASE("cli: parseSize rejects overflow") {
   CHECK(size("18446744073709551615") == UINT64_MAX);
   CHECK_FALSE(parseSize("18446744073709551616", "x").ok());

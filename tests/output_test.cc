@@ -1,6 +1,8 @@
 #include "output.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -29,6 +31,29 @@ TEST_CASE("output: nothing at the target until commit") {
   CHECK(std::filesystem::path(out.value().tempPath()).parent_path() ==
         std::filesystem::path(dir.path()));
   CHECK(dir.entries().size() == 1);
+}
+
+TEST_CASE("output: flushIfLive writes a direct target now, not a -o file") {
+  TempDir dir;
+  Result<OutputFile> file = OutputFile::open(dir.file("result.jsonl"));
+  REQUIRE(file.ok());
+  REQUIRE(file.value().write("{\"a\":1}\n").ok());
+  REQUIRE(file.value().flushIfLive().ok());
+  // A -o file appears whole at the end: its temporary keeps the buffer.
+  CHECK(std::filesystem::file_size(file.value().tempPath()) == 0);
+  // A named pipe is written directly: a reader gets the rows at once.
+  const std::string fifo = dir.file("fifo");
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  int reader = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);
+  REQUIRE(reader >= 0);
+  Result<OutputFile> pipe = OutputFile::open(fifo);
+  REQUIRE(pipe.ok());
+  REQUIRE(pipe.value().write("{\"a\":1}\n").ok());
+  char buf[64];
+  CHECK(::read(reader, buf, sizeof buf) < 0);  // still buffered
+  REQUIRE(pipe.value().flushIfLive().ok());
+  CHECK(::read(reader, buf, sizeof buf) == 8);
+  ::close(reader);
 }
 
 TEST_CASE(
