@@ -420,6 +420,8 @@ Status Master::onFrame(Worker& w, const Frame& frame) {
       bisections_.erase(parent);
       return chunkDone(std::move(full));
     }
+    case MsgType::kInputError:  // a file that shrank: a short pread
+      return Status::error(ExitCode::kInput, std::string(frame.payload));
     case MsgType::kFailure:
       return Status::error(ExitCode::kWorkerFailed, workerName(w.index, w.handle.pid) +
                                                         ": " + std::string(frame.payload));
