@@ -15,10 +15,11 @@ namespace clusterproc {
 
 /// Message types exchanged between master and workers.
 enum class MsgType : uint32_t {
-  kAssign = 1,   ///< master -> worker: process one chunk
-  kFinish = 2,   ///< master -> worker: no more chunks, send partial and exit
-  kDone = 3,     ///< worker -> master: report (and job state) of one chunk
-  kFailure = 5,  ///< worker -> master: fatal error text
+  kAssign = 1,      ///< master -> worker: process one chunk
+  kFinish = 2,      ///< master -> worker: no more chunks, send partial and exit
+  kDone = 3,        ///< worker -> master: report (and job state) of one chunk
+  kFailure = 5,     ///< worker -> master: fatal error text
+  kInputError = 6,  ///< worker -> master: an input error (exit 2), its text
 };
 
 /// A decoded frame; payload points into the reader's buffer.

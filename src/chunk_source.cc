@@ -84,10 +84,13 @@ ChunkSource::State ChunkSource::nextMapped(const Input& in, Assign& assign,
     target = std::clamp<uint64_t>(span / (workers_ * 4ull), kMinAutoChunkSize,
                                   auto_cap_);
   }
-  // limit is a line start (or the file's end): chunks end there.
-  size_t end = chunkEnd(in.data, limit, pos_, target);
-  // The master only looked for a newline: keep none of it mapped.
-  dropMapped(in, end > 0 ? end - 1 : 0, end, 2u << 20);
+  // limit is a line start (or the file's end): chunks end there. The
+  // master reads only the few KB after the nominal end (pread), never the
+  // chunk itself; a line longer than the chunk extends it to its newline.
+  uint64_t end = limit - pos_ <= target
+                     ? limit
+                     : lineEndAfter(in, pos_ + target - 1, limit);
+  if (in.fd < 0) dropMapped(in, end > 0 ? end - 1 : 0, end, 2u << 20);
   assign = Assign{next_id_++, static_cast<uint32_t>(input_), kNoSlot, pos_, end - pos_};
   meta = ChunkMeta{static_cast<uint32_t>(input_), pos_, end - pos_, kNoSlot, false, 0};
   bytes_ += end - pos_;

@@ -1,8 +1,8 @@
 #pragma once
-// Cuts the run's inputs, in order, into newline-aligned chunks. Mapped files
-// are cut in place; streams are read by the master in large blocks straight
-// into free slots of the shared-memory ring (back-pressure: no free slot, no
-// read).
+// Cuts the run's inputs, in order, into newline-aligned chunks. Regular files
+// are cut by offsets (the master reads only the bytes after each nominal end);
+// streams are read by the master in large blocks straight into free slots of
+// the shared-memory ring (back-pressure: no free slot, no read).
 
 #include <chrono>
 #include <cstdint>

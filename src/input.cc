@@ -2,11 +2,14 @@
 
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
+#include <vector>
 
 #include "sys.h"
 
@@ -35,7 +38,17 @@ Status openStream(Input& in) {
   return Status();
 }
 
-Status openOne(const std::string& path, Input& in) {
+/// How many regular files keep their fd for pread: a quarter of the fd
+/// limit (at most 256), so that a run over thousands of files under a low
+/// `ulimit -n` still opens them all (the rest are read through the mapping).
+size_t keptFdLimit() {
+  struct rlimit rl;
+  if (::getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
+    return 256;
+  return std::min<size_t>(256, static_cast<size_t>(rl.rlim_cur) / 4);
+}
+
+Status openOne(const std::string& path, Input& in, size_t& kept_fds) {
   in.name = path == "-" ? "(stdin)" : path;
   if (path == "-") {
     in.fd = STDIN_FILENO;
@@ -73,12 +86,17 @@ Status openOne(const std::string& path, Input& in) {
     size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
     in.readable = (in.size + page - 1) / page * page;
   }
-  ::close(fd);  // the mapping keeps the file; thousands of inputs need no fds
   in.compression = detectCompression(std::string_view(in.data, std::min<size_t>(in.size, 4)));
   if (in.compression != Compression::kNone) {
     // Compressed: decoded by the master into the ring like a stream.
     in.mapped = false;
     in.source = makeDecoder(in.compression, makeMemorySource(in.data, in.size), in.name);
+  }
+  if (in.mapped && kept_fds < keptFdLimit()) {
+    in.fd = fd;  // workers pread their chunks (docs/architecture.md)
+    ++kept_fds;
+  } else {
+    ::close(fd);  // the mapping keeps the file
   }
   return Status();
 }
@@ -87,9 +105,10 @@ Status openOne(const std::string& path, Input& in) {
 
 Result<std::vector<Input>> openInputs(const std::vector<std::string>& paths) {
   std::vector<Input> inputs;
+  size_t kept_fds = 0;
   for (const std::string& path : paths) {
     Input in;
-    Status s = openOne(path, in);
+    Status s = openOne(path, in, kept_fds);
     if (!s.ok()) {
       closeInputs(inputs);
       return s;
@@ -120,6 +139,63 @@ void dropMapped(const Input& in, uint64_t from, uint64_t to, uint64_t margin) {
   if (hi > lo) ::madvise(const_cast<char*>(in.data) + lo, hi - lo, MADV_DONTNEED);
 }
 
+Result<size_t> readAt(const Input& in, uint64_t offset, char* buf, size_t n) {
+  if (offset >= in.size) return size_t{0};
+  if (in.fd < 0) {
+    size_t k = std::min<uint64_t>(n, in.size - offset);
+    std::memcpy(buf, in.data + offset, k);
+    return k;
+  }
+  size_t done = 0;
+  while (done < n) {
+    ssize_t r =
+        ::pread(in.fd, buf + done, n - done, static_cast<off_t>(offset + done));
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0)
+      return Status::error(ExitCode::kInput,
+                           errnoText("cannot read input", in.name));
+    if (r == 0) break;
+    done += static_cast<size_t>(r);
+  }
+  return done;
+}
+
+uint64_t lineEndAfter(const Input& in, uint64_t from, uint64_t limit) {
+  if (in.fd < 0) {
+    if (from >= limit) return limit;
+    const void* nl = std::memchr(in.data + from, '\n', limit - from);
+    return nl ? static_cast<uint64_t>(static_cast<const char*>(nl) - in.data) +
+                    1
+              : limit;
+  }
+  // Lines are usually short: a small first read, then larger ones.
+  static std::vector<char> buf;
+  size_t piece = 4096;
+  while (from < limit) {
+    buf.resize(piece);
+    Result<size_t> n =
+        readAt(in, from, buf.data(), std::min<uint64_t>(piece, limit - from));
+    // An error or a file that shrank: the worker that reads the chunk
+    // meets it too and reports it.
+    if (!n.ok() || n.value() == 0) return limit;
+    if (const void* nl = std::memchr(buf.data(), '\n', n.value())) {
+      return from +
+             static_cast<uint64_t>(static_cast<const char*>(nl) - buf.data()) +
+             1;
+    }
+    from += n.value();
+    piece = 1u << 20;
+  }
+  return limit;
+}
+
+Status shrankError(const Input& in, uint64_t now_size) {
+  return Status::error(ExitCode::kInput, in.name + ": the file shrank from " +
+                                             std::to_string(in.size) + " to " +
+                                             std::to_string(now_size) +
+                                             " bytes while being read");
+}
+
 Status checkNotShrunk(const Input& in) {
   if (!in.mapped) return Status();
   // By name: a file removed or replaced meanwhile keeps the mapped inode
@@ -128,9 +204,7 @@ Status checkNotShrunk(const Input& in) {
   if (::stat(in.name.c_str(), &st) != 0 || static_cast<size_t>(st.st_size) >= in.size) {
     return Status();
   }
-  return Status::error(ExitCode::kInput, in.name + ": the file shrank from " +
-                                             std::to_string(in.size) + " to " +
-                                             std::to_string(st.st_size) + " bytes while being read");
+  return shrankError(in, static_cast<uint64_t>(st.st_size));
 }
 
 void closeInputs(std::vector<Input>& inputs) {

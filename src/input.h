@@ -1,6 +1,7 @@
 #pragma once
-// Opening the inputs: regular files are mapped (zero-copy), everything else
-// (standard input, named pipes, character devices) is read as a stream.
+// Opening the inputs: regular files are kept open for pread (and mapped, for
+// the few readers that need the bytes in place), everything else (standard
+// input, named pipes, character devices) is read as a stream.
 
 #include <cstddef>
 #include <memory>
@@ -20,7 +21,10 @@ struct Input {
   const char* data = nullptr;
   size_t size = 0;           ///< file size (mapped only)
   size_t readable = 0;       ///< bytes readable from data (page-rounded)
-  int fd = -1;               ///< stream inputs: the fd (closed at the end)
+  /// Stream inputs: the fd. Regular files: an fd for pread, or -1 when too
+  /// many inputs are open (such a file is read through data). Closed at the
+  /// end.
+  int fd = -1;
   /// Stream inputs (also compressed files): where the master reads bytes.
   std::shared_ptr<ByteSource> source;
   Compression compression = Compression::kNone;
@@ -40,6 +44,18 @@ bool hasLiveInput(const std::vector<std::string>& paths);
 /// whole page-cache folios (often 1 MB or more) on a fault, so a margin is
 /// needed to drop what a fault next to the range mapped too.
 void dropMapped(const Input& in, uint64_t from, uint64_t to, uint64_t margin);
+
+/// Reads up to n bytes at offset of a mapped input with pread (through the
+/// mapping when it has no fd); fewer only when the file ends first.
+Result<size_t> readAt(const Input& in, uint64_t offset, char* buf, size_t n);
+
+/// The offset just past the first '\n' at or after from in a mapped input,
+/// or limit when there is none before it. Reads a few KB with pread (a long
+/// line: more), so the master never touches the mapping.
+uint64_t lineEndAfter(const Input& in, uint64_t from, uint64_t limit);
+
+/// The input error for a mapped file that is now now_size bytes long.
+Status shrankError(const Input& in, uint64_t now_size);
 
 /// An input error if a mapped file is now shorter than when it was mapped
 /// (its missing pages would raise SIGBUS).

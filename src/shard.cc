@@ -1,5 +1,6 @@
 #include "shard.h"
 
+#include <algorithm>
 #include <cstring>
 
 #if defined(__SSE2__)
@@ -25,11 +26,9 @@ uint64_t lineStartAtOrAfter(const std::vector<Input>& inputs,
     const Input& in = inputs[i];
     if (pos < first[i] || pos >= first[i] + in.size) continue;
     uint64_t local = pos - first[i];
-    if (local == 0 || in.data[local - 1] == '\n') return pos;
-    const void* nl = std::memchr(in.data + local, '\n', in.size - local);
-    if (nl == nullptr) return first[i] + in.size;
-    uint64_t after = static_cast<uint64_t>(static_cast<const char*>(nl) - in.data) + 1;
-    dropMapped(in, local, after, 2u << 20);
+    if (local == 0) return pos;
+    uint64_t after = lineEndAfter(in, local - 1, in.size);
+    if (in.fd < 0) dropMapped(in, local, after, 2u << 20);
     return first[i] + after;
   }
   return pos;  // the end of the input (or past it)
@@ -106,6 +105,26 @@ uint64_t countNewlines(const char* data, size_t size) {
   return n;
 }
 
+uint64_t newlinesBefore(const Input& in, uint64_t to) {
+  if (in.fd < 0) {
+    uint64_t n = countNewlines(in.data, to);
+    dropMapped(in, 0, to, 2u << 20);
+    return n;
+  }
+  // pread into one reused buffer: several times cheaper than faulting the
+  // pages of a mapping in (docs/performance.md, "The read path").
+  std::vector<char> buf(1u << 20);
+  uint64_t n = 0;
+  for (uint64_t at = 0; at < to;) {
+    Result<size_t> got =
+        readAt(in, at, buf.data(), std::min<uint64_t>(buf.size(), to - at));
+    if (!got.ok() || got.value() == 0) break;  // shrank: the workers report it
+    n += countNewlines(buf.data(), got.value());
+    at += got.value();
+  }
+  return n;
+}
+
 std::vector<InputRange> planShard(const std::vector<Input>& inputs, uint64_t index,
                                   uint64_t count) {
   std::vector<InputRange> ranges = wholeInputs(inputs);
@@ -129,10 +148,7 @@ std::vector<InputRange> planShard(const std::vector<Input>& inputs, uint64_t ind
     }
     r.begin = b - first[i];
     r.end = e - first[i];
-    if (r.begin > 0) {
-      r.line_base = countNewlines(inputs[i].data, r.begin);
-      dropMapped(inputs[i], 0, r.begin, 2u << 20);
-    }
+    if (r.begin > 0) r.line_base = newlinesBefore(inputs[i], r.begin);
   }
   return ranges;
 }

@@ -38,6 +38,9 @@ Status requireMappedInputs(const std::vector<Input>& inputs, const std::string& 
 std::vector<InputRange> planShard(const std::vector<Input>& inputs, uint64_t index,
                                   uint64_t count);
 
+/// Number of '\n' in bytes [0, to) of a mapped input.
+uint64_t newlinesBefore(const Input& in, uint64_t to);
+
 /// Number of '\n' in [data, data + size).
 uint64_t countNewlines(const char* data, size_t size);
 

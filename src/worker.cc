@@ -9,6 +9,7 @@
 #include <string>
 
 #include "channel.h"
+#include "chunk_reader.h"
 #include "chunker.h"
 #include "exec_runner.h"
 #include "job_state.h"
@@ -122,6 +123,7 @@ int runWorker(const WorkerContext& ctx, int cmd_fd, int result_fd) {
                           !ctx.job->bad_records_path.empty());
     const int64_t crash_at = crashChunk();
     if (const char* text = std::getenv(kCrashTextEnv)) scanner.setCrashText(text);
+    ChunkReader reader;  // chunks of regular files, read with pread
     std::string storage;
     std::string exec_buf;  // --exec output, reused from chunk to chunk
     Frame frame;
@@ -145,10 +147,18 @@ int runWorker(const WorkerContext& ctx, int cmd_fd, int result_fd) {
       }
       const char* data;
       size_t readable;
+      bool stable = false;  // bytes that never change: a read-only mapping
       if (job.slot == kNoSlot) {
-        const Input& in = (*ctx.inputs)[job.input];
-        data = in.data + job.offset;
-        readable = in.readable - job.offset;
+        Result<ChunkBytes> bytes =
+            reader.get((*ctx.inputs)[job.input], job.offset, job.size);
+        if (!bytes.ok()) {
+          (void)writeFrame(result_fd, MsgType::kInputError,
+                           bytes.status().message(), "master");
+          return 1;
+        }
+        data = bytes.value().data;
+        readable = bytes.value().readable;
+        stable = bytes.value().mapped;
       } else {
         data = ctx.ring->slot(job.slot) + job.offset;
         readable = ctx.ring->readable() - job.offset;
@@ -159,7 +169,8 @@ int runWorker(const WorkerContext& ctx, int cmd_fd, int result_fd) {
         // --exec alone: the chunk's bytes go to the command as they are,
         // straight from the mapping or the ring, without parsing.
         countLines(data, job.size, report);
-        runExec(ctx, std::string_view(data, job.size), job.slot == kNoSlot, exec_buf, report);
+        runExec(ctx, std::string_view(data, job.size), stable, exec_buf,
+                report);
       } else {
         scanner.scan(data, job.size, readable, job.order_id, job.line_base, report);
         report.partial = state->takePartial();
@@ -170,9 +181,9 @@ int runWorker(const WorkerContext& ctx, int cmd_fd, int result_fd) {
         }
       }
       // Keep a worker's resident memory flat: forget the scanned pages.
-      if (job.slot == kNoSlot) {
-        dropMapped((*ctx.inputs)[job.input], job.offset, job.offset + job.size, 4u << 20);
-      }
+      if (stable)
+        dropMapped((*ctx.inputs)[job.input], job.offset, job.offset + job.size,
+                   4u << 20);
       Status s = writeReport(result_fd, report, "master");
       if (!s.ok()) return 1;
       if (ctx.job->kind == JobKind::kExec && exec_buf.empty()) exec_buf.swap(report.output);
