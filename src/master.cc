@@ -43,6 +43,7 @@ Master::Master(const Job& job, const Query& query, const std::vector<Input>& inp
               job.workers),
       state_(makeJobState(job, query)) {
   source_.setAutoChunkCap(autoChunkCap(job));
+  source_.setCountLines(usesLine(query));
 }
 
 void Master::setRanges(std::vector<InputRange> ranges, uint64_t first_id) {

@@ -161,6 +161,11 @@ int runWorker(const WorkerContext& ctx, int cmd_fd, int result_fd) {
         countLines(data, job.size, report);
         runExec(ctx, std::string_view(data, job.size), job.slot == kNoSlot, exec_buf, report);
       } else {
+        const std::string& name = (*ctx.inputs)[job.input].name;
+        scanner.setOrigin(job.slot == kNoSlot || name != "(stdin)"
+                              ? std::string_view(name)
+                              : "-",
+                          job.file_line + job.line_base);
         scanner.scan(data, job.size, readable, job.order_id, job.line_base, report);
         report.partial = state->takePartial();
         if (ctx.job->kind == JobKind::kExec) {
