@@ -30,12 +30,14 @@ void ChunkSource::setRanges(std::vector<InputRange> ranges, uint64_t first_id) {
   ranges_ = std::move(ranges);
   next_id_ = first_id;
   if (!inputs_.empty() && inputs_[0].mapped) pos_ = ranges_[0].begin;
+  input_lines_ = lineBase(0);
 }
 
 void ChunkSource::endInput() {
   ++input_;
   pos_ = 0;
   if (input_ < ranges_.size() && inputs_[input_].mapped) pos_ = ranges_[input_].begin;
+  input_lines_ = lineBase(static_cast<uint32_t>(input_));
   slot_ = -1;
   filled_ = 0;
   carry_len_ = 0;
@@ -93,6 +95,10 @@ ChunkSource::State ChunkSource::nextMapped(const Input& in, Assign& assign,
   if (in.fd < 0) dropMapped(in, end > 0 ? end - 1 : 0, end, 2u << 20);
   assign = Assign{next_id_++, static_cast<uint32_t>(input_), kNoSlot, pos_, end - pos_};
   meta = ChunkMeta{static_cast<uint32_t>(input_), pos_, end - pos_, kNoSlot, false, 0};
+  if (count_lines_) {
+    assign.file_line = input_lines_;
+    input_lines_ += countNewlines(in.data + pos_, end - pos_);
+  }
   bytes_ += end - pos_;
   pos_ = end;
   return State::kReady;
@@ -133,6 +139,8 @@ ChunkSource::State ChunkSource::nextStream(Assign& assign, ChunkMeta& meta) {
       filled_ -= upto;
       meta = ChunkMeta{static_cast<uint32_t>(input_), pos_, 0, kNoSlot, true, discarded_};
       assign = Assign{next_id_++, static_cast<uint32_t>(input_), kNoSlot, pos_, 0};
+      assign.file_line = input_lines_;
+      input_lines_ += count_lines_ ? 1 : 0;
       pos_ += discarded_;
       discarding_ = false;
       discarded_ = 0;
@@ -183,6 +191,11 @@ ChunkSource::State ChunkSource::nextStream(Assign& assign, ChunkMeta& meta) {
     uint32_t slot = static_cast<uint32_t>(slot_);
     assign = Assign{next_id_++, static_cast<uint32_t>(input_), slot, 0, end};
     meta = ChunkMeta{static_cast<uint32_t>(input_), pos_, end, slot, false, 0};
+    if (count_lines_) {
+      assign.file_line = input_lines_;
+      // The last line of a stream may lack its newline: it ends the input.
+      input_lines_ += countNewlines(base, end);
+    }
     carry_slot_ = slot;
     carry_off_ = end;
     carry_len_ = filled_ - end;

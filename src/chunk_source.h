@@ -60,6 +60,9 @@ class ChunkSource {
     if (!armed_) return std::nullopt;
     return deadline_;
   }
+  /// Counts the lines of every chunk, so that Assign::file_line is set
+  /// (jobs that use line(); it reads every byte in the master).
+  void setCountLines(bool on) { count_lines_ = on; }
   /// Produces the next chunk (kReady) or says what it waits for.
   State next(Assign& assign, ChunkMeta& meta);
   /// The fd to poll when next() said kNeedRead; -1: readMore() now.
@@ -98,6 +101,9 @@ class ChunkSource {
   std::vector<InputRange> ranges_;    ///< empty: every input whole
   std::vector<uint64_t> high_water_;  ///< bytes ever filled, per slot
   uint64_t next_id_ = 0;
+  bool count_lines_ = false;
+  uint64_t input_lines_ =
+      0;  ///< lines of the current input before pos_ (count_lines_)
   uint64_t bytes_ = 0;
   Status error_;
   uint64_t cut_line_bytes_ = 0;

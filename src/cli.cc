@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cstdint>
 #include <vector>
 
@@ -372,8 +373,23 @@ Result<CommandLine> parseCommandLine(int argc, char** argv) {
       ->option_text("FILE")
       ->group("Output");
   CLI::Option* jobs =
-      app.add_option("-j,--jobs", job.workers, "Worker processes (default: online CPUs)")
-          ->check(CLI::Range(1u, 1024u))
+      app.add_option("-j,--jobs", job.workers,
+                     "Worker processes (default: online CPUs)")
+          ->check(CLI::Validator(
+              [](std::string& v) -> std::string {
+                unsigned n = 0;
+                const auto r =
+                    std::from_chars(v.data(), v.data() + v.size(), n);
+                if (r.ec == std::errc() && r.ptr == v.data() + v.size() &&
+                    n >= 1 && n <= 1024) {
+                  return "";
+                }
+                return "expects a number of worker processes from 1 to 1024, "
+                       "such as -j4 or "
+                       "--jobs 4 (got '" +
+                       v + "')";
+              },
+              "N"))
           ->option_text("N")
           ->group("Engine");
   app.add_option("--chunk-size", chunk,

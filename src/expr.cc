@@ -22,7 +22,12 @@ constexpr std::array<std::string_view, 15> kAggregates{
 
 class CompiledExpr final : public Expr {
  public:
-  CompiledExpr(NodePtr root, std::string name) : root_(std::move(root)) { name_ = std::move(name); }
+  CompiledExpr(NodePtr root, std::string name, const Parser& p)
+      : root_(std::move(root)) {
+    name_ = std::move(name);
+    uses_line_ = p.usesLine();
+    uses_origin_ = p.usesOrigin();
+  }
 
   Value eval(simdjson::dom::element record, EvalArena& arena) const override {
     const Ctx c{record, arena};
@@ -54,7 +59,7 @@ namespace {
 
 std::unique_ptr<Expr> compiled(NodePtr root, const Parser& p, size_t begin) {
   std::string name = expr::compactText(p.text().substr(begin, p.lastEnd() - begin));
-  return std::make_unique<CompiledExpr>(std::move(root), std::move(name));
+  return std::make_unique<CompiledExpr>(std::move(root), std::move(name), p);
 }
 
 bool isBlank(std::string_view text) {
@@ -136,6 +141,20 @@ bool aggregateParam(Parser& p, const AggCall& call, const expr::Node& arg, size_
   return true;
 }
 
+/// At '(' after count: moves past "(*)" (SQL's count(*), the same as
+/// count); false, moving nothing, for anything else.
+bool countStar(Parser& p) {
+  const std::string_view rest = p.text().substr(p.token().end);
+  expr::Lexer peek(rest);
+  const expr::Token star = peek.next();
+  const expr::Token close = peek.next();
+  if (star.type != Tok::kStar || close.type != Tok::kRParen) return false;
+  p.advance();  // (
+  p.advance();  // *
+  p.advance();  // )
+  return true;
+}
+
 bool parseAggItem(Parser& p, AggCall& call) {
   const size_t begin = p.token().begin;
   if (p.token().type != Tok::kIdent) {
@@ -148,10 +167,18 @@ bool parseAggItem(Parser& p, AggCall& call) {
   }
   call.func = lowercase(p.tokenText());
   if (!isAggregateName(call.func)) {
-    p.fail(begin, "unknown aggregate '" + std::string(p.tokenText()) + "'");
+    const std::vector<std::string_view> known(kAggregates.begin(),
+                                              kAggregates.end());
+    p.fail(begin, "unknown aggregate '" + std::string(p.tokenText()) + "'" +
+                      expr::suggestNames(call.func, known));
     return false;
   }
   p.advance();
+  if (call.func == "count" && p.token().type == Tok::kLParen && countStar(p)) {
+    call.name = expr::compactText(p.text().substr(begin, p.lastEnd() - begin));
+    if (p.atWord("as") && !parseAlias(p, call.name)) return false;
+    return true;
+  }
   std::vector<NodePtr> args;
   std::vector<size_t> arg_at, arg_end;
   if (p.token().type == Tok::kLParen) {
@@ -192,7 +219,8 @@ bool parseAggItem(Parser& p, AggCall& call) {
   if (call.func == "median") call.param = 0.5;
   if (!args.empty()) {
     std::string arg_name = expr::compactText(p.text().substr(arg_at[0], arg_end[0] - arg_at[0]));
-    call.arg = std::make_unique<CompiledExpr>(std::move(args[0]), std::move(arg_name));
+    call.arg = std::make_unique<CompiledExpr>(std::move(args[0]),
+                                              std::move(arg_name), p);
   }
   call.name = expr::compactText(p.text().substr(begin, p.lastEnd() - begin));
   if (p.atWord("as") && !parseAlias(p, call.name)) return false;

@@ -35,9 +35,15 @@ class Expr {
   /// The text as written, white space outside string literals removed (one
   /// space is kept between two words: "not ok"): the default column name.
   const std::string& name() const { return name_; }
+  /// True when it calls line(): the job must count the lines of its input.
+  bool usesLine() const { return uses_line_; }
+  /// True when it calls file() or line(), which only records have.
+  bool usesOrigin() const { return uses_origin_; }
 
  protected:
   std::string name_;
+  bool uses_line_ = false;
+  bool uses_origin_ = false;
 };
 
 /// The value of a record's field as an expression yields it (containers as

@@ -18,7 +18,7 @@ namespace {
 constexpr double kTwo63 = 9223372036854775808.0;
 constexpr double kTwo64 = 18446744073709551616.0;
 
-constexpr std::array<FuncInfo, 20> kFunctions{{
+constexpr std::array<FuncInfo, 42> kFunctions{{
     {"len", Fn::kLen, 1, 1},
     {"lower", Fn::kLower, 1, 1},
     {"upper", Fn::kUpper, 1, 1},
@@ -34,11 +34,33 @@ constexpr std::array<FuncInfo, 20> kFunctions{{
     {"float", Fn::kFloat, 1, 1},
     {"str", Fn::kStr, 1, 1},
     {"abs", Fn::kAbs, 1, 1},
-    {"round", Fn::kRound, 1, 1},
+    {"round", Fn::kRound, 1, 2},
     {"floor", Fn::kFloor, 1, 1},
     {"ceil", Fn::kCeil, 1, 1},
     {"epoch", Fn::kEpoch, 1, 1},
     {"type", Fn::kType, 1, 1},
+    {"if", Fn::kIf, 3, 3},
+    {"replace", Fn::kReplace, 3, 3},
+    {"extract", Fn::kExtract, 2, 3},
+    {"trim", Fn::kTrim, 1, 2},
+    {"ltrim", Fn::kLtrim, 1, 2},
+    {"rtrim", Fn::kRtrim, 1, 2},
+    {"join", Fn::kJoin, 2, 2},
+    {"concat", Fn::kConcat, 1, -1},
+    {"log", Fn::kLog, 1, 2},
+    {"ln", Fn::kLn, 1, 1},
+    {"exp", Fn::kExp, 1, 1},
+    {"sqrt", Fn::kSqrt, 1, 1},
+    {"pow", Fn::kPow, 2, 2},
+    {"least", Fn::kLeast, 1, -1},
+    {"greatest", Fn::kGreatest, 1, -1},
+    {"hash", Fn::kHash, 1, 1},
+    {"strptime", Fn::kStrptime, 2, 2},
+    {"strftime", Fn::kStrftime, 2, 2},
+    {"date_trunc", Fn::kDateTrunc, 2, 2},
+    {"time_bucket", Fn::kTimeBucket, 2, 2},
+    {"file", Fn::kFile, 0, 0},
+    {"line", Fn::kLine, 0, 0},
 }};
 
 bool isString(const Datum& d) { return d.v.kind == ValueKind::kString; }
@@ -60,17 +82,6 @@ std::optional<int64_t> toInt64(const Value& v) {
 Value integral(double r) {
   if (r >= -kTwo63 && r < kTwo63) return Value::integer(static_cast<int64_t>(r));
   return Value::number(r);
-}
-
-/// Calls f with the array or object element of d (lazy or built text).
-template <typename F>
-bool withContainer(const Datum& d, F&& f) {
-  if (d.lazy) {
-    f(d.elem);
-    return true;
-  }
-  if (d.v.kind != ValueKind::kArray && d.v.kind != ValueKind::kObject) return false;
-  return withParsedText(d.v.s, f);
 }
 
 Value len(const Datum& d) {
@@ -354,7 +365,91 @@ class ExistsNode : public Node {
   std::unique_ptr<PathNode> path_;
 };
 
+/// if(c, a, b): only the branch taken is evaluated.
+class IfNode : public Node {
+ public:
+  explicit IfNode(std::vector<NodePtr> args) : args_(std::move(args)) {}
+  Datum eval(const Ctx& c) const override {
+    return args_[args_[0]->test(c) ? 1 : 2]->eval(c);
+  }
+  bool test(const Ctx& c) const override {
+    return args_[args_[0]->test(c) ? 1 : 2]->test(c);
+  }
+  bool foldable() const override {
+    const Value* cond = args_[0]->constant();
+    return cond && args_[truthy(*cond) ? 1 : 2]->constant();
+  }
+
+ private:
+  std::vector<NodePtr> args_;
+};
+
+/// case when ... then ... [else ...] end: the first condition that holds.
+class CaseNode : public Node {
+ public:
+  CaseNode(std::vector<NodePtr> whens, std::vector<NodePtr> thens,
+           NodePtr otherwise)
+      : whens_(std::move(whens)),
+        thens_(std::move(thens)),
+        else_(std::move(otherwise)) {}
+  Datum eval(const Ctx& c) const override {
+    const Node* n = pick(c);
+    return n ? n->eval(c) : Datum();
+  }
+  bool test(const Ctx& c) const override {
+    const Node* n = pick(c);
+    return n && n->test(c);
+  }
+  bool foldable() const override {
+    for (size_t i = 0; i < whens_.size(); ++i) {
+      const Value* cond = whens_[i]->constant();
+      if (!cond) return false;
+      if (truthy(*cond)) return thens_[i]->constant() != nullptr;
+    }
+    return !else_ || else_->constant();
+  }
+
+ private:
+  const Node* pick(const Ctx& c) const {
+    for (size_t i = 0; i < whens_.size(); ++i) {
+      if (whens_[i]->test(c)) return thens_[i].get();
+    }
+    return else_.get();
+  }
+
+  std::vector<NodePtr> whens_, thens_;
+  NodePtr else_;
+};
+
+/// file() and line(): where the record comes from (EvalArena::origin()).
+class OriginNode : public Node {
+ public:
+  explicit OriginNode(Fn fn) : fn_(fn) {}
+  Datum eval(const Ctx& c) const override {
+    const RecordOrigin& o = c.arena.origin();
+    if (fn_ == Fn::kFile)
+      return o.file.empty() ? Datum() : Datum(Value::string(o.file));
+    return o.line == 0 ? Datum() : Datum(Value::uinteger(o.line));
+  }
+
+ private:
+  Fn fn_;
+};
+
 }  // namespace
+
+std::vector<std::string_view> functionNames() {
+  std::vector<std::string_view> names;
+  for (const FuncInfo& f : kFunctions) names.push_back(f.name);
+  return names;
+}
+
+NodePtr makeCase(std::vector<NodePtr> whens, std::vector<NodePtr> thens,
+                 NodePtr otherwise) {
+  assert(whens.size() == thens.size());
+  return std::make_unique<CaseNode>(std::move(whens), std::move(thens),
+                                    std::move(otherwise));
+}
 
 const FuncInfo* findFunction(std::string_view name) {
   for (const FuncInfo& f : kFunctions) {
@@ -363,7 +458,41 @@ const FuncInfo* findFunction(std::string_view name) {
   return nullptr;
 }
 
-NodePtr makeCall(Fn fn, std::vector<NodePtr> args) {
+NodePtr makeCall(Fn fn, std::vector<NodePtr> args, CallError& err) {
+  switch (fn) {
+    case Fn::kIf:
+      return std::make_unique<IfNode>(std::move(args));
+    case Fn::kFile:
+    case Fn::kLine:
+      return std::make_unique<OriginNode>(fn);
+    case Fn::kReplace:
+    case Fn::kExtract:
+    case Fn::kTrim:
+    case Fn::kLtrim:
+    case Fn::kRtrim:
+    case Fn::kJoin:
+    case Fn::kConcat:
+      return makeStringCall(fn, args, err);
+    case Fn::kRound:
+      if (args.size() == 1) break;
+      [[fallthrough]];
+    case Fn::kLog:
+    case Fn::kLn:
+    case Fn::kExp:
+    case Fn::kSqrt:
+    case Fn::kPow:
+    case Fn::kLeast:
+    case Fn::kGreatest:
+    case Fn::kHash:
+      return makeNumberCall(fn, args, err);
+    case Fn::kStrptime:
+    case Fn::kStrftime:
+    case Fn::kDateTrunc:
+    case Fn::kTimeBucket:
+      return makeTimeCall(fn, args, err);
+    default:
+      break;
+  }
   if (fn == Fn::kExists) {
     auto* path = dynamic_cast<PathNode*>(args.at(0).get());
     assert(path != nullptr);

@@ -41,7 +41,12 @@ void appendUtf8(std::string& out, uint32_t cp) {
   }
 }
 
-bool isKeyword(std::string_view w) { return w == "and" || w == "or" || w == "not" || w == "in"; }
+bool isKeyword(std::string_view w) {
+  if (w.size() < 2 || w.size() > 3) return false;
+  std::string lower(w);
+  for (char& c : lower) c = static_cast<char>(c | 0x20);
+  return lower == "and" || lower == "or" || lower == "not" || lower == "in";
+}
 
 }  // namespace
 

@@ -52,6 +52,14 @@ class Node {
 };
 using NodePtr = std::unique_ptr<Node>;
 
+/// True when every node of args is a constant.
+inline bool allConstant(const std::vector<NodePtr>& args) {
+  for (const NodePtr& a : args) {
+    if (!a->constant()) return false;
+  }
+  return true;
+}
+
 /// Evaluates a foldable node once and returns a constant node in its place.
 NodePtr fold(NodePtr n);
 /// A constant.
@@ -129,6 +137,19 @@ bool withParsedText(std::string_view text, F&& f) {
   if (lease.get().parse(text.data(), text.size()).get(e)) return false;
   f(e);
   return true;
+}
+
+/// Calls f with the array or object element of d (lazy or built text);
+/// false (without calling f) when d is not a container.
+template <typename F>
+bool withContainer(const Datum& d, F&& f) {
+  if (d.lazy) {
+    f(d.elem);
+    return true;
+  }
+  if (d.v.kind != ValueKind::kArray && d.v.kind != ValueKind::kObject)
+    return false;
+  return withParsedText(d.v.s, f);
 }
 
 /// A Datum that outlives the parser e belongs to: strings and containers

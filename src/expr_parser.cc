@@ -1,5 +1,6 @@
 #include "expr_parser.h"
 
+#include <algorithm>
 #include <cctype>
 #include <optional>
 
@@ -42,6 +43,24 @@ std::string arityMessage(std::string_view name, int min_args, int max_args, size
   return m + " (got " + std::to_string(got) + ")";
 }
 
+/// Levenshtein distance, for suggestions.
+size_t editDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t up = row[j];
+      const bool same =
+          std::tolower(static_cast<unsigned char>(a[i - 1])) == b[j - 1];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (same ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
 std::optional<BinOp> comparisonOp(Tok t) {
   switch (t) {
     case Tok::kEq: return BinOp::kEq;
@@ -55,6 +74,36 @@ std::optional<BinOp> comparisonOp(Tok t) {
 }
 
 }  // namespace
+
+std::string suggestNames(std::string_view name,
+                         const std::vector<std::string_view>& known) {
+  // One edit for short names (else "foo" would suggest floor, log and pow).
+  const size_t limit =
+      name.size() <= 4 ? 1 : std::max<size_t>(2, name.size() / 3);
+  std::vector<std::pair<size_t, std::string_view>> near;
+  for (std::string_view k : known) {
+    size_t d = editDistance(name, k);
+    // A known name that starts with what was typed ("quant"), or that starts
+    // what was typed ("lenght"), is near too.
+    const std::string_view shorter = k.size() < name.size() ? k : name;
+    const std::string_view longer = k.size() < name.size() ? name : k;
+    if (d > limit && shorter.size() >= 3 &&
+        equalsIgnoreCase(longer.substr(0, shorter.size()), shorter)) {
+      d = limit;
+    }
+    if (d <= limit) near.emplace_back(d, k);
+  }
+  if (near.empty()) return "";
+  std::stable_sort(near.begin(), near.end(), [](const auto& a, const auto& b) {
+    return a.first < b.first;
+  });
+  std::string out = " (did you mean ";
+  for (size_t i = 0; i < near.size() && i < 3; ++i) {
+    if (i > 0) out += i + 1 == std::min<size_t>(near.size(), 3) ? " or " : ", ";
+    out += near[i].second;
+  }
+  return out + "?)";
+}
 
 NodePtr maybeFold(NodePtr n) {
   if (n && n->foldable()) return fold(std::move(n));
@@ -130,7 +179,7 @@ NodePtr Parser::parseOr() {
   Nesting nesting(*this);
   if (!nesting.ok()) return nullptr;
   NodePtr l = parseAnd();
-  while (l && atKeyword("or")) {
+  while (l && atWord("or")) {
     if (!chain()) return nullptr;
     advance();
     NodePtr r = parseAnd();
@@ -142,7 +191,7 @@ NodePtr Parser::parseOr() {
 
 NodePtr Parser::parseAnd() {
   NodePtr l = parseNot();
-  while (l && atKeyword("and")) {
+  while (l && atWord("and")) {
     if (!chain()) return nullptr;
     advance();
     NodePtr r = parseNot();
@@ -153,7 +202,7 @@ NodePtr Parser::parseAnd() {
 }
 
 NodePtr Parser::parseNot() {
-  if (!atKeyword("not")) return parseComparison();
+  if (!atWord("not")) return parseComparison();
   Nesting nesting(*this);
   if (!nesting.ok()) return nullptr;
   advance();
@@ -167,20 +216,23 @@ NodePtr Parser::parseComparison() {
   if (!l) return nullptr;
   if (tok_.type == Tok::kMatch) {
     l = parseMatch(std::move(l));
-  } else if (atKeyword("in")) {
+  } else if (atWord("in")) {
     advance();
+    if (tok_.type == Tok::kLParen && !checkInList()) return nullptr;
     NodePtr r = parseAdditive();
     if (!r) return nullptr;
     l = maybeFold(makeIn(std::move(l), std::move(r)));
   } else if (auto op = comparisonOp(tok_.type)) {
     advance();
+    if (!checkUnquoted()) return nullptr;
     NodePtr r = parseAdditive();
     if (!r) return nullptr;
     l = maybeFold(makeCompare(*op, std::move(l), std::move(r)));
   } else {
     return l;
   }
-  if (l && (comparisonOp(tok_.type) || tok_.type == Tok::kMatch || atKeyword("in"))) {
+  if (l &&
+      (comparisonOp(tok_.type) || tok_.type == Tok::kMatch || atWord("in"))) {
     fail(tok_.begin, "unexpected '" + std::string(tokenText()) +
                          "' (comparisons do not chain; use parentheses)");
     return nullptr;
@@ -290,10 +342,12 @@ NodePtr Parser::parsePrimary() {
     advance();
     return makeConst(Value::null());
   }
-  if (word == "and" || word == "or" || word == "not" || word == "in") {
+  if (equalsIgnoreCase(word, "and") || equalsIgnoreCase(word, "or") ||
+      equalsIgnoreCase(word, "not") || equalsIgnoreCase(word, "in")) {
     failUnexpected();
     return nullptr;
   }
+  if (equalsIgnoreCase(word, "case") && nextIsWord("when")) return parseCase();
   // A bare identifier: a function call, or the first key of a path.
   const size_t name_at = tok_.begin;
   advance();
@@ -307,10 +361,18 @@ NodePtr Parser::parsePrimary() {
 NodePtr Parser::parseCall(size_t name_at, std::string_view name_text) {
   const std::string name(name_text);
   const FuncInfo* info = findFunction(name);
+  if (!info && name != lowercase(name))
+    info = findFunction(lowercase(name));  // LN(x), ROUND(x)
   const bool aggregate = isAggregateName(lowercase(name));
   if (!info && !(aggregate && aggregate_columns_)) {
-    fail(name_at, "unknown function '" + name + "'" +
-                      (aggregate ? " (aggregates belong in --agg)" : ""));
+    if (aggregate) {
+      fail(name_at,
+           "unknown function '" + name + "' (aggregates belong in --agg)");
+    } else {
+      std::vector<std::string_view> known = functionNames();
+      fail(name_at,
+           "unknown function '" + name + "'" + suggestNames(name, known));
+    }
     return nullptr;
   }
   advance();  // (
@@ -343,7 +405,115 @@ NodePtr Parser::parseCall(size_t name_at, std::string_view name_text) {
     fail(arg_at[0], "exists() takes a path, such as .a.b or .a[0]");
     return nullptr;
   }
-  return maybeFold(makeCall(info->fn, std::move(args)));
+  if (info->fn == Fn::kLine) uses_line_ = true;
+  if (info->fn == Fn::kLine || info->fn == Fn::kFile) uses_origin_ = true;
+  CallError err;
+  NodePtr call = makeCall(info->fn, std::move(args), err);
+  if (!call) {
+    fail(err.arg < arg_at.size() ? arg_at[err.arg] : name_at, err.message);
+    return nullptr;
+  }
+  return maybeFold(std::move(call));
+}
+
+bool Parser::nextIsWord(std::string_view word) const {
+  Lexer peek(text_.substr(tok_.end));
+  const Token t = peek.next();
+  return t.type == Tok::kIdent &&
+         equalsIgnoreCase(text_.substr(tok_.end + t.begin, t.end - t.begin),
+                          word);
+}
+
+// case when C then V ... [else E] end, the words in any case; called at "case".
+NodePtr Parser::parseCase() {
+  Nesting nesting(*this);
+  if (!nesting.ok()) return nullptr;
+  advance();  // case
+  std::vector<NodePtr> whens, thens;
+  NodePtr otherwise;
+  while (atWord("when")) {
+    advance();
+    NodePtr cond = parseOr();
+    if (!cond) return nullptr;
+    if (!atWord("then")) {
+      if (tok_.type == Tok::kError) {
+        failUnexpected();
+      } else {
+        fail(tok_.begin, "expected 'then'");
+      }
+      return nullptr;
+    }
+    advance();
+    NodePtr value = parseOr();
+    if (!value) return nullptr;
+    whens.push_back(std::move(cond));
+    thens.push_back(std::move(value));
+  }
+  if (atWord("else")) {
+    advance();
+    otherwise = parseOr();
+    if (!otherwise) return nullptr;
+  }
+  if (!atWord("end")) {
+    if (tok_.type == Tok::kError) {
+      failUnexpected();
+    } else {
+      fail(tok_.begin, whens.empty() ? "expected 'when'"
+                                     : "expected 'when', 'else' or 'end'");
+    }
+    return nullptr;
+  }
+  advance();
+  return maybeFold(
+      makeCase(std::move(whens), std::move(thens), std::move(otherwise)));
+}
+
+// At '(' after "in": "x in (200, 201)" is SQL; the language's lists are [...].
+bool Parser::checkInList() {
+  Lexer peek(text_.substr(tok_.begin));
+  int depth = 0;
+  bool comma = false;
+  size_t close = 0;
+  for (Token t = peek.next(); t.type != Tok::kEnd && t.type != Tok::kError;
+       t = peek.next()) {
+    if (t.type == Tok::kLParen || t.type == Tok::kLBracket) ++depth;
+    if (t.type == Tok::kRParen || t.type == Tok::kRBracket) {
+      if (--depth == 0) {
+        close = tok_.begin + t.begin;
+        break;
+      }
+    }
+    if (t.type == Tok::kComma && depth == 1) comma = true;
+  }
+  if (!comma) return true;
+  std::string list(text_.substr(
+      tok_.begin, close > tok_.begin ? close + 1 - tok_.begin : 0));
+  if (list.size() >= 2) {
+    list.front() = '[';
+    list.back() = ']';
+  }
+  fail(tok_.begin, "a list is written in square brackets" +
+                       (list.empty() ? std::string() : ": in " + list));
+  return false;
+}
+
+// After a comparison operator: "host == web-01" meant the string "web-01".
+bool Parser::checkUnquoted() {
+  if (tok_.type != Tok::kIdent) return true;
+  const std::string_view word = tokenText();
+  if (word == "true" || word == "false" || word == "null") return true;
+  size_t e = tok_.end;
+  if (e + 1 >= text_.size() || text_[e] != '-' || text_[e + 1] < '0' ||
+      text_[e + 1] > '9') {
+    return true;
+  }
+  while (e < text_.size() &&
+         (isWordChar(text_[e]) || text_[e] == '-' || text_[e] == '.'))
+    ++e;
+  const std::string_view bare = text_.substr(tok_.begin, e - tok_.begin);
+  fail(tok_.begin, "unexpected '" + std::string(bare) +
+                       "' (a string is quoted: \"" + std::string(bare) + "\")");
+  return false;
 }
 
 NodePtr Parser::parseList() {

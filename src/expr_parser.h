@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "expr_lexer.h"
 #include "expr_node.h"
@@ -45,6 +46,10 @@ class Parser {
   /// Fails for the current token: its lexer error, or "unexpected ...".
   void failUnexpected();
   bool failed() const { return !status_.ok(); }
+  /// True once a call of line() was parsed.
+  bool usesLine() const { return uses_line_; }
+  /// True once a call of file() or line() was parsed.
+  bool usesOrigin() const { return uses_origin_; }
   const Status& status() const { return status_; }
 
  private:
@@ -58,6 +63,13 @@ class Parser {
   NodePtr parsePostfix(NodePtr node);
   NodePtr parsePrimary();
   NodePtr parseCall(size_t name_at, std::string_view name);
+  NodePtr parseCase();
+  /// True when the token after the current one is the word (any case).
+  bool nextIsWord(std::string_view word) const;
+  /// At '(' after "in": fails, suggesting [...], when it holds a list.
+  bool checkInList();
+  /// After a comparison operator: fails on an unquoted "web-01".
+  bool checkUnquoted();
   NodePtr parseList();
   NodePtr parseMatch(NodePtr lhs);
   /// After '.': a key (identifier or string) or '[expr]' right after the dot.
@@ -93,8 +105,15 @@ class Parser {
   Token tok_;
   size_t last_end_ = 0;
   bool aggregate_columns_ = false;
+  bool uses_line_ = false;
+  bool uses_origin_ = false;
   Status status_;
 };
+
+/// " (did you mean a, b or c?)" with the known names nearest to name (edit
+/// distance), or "" when none is near.
+std::string suggestNames(std::string_view name,
+                         const std::vector<std::string_view>& known);
 
 /// Folds n when all its inputs are constant.
 NodePtr maybeFold(NodePtr n);

@@ -60,6 +60,8 @@ bool digits(std::string_view s, size_t at, size_t n, int& out) {
   return true;
 }
 
+}  // namespace
+
 bool isLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 int daysInMonth(int y, int m) {
@@ -67,7 +69,6 @@ int daysInMonth(int y, int m) {
   return m == 2 && isLeap(y) ? 29 : kDays[m - 1];
 }
 
-// Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar (H. Hinnant).
 int64_t daysFromCivil(int64_t y, int m, int d) {
   y -= m <= 2;
   const int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -76,8 +77,6 @@ int64_t daysFromCivil(int64_t y, int m, int d) {
   const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
   return era * 146097 + doe - 719468;
 }
-
-}  // namespace
 
 size_t utf8Length(std::string_view s) {
   size_t n = 0;
@@ -130,13 +129,15 @@ bool changeCase(std::string_view s, bool upper, std::string& out) {
   return changed;
 }
 
-// date-time = YYYY-MM-DD ("T" / "t" / " ") HH:MM:SS [.frac] ("Z" / "z" / +HH:MM / -HH:MM)
+// date-time = YYYY-MM-DD ("T" / "t" / " ") HH:MM:SS [.frac] ["Z" / "z" / +HH:MM
+// / -HH:MM]
 Value parseRfc3339(std::string_view s) {
   int year, month, day, hour, minute, second;
-  if (s.size() < 20 || !digits(s, 0, 4, year) || s[4] != '-' || !digits(s, 5, 2, month) ||
-      s[7] != '-' || !digits(s, 8, 2, day) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
-      !digits(s, 11, 2, hour) || s[13] != ':' || !digits(s, 14, 2, minute) || s[16] != ':' ||
-      !digits(s, 17, 2, second)) {
+  if (s.size() < 19 || !digits(s, 0, 4, year) || s[4] != '-' ||
+      !digits(s, 5, 2, month) || s[7] != '-' || !digits(s, 8, 2, day) ||
+      (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
+      !digits(s, 11, 2, hour) || s[13] != ':' || !digits(s, 14, 2, minute) ||
+      s[16] != ':' || !digits(s, 17, 2, second)) {
     return Value::null();
   }
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 ||
@@ -145,15 +146,16 @@ Value parseRfc3339(std::string_view s) {
   }
   size_t p = 19;
   std::string_view frac;
-  if (s[p] == '.') {
+  if (p < s.size() && s[p] == '.') {
     const size_t start = ++p;
     while (p < s.size() && s[p] >= '0' && s[p] <= '9') ++p;
     if (p == start) return Value::null();
     frac = s.substr(start, p - start);
   }
-  if (p >= s.size()) return Value::null();
   int offset = 0;
-  if (s[p] == 'Z' || s[p] == 'z') {
+  if (p == s.size()) {
+    // No zone: read as UTC (docs/expressions.md).
+  } else if (s[p] == 'Z' || s[p] == 'z') {
     ++p;
   } else if (s[p] == '+' || s[p] == '-') {
     int oh, om;
@@ -171,6 +173,10 @@ Value parseRfc3339(std::string_view s) {
   // A leap second (:60) counts as the first second of the next minute.
   const int64_t secs = daysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 +
                        second - offset;
+  return secondsValue(secs, frac);
+}
+
+Value secondsValue(int64_t secs, std::string_view frac) {
   // Beyond 18 digits (attoseconds) the digits cannot change a double here.
   if (frac.size() > 18) frac = frac.substr(0, 18);
   uint64_t f = 0;

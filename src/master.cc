@@ -46,6 +46,7 @@ Master::Master(const Job& job, const Query& query, const std::vector<Input>& inp
       state_(makeJobState(job, query)) {
   source_.setAutoChunkCap(autoChunkCap(job));
   source_.setFlushAfter(std::chrono::milliseconds(job.flush_after_ms));
+  source_.setCountLines(usesLine(query));
 }
 
 void Master::setRanges(std::vector<InputRange> ranges, uint64_t first_id) {

@@ -20,6 +20,7 @@ std::string encodeAssign(const Assign& a) {
   w.u64(a.size);
   w.u64(a.order_id);
   w.u64(a.line_base);
+  w.u64(a.file_line);
   return std::move(w.str());
 }
 
@@ -33,6 +34,7 @@ Result<Assign> decodeAssign(std::string_view payload) {
   a.size = r.u64();
   a.order_id = r.u64();
   a.line_base = r.u64();
+  a.file_line = r.u64();
   if (r.failed() || !r.atEnd()) return malformed("assign");
   return a;
 }

@@ -16,6 +16,15 @@ Status compileSort(const Job& job, Query& q) {
     for (const std::string& c : q.columns) {
       if (c == it.name) s.column = c;
     }
+    if (s.column.empty() && it.expr->usesOrigin()) {
+      // --sort orders output rows, which no longer know their input line.
+      return Status::error(
+          ExitCode::kUsage,
+          "--sort '" + it.text +
+              "': file() and line() are known only while "
+              "records are read; select them as a column and sort by its name "
+              "(--select 'line() as l, ...' --sort l)");
+    }
     if (s.column.empty()) s.expr = std::move(it.expr);
     q.sort.push_back(std::move(s));
   }
@@ -23,6 +32,21 @@ Status compileSort(const Job& job, Query& q) {
 }
 
 }  // namespace
+
+bool usesLine(const Query& q) {
+  for (const auto& e : q.where) {
+    if (e->usesLine()) return true;
+  }
+  for (const auto* list : {&q.select, &q.group_by}) {
+    for (const ListItem& it : *list) {
+      if (it.expr->usesLine()) return true;
+    }
+  }
+  for (const AggCall& a : q.aggs) {
+    if (a.arg && a.arg->usesLine()) return true;
+  }
+  return false;
+}
 
 Result<Query> compileQuery(const Job& job) {
   Query q;

@@ -32,6 +32,10 @@ struct Query {
   std::vector<std::string> columns; ///< output column names, when known
 };
 
+/// True when an expression of q calls line() (its input's lines are then
+/// counted as chunks are cut).
+bool usesLine(const Query& q);
+
 /// Compiles every expression option of job; errors are usage errors that
 /// name the option and the column.
 Result<Query> compileQuery(const Job& job);

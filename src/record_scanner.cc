@@ -78,6 +78,7 @@ void RecordScanner::accept(simdjson::dom::element root, const Line& line,
                            uint64_t line_no, uint64_t order, ChunkReport& report) {
   ++report.records;
   arena_.clear();
+  arena_.origin().line = origin_base_ + line_no;
   if (!matches(root)) return;
   ++report.matched;
   RecordRef rec{root, line.text, line.offset, order + line_no};

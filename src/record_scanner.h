@@ -60,6 +60,12 @@ class RecordScanner {
   /// line_base + 1, ... of chunk order_id.
   void scan(const char* data, size_t size, size_t readable, uint64_t order_id,
             uint64_t line_base, ChunkReport& report);
+  /// Where the records of the next scan() come from, for file() and line():
+  /// the input's name and the lines of that input before the scanned bytes.
+  void setOrigin(std::string_view file, uint64_t lines_before) {
+    arena_.origin().file = file;
+    origin_base_ = lines_before;
+  }
   /// Test hook: a record containing this text crashes the worker (SIGSEGV).
   void setCrashText(std::string text) { crash_text_ = std::move(text); }
   /// Test hook: false parses every line on its own (the fall-back path).
@@ -104,6 +110,7 @@ class RecordScanner {
   uint64_t streamed_ = 0;
   std::string scratch_;  ///< padded copy for a record at the end of readable memory
   EvalArena arena_;      ///< strings made while evaluating one record
+  uint64_t origin_base_ = 0;  ///< setOrigin()'s lines_before
   std::string crash_text_;
 };
 

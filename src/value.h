@@ -78,6 +78,15 @@ class EvalArena;
 /// containers are minified into arena. Both stay valid until the next record.
 Value fromElement(simdjson::dom::element e, EvalArena& arena);
 
+/// Where the record being evaluated comes from, for file() and line(): the
+/// input's name as given ("-" for standard input) and its 1-based line in
+/// that input; empty and 0 where no record is at hand (constant folding,
+/// sorting output rows).
+struct RecordOrigin {
+  std::string_view file;
+  uint64_t line = 0;
+};
+
 /// Storage for strings and container texts made while evaluating one record;
 /// cleared before the next record, keeping its capacity (no allocation per
 /// record once warm).
@@ -90,9 +99,13 @@ class EvalArena {
   /// Stores scratch() and returns its view.
   std::string_view commit() { return store(scratch_); }
   void clear();
+  /// The record's origin; set by whoever hands records to expressions, not
+  /// touched by clear().
+  RecordOrigin& origin() { return origin_; }
 
  private:
   static constexpr size_t kBlock = 64 * 1024;
+  RecordOrigin origin_;
   std::vector<std::string> blocks_;  ///< each reserved once, never reallocated
   size_t used_blocks_ = 0;
   std::string scratch_;

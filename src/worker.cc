@@ -172,6 +172,11 @@ int runWorker(const WorkerContext& ctx, int cmd_fd, int result_fd) {
         runExec(ctx, std::string_view(data, job.size), stable, exec_buf,
                 report);
       } else {
+        const std::string& name = (*ctx.inputs)[job.input].name;
+        scanner.setOrigin(job.slot == kNoSlot || name != "(stdin)"
+                              ? std::string_view(name)
+                              : "-",
+                          job.file_line + job.line_base);
         scanner.scan(data, job.size, readable, job.order_id, job.line_base, report);
         report.partial = state->takePartial();
         if (ctx.job->kind == JobKind::kExec) {

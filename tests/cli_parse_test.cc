@@ -158,4 +158,13 @@ TEST_CASE("cli: --version returns the version and no job") {
 }
 
 }  // namespace
+TEST_CASE("cli: -j abc says what -j expects") {
+  Result<CommandLine> r = parse({"-j", "abc"});
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message() ==
+        "--jobs: expects a number of worker processes from 1 to 1024, such as "
+        "-j4 or --jobs 4 "
+        "(got 'abc') (see clusterproc --help)");
+}
+
 }  // namespace clusterproc

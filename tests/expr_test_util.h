@@ -45,4 +45,10 @@ class Eval {
   std::unique_ptr<Expr> expr_;
 };
 
+/// The message of the usage error of a --where expression, or "".
+inline std::string whereError(const std::string& text) {
+  auto r = parseExpr(text, "--where");
+  return r.ok() ? "" : r.status().message();
+}
+
 }  // namespace clusterproc::testing

@@ -801,7 +801,7 @@ def f_ceil(x):
 
 _RFC3339 = re.compile(
     r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt ]([0-9]{2}):([0-9]{2}):([0-9]{2})"
-    r"(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})")
+    r"(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})?")
 
 
 def _days_from_civil(y, m, d):
@@ -828,7 +828,7 @@ def f_epoch(s):
         return None
     z = m.group(8)
     off = 0
-    if z not in ("Z", "z"):
+    if z is not None and z not in ("Z", "z"):
         oh, om = int(z[1:3]), int(z[4:6])
         if oh > 23 or om > 59:
             return None
