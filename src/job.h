@@ -32,8 +32,10 @@ struct Job {
   bool merge = false;               ///< `clusterproc merge`: inputs are partials
   unsigned retries = 2;
 
+  std::vector<std::string> explode;  ///< --explode PATH, in the order given
   std::vector<std::string> where;  ///< --where, all must hold
   std::string select;              ///< --select LIST
+  std::string exclude;  ///< --exclude LIST: keys dropped from --select '*'
   std::string group_by;            ///< --group-by LIST
   std::string agg;                 ///< --agg LIST
   std::string sort;                ///< --sort LIST
