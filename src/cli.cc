@@ -29,6 +29,8 @@ Examples:
   clusterproc --where 'status >= 500' --select 'ts, path, latency_ms as ms' in.jsonl
   clusterproc --group-by host --agg 'count, quantile(latency_ms, 0.99) as p99' \
       --sort 'p99 desc' --limit 10 -f table in.jsonl    the ten slowest hosts
+  clusterproc --explode tags --group-by tags --agg count in.jsonl   the count of every tag
+  clusterproc --select '*, bytes / 1024 as kb' --exclude user in.jsonl   whole records
   clusterproc --exec 'gzip -c' in.jsonl > out.jsonl.gz  each chunk through a command
   clusterproc -o report.json --stats-json run.json --max-errors 100 in.jsonl   for cron
   clusterproc --bad-records bad.jsonl in.jsonl      keep every bad line with its reason
