@@ -12,7 +12,7 @@ _clusterproc() {
     prev=${COMP_WORDS[COMP_CWORD - 2]}
   fi
 
-  local options="--help --version --where --select --count --group-by --agg --exec
+  local options="--help --version --explode --where --select --exclude --count --group-by --agg --exec
     --unordered --sort --limit --format --output --jobs --chunk-size --max-record
     --flush-after --retries --max-errors --bad-records --progress --no-progress --stats --stats-json
     --partial --shard --checkpoint --mpi -h -V -f -o -j"
@@ -48,7 +48,7 @@ _clusterproc() {
       COMPREPLY=($(compgen -d -- "$cur"))
       return
       ;;
-    --where | --select | --group-by | --agg | --sort | --exec | --limit | --retries | --max-errors | --shard)
+    --explode | --where | --select | --exclude | --group-by | --agg | --sort | --exec | --limit | --retries | --max-errors | --shard)
       # An expression, a list, a command or a number: nothing to offer.
       COMPREPLY=()
       return

@@ -141,7 +141,9 @@ class PickColumn final : public StateColumn<Pick> {
       case PickRule::kFirst:
         return order < p.order;
       case PickRule::kLast:
-        return order > p.order;
+        // >=: the records --explode makes of one line share its position;
+        // the later one is added later.
+        return order >= p.order;
       case PickRule::kMin:
       case PickRule::kMax: {
         const int c = compareValues(v, p.value.v);

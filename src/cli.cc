@@ -30,6 +30,8 @@ Examples:
   clusterproc --where 'status >= 500' --select 'ts, path, latency_ms as ms' in.jsonl
   clusterproc --group-by host --agg 'count, quantile(latency_ms, 0.99) as p99' \
       --sort 'p99 desc' --limit 10 -f table in.jsonl    the ten slowest hosts
+  clusterproc --explode tags --group-by tags --agg count in.jsonl   the count of every tag
+  clusterproc --select '*, bytes / 1024 as kb' --exclude user in.jsonl   whole records
   clusterproc --exec 'gzip -c' in.jsonl > out.jsonl.gz  each chunk through a command
   clusterproc -o report.json --stats-json run.json --max-errors 100 in.jsonl   for cron
   clusterproc --bad-records bad.jsonl in.jsonl      keep every bad line with its reason
@@ -121,6 +123,16 @@ int lastArg(int argc, char** argv, const std::string& name) {
 /// The job's kind from its options; contradictory options are usage errors.
 Status chooseKind(Job& job, bool count) {
   bool aggregate = !job.group_by.empty() || !job.agg.empty();
+  if (!job.exclude.empty()) {
+    if (count || aggregate || !job.exec.empty()) {
+      return usage(
+          "--exclude drops keys from --select '*' rows: it does not apply to "
+          "--count, "
+          "--group-by/--agg or --exec");
+    }
+    if (job.select.empty())
+      job.select = "*";  // --exclude alone: the rest of each record
+  }
   int kinds = count + aggregate + !job.select.empty() + !job.exec.empty();
   if (kinds > 1) {
     return usage("--count, --select, --exec and --group-by/--agg cannot be combined");
@@ -192,8 +204,9 @@ Exit status: 0 ok, 1 usage, 2 unreadable or invalid partial, output error,
 
 /// merge's refusal of an option of runs (argv entry arg), or "" if it is none.
 std::string notForMerge(const std::string& arg) {
-  static const char* const kJob[] = {"--where", "--select", "--count", "--group-by", "--agg",
-                                     "--exec",  "--unordered", "--sort", "--limit"};
+  static const char* const kJob[] = {
+      "--where",     "--select", "--count", "--group-by", "--agg",    "--exec",
+      "--unordered", "--sort",   "--limit", "--explode",  "--exclude"};
   static const char* const kRun[] = {
       "--jobs",       "--chunk-size",  "--max-record", "--retries",
       "--max-errors", "--bad-records", "--progress",   "--no-progress",
@@ -328,12 +341,26 @@ Result<CommandLine> parseCommandLine(int argc, char** argv) {
                  "Files (gzip/zstd too), named pipes or '-' (default: standard input)")
       ->option_text("...")
       ->group("Input");
+  app.add_option(
+         "--explode", job.explode,
+         "One record per element of the array at PATH, before every other step "
+         "(repeatable: the product)")
+      ->option_text("PATH")
+      ->allow_extra_args(false)
+      ->group("Job");
   app.add_option("--where", job.where,
                  "Keep records where EXPR is neither false nor null (repeatable: all must hold)")
       ->option_text("EXPR")
       ->allow_extra_args(false)  // one EXPR per --where; what follows is an input
       ->group("Job");
-  app.add_option("--select", job.select, "Output one object per record: 'EXPR [as NAME], ...'")
+  app.add_option("--select", job.select,
+                 "Output one object per record: 'EXPR [as NAME], ...'; '*' is "
+                 "the whole record")
+      ->option_text("LIST")
+      ->group("Job");
+  app.add_option("--exclude", job.exclude,
+                 "Drop these top-level keys from '*' (alone: --select '*' "
+                 "without them)")
       ->option_text("LIST")
       ->group("Job");
   app.add_flag("--count", count, "Print {\"count\":N}, the number of (matching) records")

@@ -112,6 +112,22 @@ bool parseAlias(Parser& p, std::string& name) {
   return true;
 }
 
+/// '*' as a list item: alone between commas, once per list.
+bool parseStar(Parser& p, bool& starred) {
+  const size_t at = p.token().begin;
+  p.advance();
+  if (p.token().type != Tok::kComma && p.token().type != Tok::kEnd) {
+    p.fail(p.token().begin, "expected ',' after '*' (the whole record)");
+    return false;
+  }
+  if (starred) {
+    p.fail(at, "'*' given twice");
+    return false;
+  }
+  starred = true;
+  return true;
+}
+
 std::string lowercase(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -246,15 +262,24 @@ Result<std::unique_ptr<Expr>> parseExpr(std::string_view text, std::string_view 
   return compiled(std::move(root), p, begin);
 }
 
-Result<std::vector<ListItem>> parseList(std::string_view text, std::string_view option,
-                                        bool allow_direction) {
+Result<std::vector<ListItem>> parseList(std::string_view text,
+                                        std::string_view option,
+                                        bool allow_direction, bool allow_star) {
   if (isBlank(text)) return emptyError(option);
   Parser p(text, option);
   p.setAggregateColumns(allow_direction);
   std::vector<ListItem> items;
+  bool starred = false;
   do {
     if (!checkItemStart(p)) break;
     const size_t begin = p.token().begin;
+    if (allow_star && p.token().type == Tok::kStar) {
+      if (!parseStar(p, starred)) break;
+      ListItem item;
+      item.name = item.text = "*";
+      items.push_back(std::move(item));
+      continue;
+    }
     NodePtr root = p.parseExpression();
     if (!root) break;
     ListItem item;

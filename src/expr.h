@@ -57,8 +57,8 @@ Result<std::unique_ptr<Expr>> parseExpr(std::string_view text, std::string_view 
 
 /// One item of a LIST option: "EXPR [as NAME]" or, for --sort, "EXPR [asc|desc]".
 struct ListItem {
-  std::unique_ptr<Expr> expr;
-  std::string name;         ///< NAME of "as NAME", else expr->name()
+  std::unique_ptr<Expr> expr;  ///< null for '*'
+  std::string name;  ///< NAME of "as NAME", else expr->name(); "*" for '*'
   bool descending = false;  ///< --sort only
   std::string text;         ///< the item as written, without surrounding white space
 };
@@ -66,8 +66,11 @@ struct ListItem {
 /// Parses a comma-separated list (commas inside (), [], strings don't split).
 /// allow_direction: --sort syntax (asc|desc) instead of "as NAME"; there a
 /// call of an aggregate ("sum(bytes)") names the output column of that name.
-Result<std::vector<ListItem>> parseList(std::string_view text, std::string_view option,
-                                        bool allow_direction);
+/// allow_star: an item may be '*' (--select: the record's members), once.
+Result<std::vector<ListItem>> parseList(std::string_view text,
+                                        std::string_view option,
+                                        bool allow_direction,
+                                        bool allow_star = false);
 
 /// One aggregate call of --agg: "count", "count(x)", "sum(x)",
 /// "quantile(x, 0.99)", "top(x, 5)" [as NAME].

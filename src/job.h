@@ -34,8 +34,10 @@ struct Job {
   uint64_t flush_after_ms =
       100;  ///< --flush-after: longest wait of a record read from a stream
 
+  std::vector<std::string> explode;  ///< --explode PATH, in the order given
   std::vector<std::string> where;  ///< --where, all must hold
   std::string select;              ///< --select LIST
+  std::string exclude;  ///< --exclude LIST: keys dropped from --select '*'
   std::string group_by;            ///< --group-by LIST
   std::string agg;                 ///< --agg LIST
   std::string sort;                ///< --sort LIST

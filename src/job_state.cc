@@ -28,6 +28,8 @@ class CountState final : public JobState {
 /// The default job: the summary profile.
 class SummaryJobState final : public JobState {
  public:
+  /// exploded: --explode makes the records profiled more than those read.
+  explicit SummaryJobState(bool exploded) : exploded_(exploded) {}
   void add(const RecordRef& rec, EvalArena&, ChunkReport&) override { state_.add(rec.root); }
   std::string serialize() const override { return state_.serialize(); }
   std::string takePartial() override {
@@ -43,11 +45,13 @@ class SummaryJobState final : public JobState {
   }
   void render(std::vector<std::string>& rows, const RunTotals& totals) const override {
     std::string out;
-    state_.render(out, totals.records, totals.bad_records, totals.bytes);
+    state_.render(out, exploded_ ? totals.matched : totals.records,
+                  totals.bad_records, totals.bytes);
     rows.push_back(std::move(out));
   }
 
  private:
+  bool exploded_;
   SummaryState state_;
 };
 
@@ -71,7 +75,7 @@ std::unique_ptr<JobState> makeJobState(const Job& job, const Query& query) {
     case JobKind::kSummary:
       break;
   }
-  return std::make_unique<SummaryJobState>();
+  return std::make_unique<SummaryJobState>(!query.explode.empty());
 }
 
 }  // namespace clusterproc

@@ -85,6 +85,7 @@ Result<Job> jobFromWords(const Job& output_options,
   const Job& from = *cl.value().job;
   Job job = output_options;
   job.kind = from.kind;
+  job.explode = from.explode;
   job.where = from.where;
   job.select = from.select;
   job.group_by = from.group_by;

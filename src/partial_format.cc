@@ -94,6 +94,7 @@ std::vector<std::string> jobWords(const Job& job) {
     w.push_back(value);
   };
   if (job.kind == JobKind::kCount) w.emplace_back("--count");
+  for (const std::string& e : job.explode) add("--explode", e);
   for (const std::string& e : job.where) add("--where", e);
   if (!job.select.empty()) add("--select", job.select);
   if (!job.group_by.empty()) add("--group-by", job.group_by);

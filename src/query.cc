@@ -31,6 +31,31 @@ Status compileSort(const Job& job, Query& q) {
   return Status();
 }
 
+/// --exclude LIST: top-level keys, written as paths (`host`, `.["a b"]`).
+Status compileExclude(const Job& job, Query& q) {
+  if (job.exclude.empty()) return Status();
+  if (!q.star) {
+    return Status::error(
+        ExitCode::kUsage,
+        "--exclude drops keys from the whole record: add '*' to --select "
+        "(--select '*, EXPR as NAME') or leave --select out");
+  }
+  Result<std::vector<ListItem>> items =
+      parseList(job.exclude, "--exclude", false);
+  if (!items.ok()) return items.status();
+  for (const ListItem& it : items.value()) {
+    const std::string* key = it.expr->rootKey();
+    if (key == nullptr || it.name != it.expr->name()) {
+      return Status::error(
+          ExitCode::kUsage,
+          "--exclude takes top-level keys (host, .[\"user agent\"]), not '" +
+              it.text + "'");
+    }
+    q.exclude.push_back(*key);
+  }
+  return Status();
+}
+
 }  // namespace
 
 bool usesLine(const Query& q) {
@@ -50,17 +75,28 @@ bool usesLine(const Query& q) {
 
 Result<Query> compileQuery(const Job& job) {
   Query q;
+  for (const std::string& e : job.explode) {
+    Result<ExplodePath> path = parseExplodePath(e);
+    if (!path.ok()) return path.status();
+    q.explode.push_back(std::move(path.value()));
+  }
   for (const std::string& w : job.where) {
     Result<std::unique_ptr<Expr>> e = parseExpr(w, "--where");
     if (!e.ok()) return e.status();
     q.where.push_back(std::move(e.value()));
   }
   if (!job.select.empty()) {
-    Result<std::vector<ListItem>> items = parseList(job.select, "--select", false);
+    Result<std::vector<ListItem>> items =
+        parseList(job.select, "--select", false, true);
     if (!items.ok()) return items.status();
     q.select = std::move(items.value());
-    for (const ListItem& it : q.select) q.columns.push_back(it.name);
+    for (const ListItem& it : q.select) q.star = q.star || it.expr == nullptr;
+    // With '*' the columns are each record's own keys: none known here.
+    for (const ListItem& it : q.select) {
+      if (!q.star) q.columns.push_back(it.name);
+    }
   }
+  if (Status s = compileExclude(job, q); !s.ok()) return s;
   if (!job.group_by.empty()) {
     Result<std::vector<ListItem>> items = parseList(job.group_by, "--group-by", false);
     if (!items.ok()) return items.status();

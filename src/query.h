@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "aggregate.h"
+#include "explode.h"
 #include "expr.h"
 #include "job.h"
 #include "status.h"
@@ -23,13 +24,18 @@ struct SortItem {
 
 /// The compiled parts of a job.
 struct Query {
+  std::vector<ExplodePath> explode;  ///< --explode, in the order given
   std::vector<std::unique_ptr<Expr>> where;
   std::vector<ListItem> select;
+  bool star = false;  ///< --select has '*': columns vary by record
+  std::vector<std::string>
+      exclude;  ///< --exclude: top-level keys '*' leaves out
   std::vector<ListItem> group_by;
   std::vector<AggCall> aggs;
   std::vector<AggSpec> agg_specs;   ///< aggs, as the group table wants them
   std::vector<SortItem> sort;
-  std::vector<std::string> columns; ///< output column names, when known
+  std::vector<std::string>
+      columns;  ///< output column names, when known (not with '*')
 };
 
 /// True when an expression of q calls line() (its input's lines are then

@@ -72,16 +72,55 @@ namespace {
 
 bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
+/// "an array", "a string", ... for messages.
+const char* kindOf(simdjson::dom::element e) {
+  switch (e.type()) {
+    case simdjson::dom::element_type::ARRAY:
+      return "an array";
+    case simdjson::dom::element_type::OBJECT:
+      return "an object";
+    case simdjson::dom::element_type::STRING:
+      return "a string";
+    case simdjson::dom::element_type::BOOL:
+      return "a boolean";
+    case simdjson::dom::element_type::NULL_VALUE:
+      return "null";
+    default:
+      return "a number";
+  }
+}
+
 }  // namespace
 
 void RecordScanner::accept(simdjson::dom::element root, const Line& line,
                            uint64_t line_no, uint64_t order, ChunkReport& report) {
   ++report.records;
+  bool bad = false;
+  if (exploder_ == nullptr) {
+    take(root, line.text, line, line_no, order, report, bad);
+    return;
+  }
+  exploder_->each(root, line.text,
+                  [&](simdjson::dom::element r, std::string_view text) {
+                    take(r, text, line, line_no, order, report, bad);
+                  });
+}
+
+void RecordScanner::take(simdjson::dom::element root, std::string_view text,
+                         const Line& line, uint64_t line_no, uint64_t order,
+                         ChunkReport& report, bool& bad) {
   arena_.clear();
   arena_.origin().line = origin_base_ + line_no;
   if (!matches(root)) return;
+  if (!object_reason_.empty() && !root.is_object()) {
+    if (!bad)
+      addBad(report, line_no, line.offset, object_reason_ + kindOf(root),
+             line.text);
+    bad = true;
+    return;
+  }
   ++report.matched;
-  RecordRef rec{root, line.text, line.offset, order + line_no};
+  RecordRef rec{root, text, line.offset, order + line_no};
   state_.add(rec, arena_, report);
 }
 

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "chunker.h"
+#include "explode.h"
 #include "expr.h"
 #include "job_state.h"
 
@@ -68,6 +69,14 @@ class RecordScanner {
   }
   /// Test hook: a record containing this text crashes the worker (SIGSEGV).
   void setCrashText(std::string text) { crash_text_ = std::move(text); }
+  /// --explode: each valid record goes through exploder (not owned) first.
+  void setExploder(Exploder* exploder) { exploder_ = exploder; }
+  /// --select '*': a (produced) record that passes --where but is not an
+  /// object is a bad record, once per line: reason, then what it is ("an
+  /// array").
+  void requireObjects(std::string reason) {
+    object_reason_ = std::move(reason);
+  }
   /// Test hook: false parses every line on its own (the fall-back path).
   void setStreaming(bool on) { streaming_ = on; }
   /// Lines accepted from the region streams so far (tests and profiling).
@@ -97,6 +106,11 @@ class RecordScanner {
   /// A valid record: counts it and hands it to the job when --where holds.
   void accept(simdjson::dom::element root, const Line& line, uint64_t line_no,
               uint64_t order, ChunkReport& report);
+  /// One record of a line (the line's, or one --explode made): --where,
+  /// then the job. bad: the line was already reported as a bad record.
+  void take(simdjson::dom::element root, std::string_view text,
+            const Line& line, uint64_t line_no, uint64_t order,
+            ChunkReport& report, bool& bad);
   void addBad(ChunkReport& report, uint64_t line, size_t offset,
               std::string reason, std::string_view raw);
   bool matches(simdjson::dom::element root);
@@ -112,6 +126,8 @@ class RecordScanner {
   EvalArena arena_;      ///< strings made while evaluating one record
   uint64_t origin_base_ = 0;  ///< setOrigin()'s lines_before
   std::string crash_text_;
+  Exploder* exploder_ = nullptr;
+  std::string object_reason_;  ///< empty: any record will do
 };
 
 /// A short reason for a simdjson error code ("invalid UTF-8", ...).

@@ -12,6 +12,7 @@
 #include "chunk_reader.h"
 #include "chunker.h"
 #include "exec_runner.h"
+#include "explode.h"
 #include "job_state.h"
 #include "messages.h"
 #include "query.h"
@@ -121,6 +122,11 @@ int runWorker(const WorkerContext& ctx, int cmd_fd, int result_fd) {
     std::unique_ptr<JobState> state = makeJobState(*ctx.job, *ctx.query);
     RecordScanner scanner(*state, ctx.query->where, ctx.job->max_record,
                           !ctx.job->bad_records_path.empty());
+    Exploder exploder(ctx.query->explode);
+    if (!ctx.query->explode.empty()) scanner.setExploder(&exploder);
+    if (ctx.query->star)
+      scanner.requireObjects(
+          "--select '*' takes an object's members; this record is ");
     const int64_t crash_at = crashChunk();
     if (const char* text = std::getenv(kCrashTextEnv)) scanner.setCrashText(text);
     ChunkReader reader;  // chunks of regular files, read with pread
@@ -165,7 +171,8 @@ int runWorker(const WorkerContext& ctx, int cmd_fd, int result_fd) {
       }
       ChunkReport report;
       report.chunk_id = job.chunk_id;
-      if (ctx.job->kind == JobKind::kExec && ctx.query->where.empty()) {
+      if (ctx.job->kind == JobKind::kExec && ctx.query->where.empty() &&
+          ctx.query->explode.empty()) {
         // --exec alone: the chunk's bytes go to the command as they are,
         // straight from the mapping or the ring, without parsing.
         countLines(data, job.size, report);
