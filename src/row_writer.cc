@@ -6,6 +6,8 @@
 
 #include <cstdlib>
 
+#include "big_number.h"
+
 namespace clusterproc {
 
 namespace {
@@ -19,7 +21,11 @@ void elementText(std::string& cell, simdjson::dom::element e) {
   cell.clear();
   if (e.is_null()) return;
   if (e.is_string()) {
-    cell.assign(e.get_string().value_unsafe());
+    cell.assign(e.get_string().value_unsafe());  // a big number: its text
+    return;
+  }
+  if (bigNumbersSeen()) {
+    appendElementJson(cell, e);
     return;
   }
   cell = simdjson::minify(e);
@@ -115,7 +121,7 @@ std::vector<std::string> rowKeys(std::string_view row) {
   simdjson::dom::element e;
   std::vector<std::string> keys;
   simdjson::dom::object obj;
-  if (rowParser().parse(row.data(), row.size()).get(e) || e.get_object().get(obj)) return {"."};
+  if (parseJson(rowParser(), row, e) || e.get_object().get(obj)) return {"."};
   for (auto field : obj) keys.emplace_back(field.key);
   return keys;
 }
@@ -126,7 +132,7 @@ void rowCells(std::string_view row, const std::vector<std::string>& columns,
   for (std::string& c : cells) c.clear();
   if (numeric) numeric->assign(columns.size(), 0);
   simdjson::dom::element e;
-  if (rowParser().parse(row.data(), row.size()).get(e)) return;
+  if (parseJson(rowParser(), row, e)) return;
   if (!e.is_object()) {
     for (size_t i = 0; i < columns.size(); ++i) {
       if (columns[i] == ".") elementText(cells[i], e);

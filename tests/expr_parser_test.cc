@@ -72,7 +72,8 @@ TEST_CASE("malformed numbers are rejected with their text") {
   CHECK(errorOf("x == 1e") == "error in --where at column 6: invalid number '1e'");
   CHECK(errorOf("x == 12ab") == "error in --where at column 6: invalid number '12ab'");
   CHECK(errorOf("x == .5") == "error in --where at column 6: invalid number (write 0.5, not .5)");
-  CHECK(errorOf("x == 1e999") == "error in --where at column 6: invalid number '1e999' (out of range)");
+  CHECK(errorOf("x == 1e-999") ==
+        "error in --where at column 6: invalid number '1e-999' (out of range)");
 }
 
 TEST_CASE("an unterminated string is reported at its opening quote") {
