@@ -17,6 +17,12 @@ simdjson::dom::parser& rowParser() {
   return parser;
 }
 
+// A number, big numbers (big_number.h) included.
+bool isNumber(simdjson::dom::element e) {
+  return e.is_number() ||
+         (e.is_string() && isBigNumber(e.get_string().value_unsafe()));
+}
+
 void elementText(std::string& cell, simdjson::dom::element e) {
   cell.clear();
   if (e.is_null()) return;
@@ -136,7 +142,7 @@ void rowCells(std::string_view row, const std::vector<std::string>& columns,
   if (!e.is_object()) {
     for (size_t i = 0; i < columns.size(); ++i) {
       if (columns[i] == ".") elementText(cells[i], e);
-      if (columns[i] == "." && numeric) (*numeric)[i] = e.is_number();
+      if (columns[i] == "." && numeric) (*numeric)[i] = isNumber(e);
     }
     return;
   }
@@ -145,7 +151,7 @@ void rowCells(std::string_view row, const std::vector<std::string>& columns,
     simdjson::dom::element v;
     if (obj.at_key(columns[i]).get(v)) continue;
     elementText(cells[i], v);
-    if (numeric) (*numeric)[i] = v.is_number();
+    if (numeric) (*numeric)[i] = isNumber(v);
   }
 }
 
