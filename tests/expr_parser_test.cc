@@ -173,7 +173,12 @@ TEST_CASE("default names drop white space outside strings") {
   CHECK(nameOf("status >= 500") == "status>=500");
   CHECK(nameOf("len( tags ) + 1") == "len(tags)+1");
   CHECK(nameOf("'a b'") == "'a b'");
-  CHECK(nameOf(R"(.["key with space"])") == R"(.["key with space"])");
+  // A single key in brackets or quotes is named by the key itself.
+  CHECK(nameOf(R"(.["key with space"])") == "key with space");
+  CHECK(nameOf(R"(.["id.orig_h"])") == "id.orig_h");
+  CHECK(nameOf(R"(."user-agent")") == "user-agent");
+  CHECK(nameOf(R"(.a["b c"])") == R"(.a["b c"])");
+  CHECK(nameOf(R"(.["a"][0])") == R"(.["a"][0])");
   CHECK(nameOf(R"(x == "a \" b")") == R"(x=="a \" b")");
 }
 
