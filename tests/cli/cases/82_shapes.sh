@@ -239,12 +239,13 @@ check({"array": 5, "int": 1, "string": 1, "null": 1}, rows[0]["fields"]["."]["ty
 printf '{"a":1,"s":"x"}\r\n{"a":2,"s":"y"}\r\n{"a":\r\n{"a":3,"s":"z"}\r\n' > "$S/plain.jsonl"
 printf '\xef\xbb\xbf' | cat - "$S/plain.jsonl" > "$S/bom.jsonl"
 python3 -c 'import gzip,sys; open(sys.argv[2],"wb").write(gzip.compress(open(sys.argv[1],"rb").read()))' "$S/bom.jsonl" "$S/bom.jsonl.gz"
+zstd -q -f -o "$S/bom.jsonl.zst" "$S/bom.jsonl"
 for args in "--agg count,sum(a),min(s),max(s)" "--where true" "--select a,s" ""; do
   # shellcheck disable=SC2086
   shapes_run "plain $args" $args "$S/plain.jsonl"
   # The summary's "bytes" counts the byte-order mark: the rest must agree.
   sed "s|$S/plain.jsonl|FILE|; s/\"bytes\":[0-9]*,//" "$S/o" "$S/e" > "$S/want"
-  for f in "$S/bom.jsonl" "$S/bom.jsonl.gz"; do
+  for f in "$S/bom.jsonl" "$S/bom.jsonl.gz" "$S/bom.jsonl.zst"; do
     # shellcheck disable=SC2086
     shapes_run "BOM $args $f" $args "$f"
     sed "s|$f|FILE|; s/\"bytes\":[0-9]*,//" "$S/o" "$S/e" > "$S/got"
