@@ -8,11 +8,15 @@
 #include "aggregate_sum.h"
 #include "aggregate_variance.h"
 #include "hll.h"
+#include "json_diagnose.h"
 #include "json_write.h"
 
 namespace clusterproc {
 
 namespace {
+
+// writeValue()'s kind byte for a big number (after the ValueKinds).
+constexpr uint8_t kBigNumberTag = 8;
 
 struct NamedFunc {
   std::string_view name;
@@ -269,6 +273,11 @@ std::unique_ptr<AggColumn> makeAggColumn(const AggSpec& spec) {
 }
 
 void writeValue(ByteWriter& w, const Value& v) {
+  if (v.isBig()) {
+    w.u8(kBigNumberTag);
+    w.bytes(v.s);
+    return;
+  }
   w.u8(static_cast<uint8_t>(v.kind));
   switch (v.kind) {
     case ValueKind::kNull:
@@ -296,6 +305,16 @@ void writeValue(ByteWriter& w, const Value& v) {
 bool readValue(ByteReader& r, OwnedValue& out) {
   const uint8_t kind = r.u8();
   Value v;
+  if (kind == kBigNumberTag) {
+    const std::string_view text = r.bytes();
+    const JsonProblem p = diagnoseJson(text);
+    if (r.failed() || p.found || p.big_numbers.size() != 1 ||
+        p.big_numbers[0].offset != 0 || p.big_numbers[0].size != text.size()) {
+      return false;
+    }
+    assignOwned(out, Value::big(text));
+    return true;
+  }
   switch (static_cast<ValueKind>(kind)) {
     case ValueKind::kNull:
       break;
@@ -334,7 +353,7 @@ bool readValue(ByteReader& r, OwnedValue& out) {
 void assignOwned(OwnedValue& dst, const Value& src) {
   const bool has_bytes = src.kind == ValueKind::kString ||
                          src.kind == ValueKind::kArray ||
-                         src.kind == ValueKind::kObject;
+                         src.kind == ValueKind::kObject || src.isBig();
   // assign() copes with overlap; the test only skips a copy onto itself.
   if (has_bytes && (src.s.data() != dst.storage.data() ||
                     src.s.size() != dst.storage.size())) {

@@ -86,7 +86,7 @@ std::unique_ptr<AggColumn> makeAggColumn(const AggSpec& spec);
 
 /// Appends v to w: u8 kind (ValueKind), then u8 for a bool, u64 for an int,
 /// a uint or a double's IEEE bits, length-prefixed bytes for a string, array
-/// or object (its text).
+/// or object (its text); a big number (Value::big) is u8 8 and its text.
 void writeValue(ByteWriter& w, const Value& v);
 
 /// Reads writeValue()'s output into out (owned); false on malformed bytes

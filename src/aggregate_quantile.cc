@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <limits>
 #include <vector>
 
 #include "ddsketch.h"
@@ -17,7 +18,12 @@ class SketchColumn final : public StateColumn<DDSketch> {
   explicit SketchColumn(double q) : q_(q) {}
 
   void add(size_t g, const Value& v, uint64_t) override {
-    if (v.isNumber()) states_[g].add(v.asDouble());
+    // A number beyond the double range counts as the largest double.
+    if (v.isNumber()) {
+      states_[g].add(std::clamp(v.asDouble(),
+                                -std::numeric_limits<double>::max(),
+                                std::numeric_limits<double>::max()));
+    }
   }
   void merge(size_t g, const AggColumn& other, size_t og) override {
     states_[g].merge(stateOf(other, og));
@@ -48,8 +54,14 @@ struct Number {
         return Value::integer(static_cast<int64_t>(bits));
       case ValueKind::kUint:
         return Value::uinteger(bits);
-      default:
-        return Value::number(std::bit_cast<double>(bits));
+      default: {
+        // Not Value::number(): a big number beyond the double range is
+        // +-inf here, and sorts as such.
+        Value x;
+        x.kind = ValueKind::kDouble;
+        x.d = std::bit_cast<double>(bits);
+        return x;
+      }
     }
   }
 };
@@ -102,7 +114,7 @@ class ExactQuantileColumn final : public StateColumn<std::vector<Number>> {
           (kind == ValueKind::kInt) ||
           (kind == ValueKind::kUint && bits > uint64_t{INT64_MAX}) ||
           (kind == ValueKind::kDouble &&
-           std::isfinite(std::bit_cast<double>(bits)));
+           !std::isnan(std::bit_cast<double>(bits)));
       if (r.failed() || !valid) return false;
       states_[g].push_back({kind, bits});
     }
@@ -117,7 +129,12 @@ class ExactQuantileColumn final : public StateColumn<std::vector<Number>> {
     const auto rank = static_cast<std::ptrdiff_t>(lowerRank(q_, sorted.size()));
     std::nth_element(sorted.begin(), sorted.begin() + rank, sorted.end(),
                      numberLess);
-    appendValueJson(out, sorted[static_cast<size_t>(rank)].value());
+    const Value v = sorted[static_cast<size_t>(rank)].value();
+    if (v.kind == ValueKind::kDouble && !std::isfinite(v.d)) {
+      out += "null";  // a big number beyond the double range
+    } else {
+      appendValueJson(out, v);
+    }
   }
 
  private:

@@ -4,6 +4,7 @@
 #include <bit>
 #include <cmath>
 
+#include "big_number.h"
 #include "json_write.h"
 
 namespace clusterproc {
@@ -117,10 +118,14 @@ namespace {
 // its own, so the integers beyond 2^53 (which doubles round) also add up
 // their rounding errors; ints + rounding is then the exact sum of the
 // rounded integers, added to the float sum only when a result needs it.
+//
+// Integers beyond 64 bits (big numbers) are summed exactly in big, and their
+// doubles (rounded each on its own, as fsum's input) go to doubles.
 struct NumberSum {
   ExactIntSum ints;
   ExactIntSum rounding;  // sum of double(i) - i
   WindowedSum doubles;
+  BigIntSum big;
   uint64_t int_count = 0;
   uint64_t double_count = 0;
 };
@@ -170,7 +175,12 @@ class SumColumn final : public StateColumn<NumberSum> {
         break;
       case ValueKind::kDouble:
         s.doubles.add(v.d);
-        ++s.double_count;
+        if (v.isBig() && isIntegerText(v.s)) {
+          s.big.addText(v.s);
+          ++s.int_count;
+        } else {
+          ++s.double_count;
+        }
         break;
       default:
         break;
@@ -182,6 +192,7 @@ class SumColumn final : public StateColumn<NumberSum> {
     s.ints.merge(o.ints);
     s.rounding.merge(o.rounding);
     s.doubles.merge(o.doubles);
+    s.big.merge(o.big);
     s.int_count += o.int_count;
     s.double_count += o.double_count;
   }
@@ -192,13 +203,14 @@ class SumColumn final : public StateColumn<NumberSum> {
     s.ints.serialize(w);
     s.rounding.serialize(w);
     s.doubles.serialize(w);
+    s.big.serialize(w);
   }
   bool read(size_t g, ByteReader& r) override {
     NumberSum& s = states_[g];
     s.int_count = r.u64();
     s.double_count = r.u64();
     return !r.failed() && readInto(r, s.ints) && readInto(r, s.rounding) &&
-           readInto(r, s.doubles);
+           readInto(r, s.doubles) && s.big.deserialize(r);
   }
   void render(size_t g, std::string& out) const override {
     const NumberSum& s = states_[g];
@@ -207,8 +219,12 @@ class SumColumn final : public StateColumn<NumberSum> {
       out += "null";
     } else if (average_) {
       appendJsonDouble(out, allAsDoubles(s).value() / static_cast<double>(n));
-    } else if (s.double_count == 0) {
+    } else if (s.double_count == 0 && s.big.isZero()) {
       out += s.ints.toString();
+    } else if (s.double_count == 0) {
+      BigIntSum total = s.big;
+      total.add(s.ints.value());
+      out += total.toString();
     } else {
       appendJsonDouble(out, allAsDoubles(s).value());
     }

@@ -70,6 +70,16 @@ ChunkSource::State ChunkSource::next(Assign& assign, ChunkMeta& meta) {
   return State::kDone;
 }
 
+namespace {
+
+// Bytes of a UTF-8 byte-order mark at p: an input's first chunk starts after
+// it (line numbers stay: it is on line 1).
+uint64_t bomLength(const char* p, uint64_t size) {
+  return size >= 3 && std::memcmp(p, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+}
+
+}  // namespace
+
 ChunkSource::State ChunkSource::nextMapped(const Input& in, Assign& assign,
                                            ChunkMeta& meta) {
   const uint64_t limit = input_ < ranges_.size() ? ranges_[input_].end : in.size;
@@ -93,8 +103,9 @@ ChunkSource::State ChunkSource::nextMapped(const Input& in, Assign& assign,
                      ? limit
                      : lineEndAfter(in, pos_ + target - 1, limit);
   if (in.fd < 0) dropMapped(in, end > 0 ? end - 1 : 0, end, 2u << 20);
-  assign = Assign{next_id_++, static_cast<uint32_t>(input_), kNoSlot, pos_, end - pos_};
-  meta = ChunkMeta{static_cast<uint32_t>(input_), pos_, end - pos_, kNoSlot, false, 0};
+  const uint64_t from = pos_ + (pos_ == 0 ? bomLength(in.data, end) : 0);
+  assign = Assign{next_id_++, static_cast<uint32_t>(input_), kNoSlot, from, end - from};
+  meta = ChunkMeta{static_cast<uint32_t>(input_), from, end - from, kNoSlot, false, 0};
   if (count_lines_) {
     assign.file_line = input_lines_;
     input_lines_ += countNewlines(in.data + pos_, end - pos_);
@@ -189,8 +200,9 @@ ChunkSource::State ChunkSource::nextStream(Assign& assign, ChunkMeta& meta) {
       continue;
     }
     uint32_t slot = static_cast<uint32_t>(slot_);
-    assign = Assign{next_id_++, static_cast<uint32_t>(input_), slot, 0, end};
-    meta = ChunkMeta{static_cast<uint32_t>(input_), pos_, end, slot, false, 0};
+    const uint64_t bom = pos_ == 0 ? bomLength(base, end) : 0;
+    assign = Assign{next_id_++, static_cast<uint32_t>(input_), slot, bom, end - bom};
+    meta = ChunkMeta{static_cast<uint32_t>(input_), pos_ + bom, end - bom, slot, false, 0};
     if (count_lines_) {
       assign.file_line = input_lines_;
       // The last line of a stream may lack its newline: it ends the input.

@@ -59,6 +59,13 @@ namespace {
 
 std::unique_ptr<Expr> compiled(NodePtr root, const Parser& p, size_t begin) {
   std::string name = expr::compactText(p.text().substr(begin, p.lastEnd() - begin));
+  // A key in brackets or quotes (.["id.orig_h"]) is named as the key itself.
+  const auto* path = dynamic_cast<const expr::PathNode*>(root.get());
+  if (path != nullptr && path->fromRoot() && path->steps().size() == 1 &&
+      path->steps()[0].kind == expr::Step::kKey &&
+      (name.starts_with(".[") || name.starts_with(".\""))) {
+    name = path->steps()[0].key;
+  }
   return std::make_unique<CompiledExpr>(std::move(root), std::move(name), p);
 }
 

@@ -174,9 +174,15 @@ Token Lexer::lexNumber(size_t start) {
       t.num = Value::uinteger(u);
       return t;
     }
+    t.num = Value::big(s);  // beyond uint64: exact, as in records
+    return t;
   }
   double d = 0;
   auto r = std::from_chars(s.data(), s.data() + s.size(), d);
+  if (r.ec == std::errc::result_out_of_range && std::isinf(Value::big(s).d)) {
+    t.num = Value::big(s);  // beyond the double range, as in records
+    return t;
+  }
   if (r.ec != std::errc() || !std::isfinite(d)) {
     return error(start, "invalid number '" + std::string(s) + "' (out of range)");
   }

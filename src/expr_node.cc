@@ -3,6 +3,8 @@
 #include <cmath>
 #include <optional>
 
+#include "big_number.h"
+
 namespace clusterproc::expr {
 
 namespace {
@@ -79,7 +81,11 @@ Datum fromRecord(element e) {
     case element_type::INT64: d.v = Value::integer(e.get_int64().value_unsafe()); break;
     case element_type::UINT64: d.v = Value::uinteger(e.get_uint64().value_unsafe()); break;
     case element_type::DOUBLE: d.v = Value::number(e.get_double().value_unsafe()); break;
-    case element_type::STRING: d.v = Value::string(e.get_string().value_unsafe()); break;
+    case element_type::STRING: {
+      const std::string_view s = e.get_string().value_unsafe();
+      d.v = isBigNumber(s) ? Value::big(s) : Value::string(s);
+      break;
+    }
     case element_type::ARRAY:
     case element_type::OBJECT:
       d.v.kind = e.type() == element_type::ARRAY ? ValueKind::kArray : ValueKind::kObject;

@@ -93,7 +93,19 @@ class ArithNode : public Node {
 class NegNode : public Node {
  public:
   explicit NegNode(NodePtr x) : x_(std::move(x)) {}
-  Datum eval(const Ctx& c) const override { return negate(x_->eval(c).v); }
+  Datum eval(const Ctx& c) const override {
+    const Value v = x_->eval(c).v;
+    if (!v.isBig()) return negate(v);
+    // Exact: the text with its sign flipped.
+    std::string& text = c.arena.scratch();
+    if (v.s[0] == '-') {
+      text.assign(v.s.substr(1));
+    } else {
+      text = "-";
+      text.append(v.s);
+    }
+    return Value::big(c.arena.commit());
+  }
   bool foldable() const override { return x_->constant() != nullptr; }
 
  private:

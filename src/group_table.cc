@@ -12,7 +12,7 @@ namespace clusterproc {
 
 namespace {
 
-constexpr uint8_t kFormatVersion = 1;
+constexpr uint8_t kFormatVersion = 2;  // 2: sum states hold big integers
 constexpr size_t kInitialSlots = 16;
 
 Status malformed(const std::string& what) {

@@ -123,6 +123,7 @@ class Validator {
   size_t max_depth_;
   size_t pos_ = 0;
   std::vector<char> stack_;  // '[' or '{' for each open container
+  size_t strings_ = 0;       // strings begun so far, keys included
   JsonProblem problem_;
 };
 
@@ -251,6 +252,7 @@ bool Validator::member() {
 }
 
 bool Validator::string() {
+  ++strings_;
   size_t open = pos_;
   for (size_t i = open + 1; i < text_.size();) {
     int c = byteAt(i);
@@ -370,16 +372,17 @@ bool Validator::number() {
     if (negative) exponent = -exponent;
   }
   if (i < end) return fail(i, prefix + ", unexpected " + describeAt(i));
-  if (!numberInRange(start, int_begin, end, integer, exponent)) return false;
+  if (!numberInRange(start, int_begin, end, integer, exponent)) {
+    problem_.big_numbers.push_back({start, end - start, strings_});
+  }
   pos_ = end;
   return true;
 }
 
-// simdjson rejects integers outside [-2^63, 2^64) and floats that round to
-// infinity. [start, end) is a well-formed number.
+// Whether simdjson reads [start, end), a well-formed number: it rejects
+// integers outside [-2^63, 2^64) and floats that round to infinity.
 bool Validator::numberInRange(size_t start, size_t int_begin, size_t end,
                               bool integer, int64_t exponent) {
-  std::string token = shown(text_.substr(start, end - start));
   if (integer) {
     std::string_view digits = text_.substr(int_begin, end - int_begin);
     std::string_view limit =
@@ -388,8 +391,7 @@ bool Validator::numberInRange(size_t start, size_t int_begin, size_t end,
         (digits.size() == limit.size() && digits <= limit)) {
       return true;
     }
-    return fail(start,
-                "integer out of range: " + token + " is not in [-2^63, 2^64)");
+    return false;
   }
   // The value as 0.DIGITS * 10^scale with DIGITS[0] != '0'.
   std::string digits;
@@ -411,8 +413,7 @@ bool Validator::numberInRange(size_t start, size_t int_begin, size_t end,
     digits.resize(std::max(digits.size(), kOverflowDigits.size()), '0');
     if (digits < kOverflowDigits) return true;
   }
-  return fail(start,
-              "number out of range: " + token + " is too large for a double");
+  return false;
 }
 
 bool Validator::literal() {

@@ -2,11 +2,10 @@
 
 #include <simdjson.h>
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <numeric>
 
+#include "big_number.h"
 #include "value.h"
 
 namespace clusterproc {
@@ -19,14 +18,10 @@ std::vector<OwnedValue> keyOf(const std::string& row, const std::vector<SortItem
   std::vector<OwnedValue> key;
   key.reserve(items.size());
   simdjson::dom::element root;
-  if (parser.parse(row).get(root)) {
-    // Exact integer sums beyond 64 bits are valid JSON that simdjson does
-    // not read: for the sort key only, let nlohmann turn them into doubles.
-    std::string relaxed = nlohmann::json::parse(row, nullptr, false).dump();
-    if (parser.parse(relaxed).get(root)) {
-      key.resize(items.size());
-      return key;
-    }
+  // parseJson: numbers of any size (exact sums, big numbers) sort exactly.
+  if (parseJson(parser, row, root)) {
+    key.resize(items.size());
+    return key;
   }
   for (const SortItem& it : items) {
     arena.clear();

@@ -3,12 +3,15 @@
 #include <algorithm>
 #include <cassert>
 #include <cstring>
+#include <limits>
 #include <utility>
 #include <vector>
 
+#include "big_number.h"
 #include "channel.h"
 #include "json_write.h"
 #include "summary_trie.h"
+#include "value.h"
 
 namespace clusterproc {
 
@@ -18,6 +21,14 @@ constexpr uint8_t kFormatVersion = 2;
 constexpr size_t kMaxDepth = 4096;  // simdjson's default limit is 1024
 
 void addObject(FieldNode& parent, simdjson::dom::object obj);
+
+// A number beyond int64/uint64 or the double range: its nearest double for
+// the mean, clamped to the finite range for min, max and the values.
+[[gnu::noinline]] void addBigNumber(FieldStats& s, std::string_view text) {
+  const double d = Value::big(text).d;
+  constexpr double kMax = std::numeric_limits<double>::max();
+  s.addBig(isIntegerText(text), d, std::clamp(d, -kMax, kMax));
+}
 
 // Accounts one value at node n. Inlined into addObject's loop, so that a
 // record costs a call per object rather than one per value.
@@ -43,9 +54,15 @@ void addObject(FieldNode& parent, simdjson::dom::object obj);
       s.addFloat(d == 0.0 ? 0.0 : d);  // -0.0 is the float 0
       break;
     }
-    case element_type::STRING:
-      s.addString(v.get_string().value_unsafe());
+    case element_type::STRING: {
+      const std::string_view text = v.get_string().value_unsafe();
+      if (isBigNumber(text)) {
+        addBigNumber(s, text);
+      } else {
+        s.addString(text);
+      }
       break;
+    }
     case element_type::ARRAY:
       s.addArray();
       break;
@@ -106,8 +123,8 @@ void SummaryState::render(std::string& out, uint64_t records,
   collectPaths(impl_->root, paths);
   std::sort(paths.begin(), paths.end());  // bytewise: char_traits<char>::lt
   for (size_t i = 0; i < paths.size();) {
-    // Keys with dots can spell the same path twice ({"a.b":1,"a":{"b":2}});
-    // their statistics are merged into one entry.
+    // Distinct paths print distinctly (appendPathStep); kept should two
+    // nodes ever print alike.
     size_t j = i + 1;
     while (j < paths.size() && paths[j].first == paths[i].first) ++j;
     if (i > 0) out += ',';

@@ -48,6 +48,14 @@ struct FieldStats {
     addNumber(kFloat, Scalar::floating(d));
     sum.add(d);
   }
+  /// A number beyond int64/uint64 or the double range (big_number.h): an int
+  /// or a float as written; d is its nearest double (+-inf beyond the range:
+  /// the mean is then null), clamped is d clamped to +-DBL_MAX (min, max and
+  /// the values).
+  void addBig(bool integer, double d, double clamped) {
+    addNumber(integer ? kInt : kFloat, Scalar::floating(clamped));
+    sum.add(d);
+  }
   [[gnu::always_inline]] void addString(std::string_view s) {
     countType(kString);
     values.add(Scalar::string(s));

@@ -2,6 +2,8 @@
 
 #include <cassert>
 
+#include "json_write.h"
+
 namespace clusterproc {
 
 size_t FieldNode::find(std::string_view k) const {
@@ -43,12 +45,32 @@ void mergeChildren(FieldNode& into, const FieldNode& from) {
 
 namespace {
 
+bool isPlainKey(std::string_view key) {
+  if (key.empty() || (key[0] >= '0' && key[0] <= '9')) return false;
+  for (char c : key) {
+    // As the expression lexer: any byte of a multi-byte UTF-8 letter too.
+    const bool word = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                      (c >= '0' && c <= '9') || c == '_' ||
+                      static_cast<unsigned char>(c) >= 0x80;
+    if (!word) return false;
+  }
+  // Words that an expression reads as something else than a key.
+  for (std::string_view w :
+       {"true", "false", "null", "and", "or", "not", "in", "case"}) {
+    if (key == w) return false;
+  }
+  return true;
+}
+
 void collect(const FieldNode& node, std::string& path,
              std::vector<std::pair<std::string, const FieldNode*>>& out) {
   for (const auto& c : node.children()) {
     const size_t len = path.size();
-    if (len > 0) path += '.';
-    path += c->key();
+    if (len == 0 && c->key() == ".") {
+      path += '.';  // records that are not objects: the whole record
+    } else {
+      appendPathStep(path, c->key());
+    }
     out.emplace_back(path, c.get());
     collect(*c, path, out);
     path.resize(len);
@@ -56,6 +78,18 @@ void collect(const FieldNode& node, std::string& path,
 }
 
 }  // namespace
+
+void appendPathStep(std::string& path, std::string_view key) {
+  if (isPlainKey(key)) {
+    if (!path.empty()) path += '.';
+    path += key;
+    return;
+  }
+  if (path.empty()) path += '.';
+  path += '[';
+  appendJsonString(path, key);
+  path += ']';
+}
 
 void collectPaths(const FieldNode& root,
                   std::vector<std::pair<std::string, const FieldNode*>>& out) {

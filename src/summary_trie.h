@@ -67,7 +67,16 @@ class FieldNode {
 /// statistics).
 void mergeChildren(FieldNode& into, const FieldNode& from);
 
-/// Appends (dotted path, node) for every node below root, in pre-order.
+/// Appends key to an expression path (SPEC section 3): a key of ASCII
+/// letters, digits, '_' and non-ASCII UTF-8 (an identifier of the expression
+/// language) that does not start with a digit and is not a keyword
+/// (true, false, null, and, or, not, in, case) after a dot ("a" then
+/// "a.b"); any other as a JSON string in brackets (".[\"id.orig_h\"]",
+/// "a[\"x-y\"]").
+void appendPathStep(std::string& path, std::string_view key);
+
+/// Appends (path, node) for every node below root, in pre-order; paths as
+/// appendPathStep() writes them, and "." for records that are not objects.
 void collectPaths(const FieldNode& root,
                   std::vector<std::pair<std::string, const FieldNode*>>& out);
 

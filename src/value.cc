@@ -5,6 +5,7 @@
 #include <cstring>
 #include <vector>
 
+#include "big_number.h"
 #include "hash.h"
 #include "json_write.h"
 
@@ -35,8 +36,21 @@ int cmpDoubleUint(double d, uint64_t u) {
   return t < u ? -1 : t > u ? 1 : 0;
 }
 
+Decimal decimalOf(const Value& v) {
+  switch (v.kind) {
+    case ValueKind::kInt:
+      return decimalOfText(std::to_string(v.i));
+    case ValueKind::kUint:
+      return decimalOfText(std::to_string(v.u));
+    default:
+      return v.isBig() ? decimalOfText(v.s) : decimalOfDouble(v.d);
+  }
+}
+
 int compareNumbers(const Value& a, const Value& b) {
   using K = ValueKind;
+  if (a.isBig() || b.isBig())
+    return compareDecimals(decimalOf(a), decimalOf(b));
   if (a.kind == K::kInt && b.kind == K::kInt) return sign(a.i, b.i);
   if (a.kind == K::kUint && b.kind == K::kUint) return a.u < b.u ? -1 : a.u > b.u ? 1 : 0;
   if (a.kind == K::kDouble && b.kind == K::kDouble) return a.d < b.d ? -1 : a.d > b.d ? 1 : 0;
@@ -73,7 +87,10 @@ Value scalarOf(simdjson::dom::element e) {
     case T::INT64: return Value::integer(e.get_int64().value_unsafe());
     case T::UINT64: return Value::uinteger(e.get_uint64().value_unsafe());
     case T::DOUBLE: return Value::number(e.get_double().value_unsafe());
-    case T::STRING: return Value::string(e.get_string().value_unsafe());
+    case T::STRING: {
+      const std::string_view s = e.get_string().value_unsafe();
+      return isBigNumber(s) ? Value::big(s) : Value::string(s);
+    }
     case T::ARRAY: return Value::container(ValueKind::kArray, {});
     case T::OBJECT: return Value::container(ValueKind::kObject, {});
   }
@@ -130,7 +147,7 @@ int compareElements(simdjson::dom::element a, simdjson::dom::element b) {
 int compareContainers(const Value& a, const Value& b) {
   static thread_local simdjson::dom::parser pa, pb;
   simdjson::dom::element ea, eb;
-  if (pa.parse(a.s.data(), a.s.size()).get(ea) || pb.parse(b.s.data(), b.s.size()).get(eb)) {
+  if (parseJson(pa, a.s, ea) || parseJson(pb, b.s, eb)) {
     return compareBytes(a.s, b.s);
   }
   return compareElements(ea, eb);
@@ -167,6 +184,14 @@ Value Value::uinteger(uint64_t v) {
   Value x;
   x.kind = ValueKind::kUint;
   x.u = v;
+  return x;
+}
+
+Value Value::big(std::string_view text) {
+  Value x;
+  x.kind = ValueKind::kDouble;
+  x.s = text;
+  x.d = std::strtod(std::string(text).c_str(), nullptr);
   return x;
 }
 
@@ -211,6 +236,16 @@ uint64_t hashValue(const Value& v) {
     case ValueKind::kInt: return hashWord(static_cast<uint64_t>(v.i), HashTag::kInt);
     case ValueKind::kUint: return hashWord(v.u, HashTag::kInt);
     case ValueKind::kDouble: {
+      if (v.isBig()) {
+        // As the double it equals, if any; else by a spelling equal values
+        // share.
+        const Decimal x = decimalOfText(v.s);
+        if (std::isfinite(v.d) &&
+            compareDecimals(x, decimalOfDouble(v.d)) == 0) {
+          return hashValue(Value::number(v.d));
+        }
+        return hashBytes(canonicalText(x), HashTag::kFloat);
+      }
       // Integral doubles hash as the integer they equal.
       if (v.d == std::floor(v.d) && v.d >= -kTwo63 && v.d < kTwo64) {
         uint64_t bits = v.d < kTwo63 ? static_cast<uint64_t>(static_cast<int64_t>(v.d))
@@ -228,7 +263,7 @@ uint64_t hashValue(const Value& v) {
       // hash follows their structure as compareContainers does.
       static thread_local simdjson::dom::parser parser;
       simdjson::dom::element e;
-      if (parser.parse(v.s.data(), v.s.size()).get(e)) {
+      if (parseJson(parser, v.s, e)) {
         // compareContainers then compares bytes: equal means identical text.
         return hashBytes(v.s, HashTag::kString) ^ static_cast<uint64_t>(v.kind);
       }
@@ -244,7 +279,13 @@ void appendValueJson(std::string& out, const Value& v) {
     case ValueKind::kBool: out += v.b ? "true" : "false"; break;
     case ValueKind::kInt: appendJsonInt(out, v.i); break;
     case ValueKind::kUint: appendJsonUint(out, v.u); break;
-    case ValueKind::kDouble: appendJsonDouble(out, v.d); break;
+    case ValueKind::kDouble:
+      if (v.isBig()) {
+        out.append(v.s);
+      } else {
+        appendJsonDouble(out, v.d);
+      }
+      break;
     case ValueKind::kString: appendJsonString(out, v.s); break;
     case ValueKind::kArray:
     case ValueKind::kObject: out.append(v.s); break;
@@ -253,7 +294,12 @@ void appendValueJson(std::string& out, const Value& v) {
 
 Value fromElement(simdjson::dom::element e, EvalArena& arena) {
   Value v = scalarOf(e);
-  if (v.kind == ValueKind::kArray || v.kind == ValueKind::kObject) {
+  if ((v.kind == ValueKind::kArray || v.kind == ValueKind::kObject) &&
+      bigNumbersSeen()) {
+    std::string& text = arena.scratch();
+    appendElementJson(text, e);
+    v.s = arena.commit();
+  } else if (v.kind == ValueKind::kArray || v.kind == ValueKind::kObject) {
     static thread_local simdjson::internal::string_builder<> builder;
     builder.clear();
     builder.append(e);
@@ -286,7 +332,7 @@ void EvalArena::clear() {
 
 OwnedValue::OwnedValue(const Value& from) : v(from) {
   if (from.kind == ValueKind::kString || from.kind == ValueKind::kArray ||
-      from.kind == ValueKind::kObject) {
+      from.kind == ValueKind::kObject || from.isBig()) {
     storage.assign(from.s);
     v.s = storage;
   }

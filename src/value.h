@@ -20,14 +20,16 @@ enum class ValueKind : uint8_t {
   kBool,
   kInt,     ///< fits int64
   kUint,    ///< above INT64_MAX, fits uint64
-  kDouble,  ///< finite
+  kDouble,  ///< finite, or a big number (Value::big)
   kString,
   kArray,
   kObject,
 };
 
 /// One value. For kString, `s` holds the unescaped UTF-8 bytes. For kArray
-/// and kObject, `s` holds the value's compact JSON text.
+/// and kObject, `s` holds the value's compact JSON text. A kDouble with a
+/// non-empty `s` is a big number (big_number.h): `s` is its JSON text, `d` the
+/// nearest double, +-inf beyond the double range.
 struct Value {
   ValueKind kind = ValueKind::kNull;
   bool b = false;
@@ -41,6 +43,8 @@ struct Value {
   static Value integer(int64_t v) { Value x; x.kind = ValueKind::kInt; x.i = v; return x; }
   static Value uinteger(uint64_t v);  ///< kInt when it fits int64
   static Value number(double v);      ///< kDouble; non-finite becomes null
+  /// A number beyond int64/uint64 or the double range, given by its text.
+  static Value big(std::string_view text);
   static Value string(std::string_view v) { Value x; x.kind = ValueKind::kString; x.s = v; return x; }
   /// An array or object given by its JSON text.
   static Value container(ValueKind k, std::string_view json) { Value x; x.kind = k; x.s = json; return x; }
@@ -49,6 +53,7 @@ struct Value {
   bool isNumber() const {
     return kind == ValueKind::kInt || kind == ValueKind::kUint || kind == ValueKind::kDouble;
   }
+  bool isBig() const { return kind == ValueKind::kDouble && !s.empty(); }
   /// The number as a double (rounded for large integers).
   double asDouble() const;
 };
@@ -74,8 +79,9 @@ uint64_t hashValue(const Value& v);
 void appendValueJson(std::string& out, const Value& v);
 
 class EvalArena;
-/// Converts a parsed element. Strings are views into the parser's buffer;
-/// containers are minified into arena. Both stay valid until the next record.
+/// Converts a parsed element. Strings and big numbers are views into the
+/// parser's buffer; containers are minified into arena. Both stay valid until
+/// the next record.
 Value fromElement(simdjson::dom::element e, EvalArena& arena);
 
 /// Where the record being evaluated comes from, for file() and line(): the

@@ -72,7 +72,8 @@ TEST_CASE("malformed numbers are rejected with their text") {
   CHECK(errorOf("x == 1e") == "error in --where at column 6: invalid number '1e'");
   CHECK(errorOf("x == 12ab") == "error in --where at column 6: invalid number '12ab'");
   CHECK(errorOf("x == .5") == "error in --where at column 6: invalid number (write 0.5, not .5)");
-  CHECK(errorOf("x == 1e999") == "error in --where at column 6: invalid number '1e999' (out of range)");
+  CHECK(errorOf("x == 1e-999") ==
+        "error in --where at column 6: invalid number '1e-999' (out of range)");
 }
 
 TEST_CASE("an unterminated string is reported at its opening quote") {
@@ -172,7 +173,12 @@ TEST_CASE("default names drop white space outside strings") {
   CHECK(nameOf("status >= 500") == "status>=500");
   CHECK(nameOf("len( tags ) + 1") == "len(tags)+1");
   CHECK(nameOf("'a b'") == "'a b'");
-  CHECK(nameOf(R"(.["key with space"])") == R"(.["key with space"])");
+  // A single key in brackets or quotes is named by the key itself.
+  CHECK(nameOf(R"(.["key with space"])") == "key with space");
+  CHECK(nameOf(R"(.["id.orig_h"])") == "id.orig_h");
+  CHECK(nameOf(R"(."user-agent")") == "user-agent");
+  CHECK(nameOf(R"(.a["b c"])") == R"(.a["b c"])");
+  CHECK(nameOf(R"(.["a"][0])") == R"(.["a"][0])");
   CHECK(nameOf(R"(x == "a \" b")") == R"(x=="a \" b")");
 }
 

@@ -406,8 +406,15 @@ def tokenize(text):
 
 def default_name(text):
     """docs/expressions.md 'Default names': white space removed outside string
-    literals, one space kept between two words and around and/or/not/in."""
+    literals, one space kept between two words and around and/or/not/in; a
+    single key in brackets or quotes (.["a b"], ."a b") is named by the key."""
     toks = tokenize(text)
+    shape = [(t.kind, t.text if t.kind == "op" else None) for t in toks[1:]]
+    if toks and toks[0].kind == "op" and toks[0].text == ".":
+        if shape == [("op", "["), ("str", None), ("op", "]")]:
+            return toks[2].value
+        if shape == [("str", None)]:
+            return toks[1].value
     out = []
     prev = None
     for t in toks:

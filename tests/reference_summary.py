@@ -278,6 +278,17 @@ def _value_order(key):
     return (2, key.encode("utf-8"), 0)
 
 
+PLAIN_KEY = re.compile(r"[A-Za-z_\u0080-\U0010ffff][A-Za-z0-9_\u0080-\U0010ffff]*\Z")
+KEYWORDS = {"true", "false", "null", "and", "or", "not", "in", "case"}
+
+
+def path_step(prefix, key):
+    """The summary's path of key below prefix: usable as an expression."""
+    if PLAIN_KEY.match(key) and key not in KEYWORDS:
+        return prefix + "." + key if prefix else key
+    return (prefix or ".") + "[" + json.dumps(key, ensure_ascii=False) + "]"
+
+
 class Summary:
     def __init__(self):
         self.fields = {}
@@ -296,10 +307,10 @@ class Summary:
         while stack:
             prefix, obj = stack.pop()
             for key, value in obj:
-                path = prefix + key
+                path = path_step(prefix, key)
                 self._stats(path).add(value)
                 if isinstance(value, Obj):
-                    stack.append((path + ".", value))
+                    stack.append((path, value))
 
     def render(self, records, bad, nbytes):
         fields = {}

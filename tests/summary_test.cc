@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "summary_trie.h"
+
 // Counts heap allocations, to check that add() stays off the heap once the
 // paths and values of a workload are known. Every non-aligned form is
 // replaced so that allocation and release always match (ASan checks that).
@@ -221,12 +223,31 @@ TEST_CASE("summary: a key repeated in one object counts each time") {
       R"("b.c":{"count":2,"types":{"int":2},"min":1,"max":2,"mean":1.5,"approx_distinct":2,"top":[{"value":1,"count":1},{"value":2,"count":1}]}}})");
 }
 
-TEST_CASE("summary: keys with dots that spell one path share its entry") {
+TEST_CASE("summary: a flat key with a dot and the nested path stay apart") {
   Records r({R"({"a.b":1,"a":{"b":2}})", R"({"a":{"b":3}})"});
   const std::string out = render(summarize(r));
-  CHECK_THAT(out, Catch::Contains(R"("a.b":{"count":3,"types":{"int":3},)"
-                                  R"("min":1,"max":3,"mean":2,)"));
-  CHECK(out.find("\"a.b\"") == out.rfind("\"a.b\""));
+  // Each name is the expression that reaches the field.
+  CHECK_THAT(out,
+             Catch::Contains(R"(".[\"a.b\"]":{"count":1,"types":{"int":1},)"));
+  CHECK_THAT(out, Catch::Contains(R"("a.b":{"count":2,"types":{"int":2},)"
+                                  R"("min":2,"max":3,"mean":2.5,)"));
+}
+
+TEST_CASE("summary: path steps as expressions") {
+  std::string p;
+  appendPathStep(p, "id");
+  appendPathStep(p, "orig_h");
+  CHECK(p == "id.orig_h");
+  p.clear();
+  appendPathStep(p, "id.orig_h");
+  appendPathStep(p, "x-y");
+  appendPathStep(p, "région");
+  CHECK(p == R"(.["id.orig_h"]["x-y"].région)");
+  p.clear();
+  appendPathStep(p, "null");
+  appendPathStep(p, "1st");
+  appendPathStep(p, "");
+  CHECK(p == R"(.["null"]["1st"][""])");
 }
 
 TEST_CASE("summary: keys and values are escaped") {
@@ -234,7 +255,7 @@ TEST_CASE("summary: keys and values are escaped") {
   CHECK_THAT(
       render(summarize(r)),
       Catch::Contains(
-          R"("q\"\n":{"count":1,"types":{"string":1},)"
+          R"(".[\"q\\\"\\n\"]":{"count":1,"types":{"string":1},)"
           R"("approx_distinct":1,"top":[{"value":"tab\there","count":1}]})"));
 }
 

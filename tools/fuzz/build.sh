@@ -15,10 +15,10 @@ TARGETS=("$@")
 # The src/ files each target links (the closure of what it calls).
 CHUNKER_SRC=(chunker chunk_source shm_ring sys input byte_source decoders)
 EXPR_SRC=(expr expr_parser expr_lexer expr_node expr_ops expr_functions expr_text
-  value json_write)
-RECORD_SRC=(chunker json_diagnose field_fetch summary summary_stats summary_trie scalar value_set
+  value json_write big_number json_diagnose channel sys)
+RECORD_SRC=(chunker field_fetch summary summary_stats summary_trie scalar value_set
   hll aggregate aggregate_distinct aggregate_quantile aggregate_sum aggregate_variance
-  ddsketch exact_sum channel sys record_scanner job_state stream_states aggregate_state
+  ddsketch exact_sum record_scanner job_state stream_states aggregate_state
   group_table query "${EXPR_SRC[@]}")
 
 if ! command -v "$CXX" >/dev/null; then

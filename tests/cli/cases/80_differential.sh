@@ -41,7 +41,7 @@ cat > "$T/diff-sample.txt" <<'EOF'
 --where 'epoch(ts) > 1709251250 and epoch(ts) <= 1709251300.5' --select 'ts, epoch(ts)'
 --where 'lower(user.name) =~ "^(zoë|łukasz|o.brien)$"' --group-by 'user.name, lower(user.name), upper(user.name)' --agg count
 --where 'user.name < "m" and user.name >= "D"' --group-by user.name --agg 'count, first(user.id), last(user.id)'
---where '.["région"] != null' --select '.["région"], région, exists(.["région"]), ts'
+--where '.["région"] != null' --select '.["région"], région as bare, exists(.["région"]), ts'
 --group-by method --agg 'count, count(user), count(user.name), sum(bytes), min(latency_ms), max(latency_ms), avg(latency_ms), avg(bytes)'
 --group-by 'status >= 500, cached' --agg 'stddev(latency_ms), var(latency_ms), var(geo.lat), stddev(bytes), var(score)'
 --group-by geo.country --agg 'count_distinct(host), approx_distinct(path), median(latency_ms), quantile(bytes, 0.99), quantile_exact(latency_ms, 0.9), top(method, 3), first(ts), last(ts)' --sort 'count_distinct(host) desc, geo.country' --limit 10
