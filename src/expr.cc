@@ -196,6 +196,7 @@ bool parseAggItem(Parser& p, AggCall& call) {
   }
   call.name = expr::compactText(p.text().substr(begin, p.lastEnd() - begin));
   if (p.atWord("as") && !parseAlias(p, call.name)) return false;
+  call.text = std::string(p.text().substr(begin, p.lastEnd() - begin));
   return true;
 }
 
@@ -227,9 +228,11 @@ Result<std::vector<ListItem>> parseList(std::string_view text, std::string_view 
   do {
     if (!checkItemStart(p)) break;
     const size_t begin = p.token().begin;
-    NodePtr root = p.parseExpression();
-    if (!root) break;
     ListItem item;
+    if (allow_direction) p.collectRoots(&item.roots);
+    NodePtr root = p.parseExpression();
+    p.collectRoots(nullptr);
+    if (!root) break;
     item.expr = compiled(std::move(root), p, begin);
     item.name = item.expr->name();
     if (allow_direction && (p.atWord("asc") || p.atWord("desc"))) {

@@ -5,10 +5,15 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "expr_lexer.h"
 #include "expr_node.h"
 #include "status.h"
+
+namespace clusterproc {
+struct RootRef;
+}  // namespace clusterproc
 
 namespace clusterproc::expr {
 
@@ -21,6 +26,9 @@ class Parser {
   /// In --sort lists a call of an aggregate ("sum(bytes)") is the path to
   /// the output column of that name, not an unknown function.
   void setAggregateColumns(bool on) { aggregate_columns_ = on; }
+  /// Appends what the expressions parsed from now on read at their root to
+  /// *roots (nullptr: stop).
+  void collectRoots(std::vector<RootRef>* roots) { roots_ = roots; }
 
   /// Parses one expression from the current token on; stops before the
   /// first token that cannot continue it. nullptr on error.
@@ -93,6 +101,7 @@ class Parser {
   Token tok_;
   size_t last_end_ = 0;
   bool aggregate_columns_ = false;
+  std::vector<RootRef>* roots_ = nullptr;
   Status status_;
 };
 

@@ -47,8 +47,9 @@ class ResultSink {
   uint64_t rows_ = 0;
 };
 
-/// The format of a run: -f, or table for the summary, --select and
-/// --group-by on a terminal, else jsonl.
+/// The format of a run: -f; else the extension of -o FILE (.csv, .tsv,
+/// .json, .jsonl, .ndjson; .gz, .zst, .bz2, .xz are usage errors); else
+/// table for the summary, --select and --group-by on a terminal, else jsonl.
 Result<Format> resolveFormat(const Job& job, bool stdout_is_terminal);
 
 }  // namespace clusterproc
