@@ -117,7 +117,7 @@ mpi_cases() {
   expect_eq "--mpi --checkpoint, resumed: exit 3 (bad records)" 3 "$?"
   expect_eq "--mpi --checkpoint, resumed: every rank with a checkpoint resumed" "$saved" \
     "$(grep -c 'resuming from' "$T/mpi.err")"
-  "$BIN" --group-by host --agg "$agg" "${files[@]}" > "$T/mpi-plain.out" 2> /dev/null
+  "$BIN" --group-by host --agg "$agg" -f json "${files[@]}" > "$T/mpi-plain.out" 2> /dev/null
   expect_same_file "--mpi --checkpoint, resumed: the plain result" "$T/mpi-plain.out" "$T/ck.json"
   expect_eq "--mpi --checkpoint: the folder is removed after success" 0 "$(ls -d "$T/ck" 2> /dev/null | wc -l)"
 
