@@ -18,7 +18,8 @@ class AggregateJobState final : public JobState {
         keys_(query.group_by.size()),
         args_(query.aggs.size()) {
     for (const ListItem& it : query.group_by) key_names_.push_back(it.name);
-    for (const AggCall& a : query.aggs) agg_names_.push_back(a.name);
+    for (size_t j = 0; j < query.visible_aggs; ++j)
+      agg_names_.push_back(query.aggs[j].name);
     // Plain fields are fetched in one pass; the other expressions evaluated.
     for (size_t i = 0; i < keys_.size(); ++i) {
       const Expr& e = *query.group_by[i].expr;
@@ -48,7 +49,7 @@ class AggregateJobState final : public JobState {
     return table_.mergeSerialized(bytes, order_offset);
   }
   void render(std::vector<std::string>& rows, const RunTotals&) const override {
-    table_.renderRows(key_names_, agg_names_, rows);
+    table_.renderRows(key_names_, agg_names_, rows, query_.sort_members);
   }
 
  private:

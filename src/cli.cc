@@ -26,7 +26,9 @@ Examples:
   clusterproc data/sample.jsonl                     profile every field (the summary)
   clusterproc -j8 --count logs/*.jsonl              count the valid records
   zcat big.jsonl.gz | clusterproc --count           standard input works too
+  clusterproc --limit 5 in.jsonl                    the first 5 records (head)
   clusterproc --where 'status >= 500' in.jsonl      matching lines, byte for byte
+  clusterproc --sort 'latency_ms desc' --limit 3 in.jsonl   the 3 slowest records
   clusterproc --where 'status >= 500' --select 'ts, path, latency_ms as ms' in.jsonl
   clusterproc --group-by host --agg 'count, quantile(latency_ms, 0.99) as p99' \
       --sort 'p99 desc' --limit 10 -f table in.jsonl    the ten slowest hosts
@@ -34,6 +36,7 @@ Examples:
   clusterproc --select '*, bytes / 1024 as kb' --exclude user in.jsonl   whole records
   clusterproc --exec 'gzip -c' in.jsonl > out.jsonl.gz  each chunk through a command
   clusterproc -o report.json --stats-json run.json --max-errors 100 in.jsonl   for cron
+  clusterproc --group-by host -o hosts.csv in.jsonl  csv, from the extension of -o
   clusterproc --bad-records bad.jsonl in.jsonl      keep every bad line with its reason
   clusterproc --group-by host --agg count --partial day1.part day1.jsonl
   clusterproc merge -f table day1.part day2.part    the result of both days (see merge --help)
@@ -145,15 +148,18 @@ Status chooseKind(Job& job, bool count) {
     job.kind = JobKind::kAggregate;
   } else if (!job.select.empty()) {
     job.kind = JobKind::kSelect;
-  } else if (!job.where.empty()) {
+  } else if (!job.where.empty() || !job.sort.empty() || job.limit >= 0) {
+    // --sort or --limit alone: the records themselves (--limit 10 is head).
     job.kind = JobKind::kWhere;
   } else {
     job.kind = JobKind::kSummary;
   }
-  bool rows = job.kind != JobKind::kSummary && job.kind != JobKind::kCount &&
-              job.kind != JobKind::kExec;
-  if (!rows && (!job.sort.empty() || job.limit >= 0)) {
-    return usage("--sort and --limit apply to --where, --select and --group-by/--agg output");
+  if ((job.kind == JobKind::kCount || job.kind == JobKind::kExec) &&
+      (!job.sort.empty() || job.limit >= 0)) {
+    return usage(
+        "--sort and --limit order and cut rows: records, --where, --select or "
+        "--group-by/--agg output, not " +
+        std::string(count ? "--count" : "--exec"));
   }
   if (job.unordered && job.kind != JobKind::kExec) return usage("--unordered applies to --exec");
   if (!job.format.empty() && job.kind == JobKind::kExec) {
@@ -244,7 +250,8 @@ Result<CommandLine> parseMergeLine(int argc, char** argv) {
                  "(the default)")
       ->option_text("...");
   app.add_option("-f,--format", job.format,
-                 "jsonl, json, csv, tsv or table (default: jsonl; table for rows on a terminal)")
+                 "jsonl, json, csv, tsv or table (default: the extension of -o "
+                 "FILE, else jsonl; table for rows on a terminal)")
       ->option_text("FORMAT");
   app.add_option("-o,--output", job.output_path, "Write the result to FILE (atomically)")
       ->option_text("FILE");
@@ -379,15 +386,21 @@ Result<CommandLine> parseCommandLine(int argc, char** argv) {
       ->group("Job");
   app.add_flag("--unordered", job.unordered, "--exec: write outputs as they finish")
       ->group("Job");
-  app.add_option("--sort", job.sort, "Order the rows: 'ITEM [asc|desc], ...'")
+  app.add_option("--sort", job.sort,
+                 "Order the rows (alone: the records) by 'ITEM [asc|desc], "
+                 "...': an output column, an expression over the record, or a "
+                 "key or aggregate")
       ->option_text("LIST")
       ->group("Job");
-  app.add_option("--limit", job.limit, "Output at most N rows (streaming jobs stop reading early)")
+  app.add_option("--limit", job.limit,
+                 "Output at most N rows (alone: the first N records, as head; "
+                 "streaming jobs stop reading early)")
       ->check(CLI::NonNegativeNumber)
       ->option_text("N")
       ->group("Job");
   app.add_option("-f,--format", job.format,
-                 "jsonl, json, csv, tsv or table (default: jsonl; table for rows on a terminal)")
+                 "jsonl, json, csv, tsv or table (default: the extension of -o "
+                 "FILE, else jsonl; table for rows on a terminal)")
       ->option_text("FORMAT")
       ->group("Output");
   app.add_option("-o,--output", job.output_path,

@@ -247,6 +247,7 @@ bool parseAggItem(Parser& p, AggCall& call) {
   }
   call.name = expr::compactText(p.text().substr(begin, p.lastEnd() - begin));
   if (p.atWord("as") && !parseAlias(p, call.name)) return false;
+  call.text = std::string(p.text().substr(begin, p.lastEnd() - begin));
   return true;
 }
 
@@ -287,9 +288,11 @@ Result<std::vector<ListItem>> parseList(std::string_view text,
       items.push_back(std::move(item));
       continue;
     }
-    NodePtr root = p.parseExpression();
-    if (!root) break;
     ListItem item;
+    if (allow_direction) p.collectRoots(&item.roots);
+    NodePtr root = p.parseExpression();
+    p.collectRoots(nullptr);
+    if (!root) break;
     item.expr = compiled(std::move(root), p, begin);
     item.name = item.expr->name();
     if (allow_direction && (p.atWord("asc") || p.atWord("desc"))) {

@@ -55,12 +55,22 @@ Value fieldValue(simdjson::dom::element field, EvalArena& arena);
 /// "error in --where at column 12: expected ')'" (column 1-based, in bytes).
 Result<std::unique_ptr<Expr>> parseExpr(std::string_view text, std::string_view option);
 
+/// What an expression of a --sort list reads at its root: a key (`host` in
+/// `lower(host)`), an aggregate call (`sum(bytes)`, read as the key of its
+/// text), or the whole value (`.`, `.[0]`, `.[k]`).
+struct RootRef {
+  enum Kind { kKey, kAggregate, kWhole } kind = kKey;
+  std::string
+      name;  ///< kKey: the key; kAggregate: the call without white space
+};
+
 /// One item of a LIST option: "EXPR [as NAME]" or, for --sort, "EXPR [asc|desc]".
 struct ListItem {
   std::unique_ptr<Expr> expr;  ///< null for '*'
   std::string name;  ///< NAME of "as NAME", else expr->name(); "*" for '*'
   bool descending = false;  ///< --sort only
   std::string text;         ///< the item as written, without surrounding white space
+  std::vector<RootRef> roots;  ///< --sort only: what expr reads at its root
 };
 
 /// Parses a comma-separated list (commas inside (), [], strings don't split).
@@ -85,6 +95,7 @@ struct AggCall {
   /// "as NAME" or the text without white space: "count", "sum(bytes)",
   /// "quantile(latency_ms,0.99)".
   std::string name;
+  std::string text;  ///< the item as written, without surrounding white space
 };
 
 /// Parses the comma-separated aggregate list of --agg.

@@ -76,6 +76,9 @@ Token Lexer::next() {
   if (isIdentStart(c)) {
     size_t e = pos_ + 1;
     while (e < text_.size() && isWordChar(text_[e])) ++e;
+    if (e + 1 < text_.size() && text_[e] == '-' && isIdentStart(text_[e + 1])) {
+      return hyphenatedWord(pos_);
+    }
     t.type = Tok::kIdent;
     t.end = pos_ = e;
     return t;
@@ -133,6 +136,36 @@ Token Lexer::next() {
   }
   t.end = pos_ = pos_ + len;
   return t;
+}
+
+// "extra-field" would read as extra - field, two missing keys: a key with a
+// '-' is far more likely than a subtraction written without spaces.
+Token Lexer::hyphenatedWord(size_t start) {
+  size_t e = start;
+  do {
+    ++e;
+    while (e < text_.size() && isWordChar(text_[e])) ++e;
+  } while (e + 1 < text_.size() && text_[e] == '-' &&
+           isIdentStart(text_[e + 1]));
+  const std::string word(text_.substr(start, e - start));
+  std::string minus = word;
+  for (size_t i = 0; (i = minus.find('-', i)) != std::string::npos; i += 3) {
+    minus.replace(i, 1, " - ");
+  }
+  // After a dot the word is a key of a path: a.user-agent is a["user-agent"].
+  size_t path = start;
+  while (path > 0 && (isWordChar(text_[path - 1]) || text_[path - 1] == '.'))
+    --path;
+  std::string key = "[\"" + word + "\"]";
+  if (start > 0 && text_[start - 1] == '.') {
+    std::string_view base = text_.substr(path, start - 1 - path);
+    key = std::string(base.empty() ? "." : base) + key;
+  } else {
+    key = "." + key;
+  }
+  return error(start, "'" + word + "' reads as " + minus + "; write " + key +
+                          " for a key with a '-' (or " + minus +
+                          " to subtract)");
 }
 
 // JSON number syntax: -? is a separate token; int frac? exp?.

@@ -57,6 +57,8 @@ class Lexer {
  private:
   Token lexNumber(size_t start);
   Token lexString(size_t start);
+  /// The error for words joined by '-' without spaces ("user-agent").
+  Token hyphenatedWord(size_t start);
   Token error(size_t at, std::string message);
 
   std::string_view text_;

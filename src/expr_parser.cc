@@ -327,6 +327,12 @@ NodePtr Parser::parsePrimary() {
                        tok_.type == Tok::kLBracket)) {
         if (!parseDotStep(*path, dot_end)) return nullptr;
       }
+      if (roots_) {
+        const bool key =
+            !path->steps().empty() && path->steps()[0].kind == Step::kKey;
+        roots_->push_back(key ? RootRef{RootRef::kKey, path->steps()[0].key}
+                              : RootRef{RootRef::kWhole, "."});
+      }
       return path;
     }
     case Tok::kIdent: break;
@@ -354,6 +360,7 @@ NodePtr Parser::parsePrimary() {
   if (tok_.type == Tok::kLParen) return parseCall(name_at, word);
   auto path = std::make_unique<PathNode>(nullptr);
   path->addStep(Step{Step::kKey, std::string(word), 0, nullptr});
+  if (roots_) roots_->push_back(RootRef{RootRef::kKey, std::string(word)});
   return path;
 }
 
@@ -376,6 +383,9 @@ NodePtr Parser::parseCall(size_t name_at, std::string_view name_text) {
     return nullptr;
   }
   advance();  // (
+  // An aggregate column reads no argument: its name is what it reads.
+  std::vector<RootRef>* roots = roots_;
+  if (!info) roots_ = nullptr;
   std::vector<NodePtr> args;
   std::vector<size_t> arg_at;
   if (tok_.type != Tok::kRParen) {
@@ -391,8 +401,10 @@ NodePtr Parser::parseCall(size_t name_at, std::string_view name_text) {
   if (!expect(Tok::kRParen, args.empty() ? "')'" : "',' or ')'")) return nullptr;
   if (!info) {
     // --sort: "sum(bytes)" is the output column of that name.
+    roots_ = roots;
     auto path = std::make_unique<PathNode>(nullptr);
     std::string column = compactText(text_.substr(name_at, last_end_ - name_at));
+    if (roots_) roots_->push_back(RootRef{RootRef::kAggregate, column});
     path->addStep(Step{Step::kKey, std::move(column), 0, nullptr});
     return path;
   }

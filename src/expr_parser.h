@@ -11,6 +11,10 @@
 #include "expr_node.h"
 #include "status.h"
 
+namespace clusterproc {
+struct RootRef;
+}  // namespace clusterproc
+
 namespace clusterproc::expr {
 
 /// Parses expressions from one option's text, token by token. After the
@@ -22,6 +26,9 @@ class Parser {
   /// In --sort lists a call of an aggregate ("sum(bytes)") is the path to
   /// the output column of that name, not an unknown function.
   void setAggregateColumns(bool on) { aggregate_columns_ = on; }
+  /// Appends what the expressions parsed from now on read at their root to
+  /// *roots (nullptr: stop).
+  void collectRoots(std::vector<RootRef>* roots) { roots_ = roots; }
 
   /// Parses one expression from the current token on; stops before the
   /// first token that cannot continue it. nullptr on error.
@@ -107,6 +114,7 @@ class Parser {
   bool aggregate_columns_ = false;
   bool uses_line_ = false;
   bool uses_origin_ = false;
+  std::vector<RootRef>* roots_ = nullptr;
   Status status_;
 };
 

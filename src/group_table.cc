@@ -239,7 +239,24 @@ Status GroupTable::readGroups(std::string_view bytes, uint64_t order_offset) {
 void GroupTable::renderGroup(size_t group,
                              const std::vector<std::string>& key_names,
                              const std::vector<std::string>& agg_names,
+                             const std::vector<SortMember>& sort_members,
                              std::string& row) const {
+  if (!sort_members.empty()) {
+    row += '{';
+    for (size_t i = 0; i < sort_members.size(); ++i) {
+      const SortMember& m = sort_members[i];
+      if (i > 0) row += ',';
+      appendJsonString(row, m.name);
+      row += ':';
+      if (m.key) {
+        appendValueJson(row, keys_[group * key_count_ + m.index].v);
+      } else {
+        columns_[m.index]->render(group, row);
+      }
+    }
+    row += '}';
+    row += kSortPrefixEnd;
+  }
   row += '{';
   bool first = true;
   for (size_t i = 0; i < key_count_; ++i) {
@@ -249,7 +266,7 @@ void GroupTable::renderGroup(size_t group,
     row += ':';
     appendValueJson(row, keys_[group * key_count_ + i].v);
   }
-  for (size_t j = 0; j < columns_.size(); ++j) {
+  for (size_t j = 0; j < agg_names.size(); ++j) {
     if (!first) row += ',';
     first = false;
     appendJsonString(row, agg_names[j]);
@@ -261,14 +278,15 @@ void GroupTable::renderGroup(size_t group,
 
 void GroupTable::renderRows(const std::vector<std::string>& key_names,
                             const std::vector<std::string>& agg_names,
-                            std::vector<std::string>& rows) const {
-  assert(key_names.size() == key_count_ && agg_names.size() == specs_.size());
+                            std::vector<std::string>& rows,
+                            const std::vector<SortMember>& sort_members) const {
+  assert(key_names.size() == key_count_ && agg_names.size() <= specs_.size());
   if (key_count_ == 0 && groups() == 0) {
     // An aggregate over no record at all still has its one row.
     GroupTable empty(specs_, 0);
     empty.insert(nullptr, empty.hashKeys(nullptr), 0);
     rows.emplace_back();
-    empty.renderGroup(0, key_names, agg_names, rows.back());
+    empty.renderGroup(0, key_names, agg_names, sort_members, rows.back());
     return;
   }
   std::vector<size_t> order(groups());
@@ -283,7 +301,7 @@ void GroupTable::renderRows(const std::vector<std::string>& key_names,
   });
   for (size_t g : order) {
     rows.emplace_back();
-    renderGroup(g, key_names, agg_names, rows.back());
+    renderGroup(g, key_names, agg_names, sort_members, rows.back());
   }
 }
 

@@ -22,6 +22,18 @@
 
 namespace clusterproc {
 
+/// Ends the sort prefix of a row (query.h): a byte that valid JSON never
+/// holds raw.
+inline constexpr char kSortPrefixEnd = '\x1f';
+
+/// A member of the sort prefix of an aggregate row (query.h): the group's
+/// key `index`, or its aggregate `index`, under name.
+struct SortMember {
+  std::string name;
+  bool key = false;
+  size_t index = 0;
+};
+
 /// All groups of one job: key tuple -> one state per AggSpec.
 class GroupTable {
  public:
@@ -51,10 +63,13 @@ class GroupTable {
   /// (compareValues, lexicographic over the keys): the keys under key_names,
   /// then the aggregates under agg_names. Groups are spelled by their
   /// earliest record. With no key and no record, one row of empty states
-  /// (counts 0, top [], the others null).
+  /// (counts 0, top [], the others null). Aggregates beyond agg_names are
+  /// not printed (--sort reads them). With sort members, each row is
+  /// `{"name":value,...}` kSortPrefixEnd ROW (query.h).
   void renderRows(const std::vector<std::string>& key_names,
                   const std::vector<std::string>& agg_names,
-                  std::vector<std::string>& rows) const;
+                  std::vector<std::string>& rows,
+                  const std::vector<SortMember>& sort_members = {}) const;
   /// Number of groups.
   size_t groups() const { return key_orders_.size(); }
 
@@ -70,6 +85,7 @@ class GroupTable {
   Status readGroups(std::string_view bytes, uint64_t order_offset);
   void renderGroup(size_t group, const std::vector<std::string>& key_names,
                    const std::vector<std::string>& agg_names,
+                   const std::vector<SortMember>& sort_members,
                    std::string& row) const;
 
   std::vector<AggSpec> specs_;

@@ -17,6 +17,7 @@
 #include "mpi_world.h"
 #include "output.h"
 #include "partial.h"
+#include "result_sink.h"
 #include "shard.h"
 #include "signals.h"
 #include "sys.h"
@@ -206,8 +207,15 @@ int finish(MpiWorld& world, const Job& job, std::vector<std::string> partials,
   Job out = job;
   out.mpi = false;
   // A rank's stdout is mpirun's pseudo-terminal, whatever mpirun's own
-  // stdout is: no table unless asked for.
-  if (out.format.empty()) out.format = "jsonl";
+  // stdout is: no table unless asked for; -o's extension as in a plain run.
+  if (out.format.empty()) {
+    Result<Format> f = resolveFormat(out, false);
+    if (!f.ok()) return report(world, f.status());
+    out.format = f.value() == Format::kJson  ? "json"
+                 : f.value() == Format::kCsv ? "csv"
+                 : f.value() == Format::kTsv ? "tsv"
+                                             : "jsonl";
+  }
   return finishFromPartials(out, std::move(named));
 }
 

@@ -1,35 +1,10 @@
 #include "query.h"
 
+#include "sort_keys.h"
+
 namespace clusterproc {
 
 namespace {
-
-/// --sort items: a name that is an output column sorts by that column
-/// (`count`, `sum(bytes)`); anything else is an expression on the rows.
-Status compileSort(const Job& job, Query& q) {
-  if (job.sort.empty()) return Status();
-  Result<std::vector<ListItem>> items = parseList(job.sort, "--sort", true);
-  if (!items.ok()) return items.status();
-  for (ListItem& it : items.value()) {
-    SortItem s;
-    s.descending = it.descending;
-    for (const std::string& c : q.columns) {
-      if (c == it.name) s.column = c;
-    }
-    if (s.column.empty() && it.expr->usesOrigin()) {
-      // --sort orders output rows, which no longer know their input line.
-      return Status::error(
-          ExitCode::kUsage,
-          "--sort '" + it.text +
-              "': file() and line() are known only while "
-              "records are read; select them as a column and sort by its name "
-              "(--select 'line() as l, ...' --sort l)");
-    }
-    if (s.column.empty()) s.expr = std::move(it.expr);
-    q.sort.push_back(std::move(s));
-  }
-  return Status();
-}
 
 /// --exclude LIST: top-level keys, written as paths (`host`, `.["a b"]`).
 Status compileExclude(const Job& job, Query& q) {
@@ -73,6 +48,16 @@ bool usesLine(const Query& q) {
   return false;
 }
 
+
+Result<AggSpec> aggSpecOf(const AggCall& call) {
+  Result<AggFunc> f = aggFuncFromName(call.func, call.arg != nullptr);
+  if (!f.ok()) return f.status();
+  AggSpec spec{f.value(), call.param};
+  Status ok = checkAggSpec(spec);
+  if (!ok.ok()) return ok;
+  return spec;
+}
+
 Result<Query> compileQuery(const Job& job) {
   Query q;
   for (const std::string& e : job.explode) {
@@ -109,16 +94,16 @@ Result<Query> compileQuery(const Job& job) {
     if (!aggs.ok()) return aggs.status();
     q.aggs = std::move(aggs.value());
     for (const AggCall& a : q.aggs) {
-      Result<AggFunc> f = aggFuncFromName(a.func, a.arg != nullptr);
-      if (!f.ok()) return f.status();
-      AggSpec spec{f.value(), a.param};
-      Status ok = checkAggSpec(spec);
-      if (!ok.ok()) return ok;
-      q.agg_specs.push_back(spec);
+      Result<AggSpec> spec = aggSpecOf(a);
+      if (!spec.ok()) return spec.status();
+      q.agg_specs.push_back(spec.value());
       q.columns.push_back(a.name);
     }
+    q.visible_aggs = q.aggs.size();
   }
-  Status s = compileSort(job, q);
+  Status s = checkDistinctColumns(q);
+  if (!s.ok()) return s;
+  s = resolveSort(job, q);
   if (!s.ok()) return s;
   return q;
 }

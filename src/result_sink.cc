@@ -1,15 +1,63 @@
 #include "result_sink.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cctype>
 
 #include "row_sort.h"
 #include "summary_table.h"
+#include "sys.h"
 
 namespace clusterproc {
+
+namespace {
+
+/// The extension of path's file name, lowercase ("csv"); "" if none.
+std::string extensionOf(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  const size_t dot = path.rfind('.');
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash))
+    return "";
+  if (dot == (slash == std::string::npos ? 0 : slash + 1))
+    return "";  // ".hidden"
+  std::string ext = path.substr(dot + 1);
+  for (char& c : ext)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return ext;
+}
+
+}  // namespace
 
 Result<Format> resolveFormat(const Job& job, bool stdout_is_terminal,
                              bool live_input) {
   if (!job.format.empty()) return parseFormat(job.format);
+  if (!job.output_path.empty() && job.kind != JobKind::kExec) {
+    // --exec writes the commands' bytes: its -o name says nothing of them.
+    const std::string ext = extensionOf(job.output_path);
+    if (ext == "csv") return Format::kCsv;
+    if (ext == "tsv") return Format::kTsv;
+    if (ext == "jsonl" || ext == "ndjson") return Format::kJsonl;
+    if (ext == "json") {
+      // One JSON document: the rows in an array; the summary and --count
+      // are one object already.
+      const bool one_object =
+          job.kind == JobKind::kSummary || job.kind == JobKind::kCount;
+      return one_object ? Format::kJsonl : Format::kJson;
+    }
+    const char* packer = ext == "gz"    ? "gzip"
+                         : ext == "zst" ? "zstd"
+                         : ext == "bz2" ? "bzip2"
+                         : ext == "xz"  ? "xz"
+                                        : nullptr;
+    if (packer != nullptr) {
+      return Status::error(ExitCode::kUsage,
+                           "-o " + job.output_path +
+                               ": clusterproc does not compress its "
+                               "output; pipe it instead (clusterproc ... | " +
+                               packer + " > " + job.output_path + ")");
+    }
+  }
   // The summary too: people read it as one row per field (summary_table.h).
   bool tabular = (job.kind == JobKind::kSelect && !live_input) ||
                  job.kind == JobKind::kAggregate ||
@@ -90,7 +138,16 @@ Status ResultSink::addRow(std::string row) {
 }
 
 Status ResultSink::finish() {
-  if (!query_.sort.empty()) sortRows(buffered_, query_.sort);
+  if (!query_.sort.empty()) {
+    for (const std::string& item : sortRows(buffered_, query_.sort)) {
+      // Not an error (a column may be null everywhere), but a misspelt field
+      // would otherwise leave the rows unsorted without a word.
+      std::string note =
+          "clusterproc: warning: --sort '" + item +
+          "' is null on every row (a missing field?): it orders nothing\n";
+      (void)writeAll(STDERR_FILENO, note.data(), note.size(), "standard error");
+    }
+  }
   size_t n = buffered_.size();
   if (job_.limit >= 0) n = std::min<size_t>(n, static_cast<size_t>(job_.limit));
   for (size_t i = 0; i < n; ++i) {

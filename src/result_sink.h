@@ -51,11 +51,12 @@ class ResultSink {
   uint64_t rows_ = 0;
 };
 
-/// The format of a run: -f, or table for the summary, --select and
-/// --group-by on a terminal, else jsonl. With live_input (a pipe or terminal
-/// among the inputs), --select rows are jsonl at a terminal too: a table is
-/// printed only at the end of the input, and a live stream's rows are wanted
-/// as they come.
+/// The format of a run: -f; else the extension of -o FILE (.csv, .tsv,
+/// .json, .jsonl, .ndjson; .gz, .zst, .bz2, .xz are usage errors); else
+/// table for the summary, --select and --group-by on a terminal, else jsonl.
+/// With live_input (a pipe or terminal among the inputs), --select rows are
+/// jsonl at a terminal too: a table is printed only at the end of the input,
+/// and a live stream's rows are wanted as they come.
 Result<Format> resolveFormat(const Job& job, bool stdout_is_terminal,
                              bool live_input = false);
 

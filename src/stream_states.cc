@@ -14,11 +14,31 @@ namespace clusterproc {
 
 namespace {
 
-/// --where alone (and --exec's input): the matching line, byte for byte (its ending normalized to
-/// "\n", so a last line without one still ends the output properly).
+/// With --sort, a row starts with the values of the sort items: a JSON
+/// array, then kSortPrefixEnd (query.h). value(i) is item i's value.
+template <typename ValueOf>
+void appendSortPrefix(std::string& out, const std::vector<SortItem>& items,
+                      ValueOf value) {
+  if (items.empty()) return;
+  out += '[';
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += ',';
+    appendValueJson(out, value(i));
+  }
+  out += ']';
+  out += kSortPrefixEnd;
+}
+
+/// --where alone, records alone (--sort, --limit) and --exec's input: the
+/// matching line, byte for byte (its ending normalized to "\n", so a last
+/// line without one still ends the output properly).
 class WhereState final : public JobState {
  public:
-  void add(const RecordRef& rec, EvalArena&, ChunkReport& out) override {
+  explicit WhereState(const Query& query) : sort_(query.sort) {}
+  void add(const RecordRef& rec, EvalArena& arena, ChunkReport& out) override {
+    appendSortPrefix(out.output, sort_, [&](size_t i) {
+      return sort_[i].expr->eval(rec.root, arena);
+    });
     out.output.append(rec.line);
     out.output += '\n';
     out.row_lines.push_back(rec.order & 0xffffffffu);
@@ -26,6 +46,9 @@ class WhereState final : public JobState {
   std::string serialize() const override { return {}; }
   Status mergeSerialized(std::string_view) override { return Status(); }
   void render(std::vector<std::string>&, const RunTotals&) const override {}
+
+ private:
+  const std::vector<SortItem>& sort_;
 };
 
 /// --select LIST: one object per matching record. '*' writes the record's
@@ -37,6 +60,7 @@ class SelectState final : public JobState {
   explicit SelectState(const Query& query)
       : items_(query.select),
         exclude_(query.exclude),
+        sort_(query.sort),
         values_(items_.size()),
         done_(items_.size()) {
     for (size_t i = 0; i < items_.size(); ++i) {
@@ -49,6 +73,17 @@ class SelectState final : public JobState {
   }
   void add(const RecordRef& rec, EvalArena& arena, ChunkReport& out) override {
     fetch_.fetch(rec.root, arena);  // the plain fields, in one pass
+    for (size_t i = 0; i < items_.size(); ++i) {
+      if (items_[i].expr != nullptr && !fetched_[i]) {
+        values_[i] = items_[i].expr->eval(rec.root, arena);
+      }
+    }
+    appendSortPrefix(out.output, sort_, [&](size_t i) {
+      const SortItem& it = sort_[i];
+      return it.select_column >= 0
+                 ? values_[static_cast<size_t>(it.select_column)]
+                 : it.expr->eval(rec.root, arena);
+    });
     std::fill(done_.begin(), done_.end(), false);
     out.output += '{';
     bool first = true;
@@ -71,9 +106,9 @@ class SelectState final : public JobState {
   void render(std::vector<std::string>&, const RunTotals&) const override {}
 
  private:
-  Value value(size_t i, const RecordRef& rec, EvalArena& arena) const {
-    return fetched_[i] ? values_[i] : items_[i].expr->eval(rec.root, arena);
-  }
+  /// Item i's value: every item is evaluated (or fetched) before the row
+  /// is written, for the sort prefix.
+  Value value(size_t i, const RecordRef&, EvalArena&) const { return values_[i]; }
   /// '*': the scanner passes only objects here when the list has one.
   void appendMembers(const RecordRef& rec, EvalArena& arena, std::string& out,
                      bool& first) {
@@ -109,6 +144,7 @@ class SelectState final : public JobState {
 
   const std::vector<ListItem>& items_;
   const std::vector<std::string>& exclude_;
+  const std::vector<SortItem>& sort_;
   std::vector<std::string> keys_;  ///< "\"name\":" per item, escaped once
   std::vector<Value> values_;      ///< per item (never resized: fetch_ points in)
   std::vector<bool> fetched_;      ///< per item: a plain field, in values_
@@ -121,7 +157,7 @@ class SelectState final : public JobState {
 
 std::unique_ptr<JobState> makeStreamState(const Job& job, const Query& query) {
   if (job.kind == JobKind::kSelect) return std::make_unique<SelectState>(query);
-  return std::make_unique<WhereState>();
+  return std::make_unique<WhereState>(query);
 }
 
 }  // namespace clusterproc

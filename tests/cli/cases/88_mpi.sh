@@ -84,7 +84,8 @@ mpi_cases() {
   mpi -n 2 "$BIN" --mpi --group-by host --agg "$agg" -o "$T/mpi.fifo" "${files[@]}" 2> /dev/null
   expect_eq "--mpi -o FIFO: exit 3 (bad records)" 3 "$?"
   wait $reader
-  expect_same_file "--mpi -o FIFO: the plain run's result through the pipe" "$T/o-plain.json" "$T/from-fifo.json"
+  "$BIN" --group-by host --agg "$agg" "${files[@]}" > "$T/o-plain.jsonl" 2> /dev/null
+  expect_same_file "--mpi -o FIFO: the plain run's result through the pipe" "$T/o-plain.jsonl" "$T/from-fifo.json"
 
   # --partial: rank 0 writes the merged partial; merged, it is the plain result.
   mpi -n 3 "$BIN" --mpi --group-by host --agg "$agg" --partial "$T/mpi.partial" "${files[@]}" 2> /dev/null
@@ -116,7 +117,7 @@ mpi_cases() {
   expect_eq "--mpi --checkpoint, resumed: exit 3 (bad records)" 3 "$?"
   expect_eq "--mpi --checkpoint, resumed: every rank with a checkpoint resumed" "$saved" \
     "$(grep -c 'resuming from' "$T/mpi.err")"
-  "$BIN" --group-by host --agg "$agg" "${files[@]}" > "$T/mpi-plain.out" 2> /dev/null
+  "$BIN" --group-by host --agg "$agg" -f json "${files[@]}" > "$T/mpi-plain.out" 2> /dev/null
   expect_same_file "--mpi --checkpoint, resumed: the plain result" "$T/mpi-plain.out" "$T/ck.json"
   expect_eq "--mpi --checkpoint: the folder is removed after success" 0 "$(ls -d "$T/ck" 2> /dev/null | wc -l)"
 

@@ -29,8 +29,9 @@ recipe_cases() {
     recipe "$name" > "$dir/$name.sh"
     expect_eq "recipe $name: found in docs/scale-out.md" 1 "$([ -s "$dir/$name.sh" ] && echo 1)"
   done
-  # plain AGG: the reference, one plain run over logs/*.jsonl
-  plain() { (cd "$dir" && "$BIN" --group-by host --agg "$1" logs/*.jsonl 2> /dev/null); }
+  # plain AGG [OPTION...]: the reference, one plain run over logs/*.jsonl
+  # (-f json for hosts.json: -o picks the format from the extension).
+  plain() { (cd "$dir" && "$BIN" --group-by host --agg "$1" "${@:2}" logs/*.jsonl 2> /dev/null); }
   local path="$dir/bin:$PATH"
 
   # --- MPI: mpirun as written (one machine: one rank), and the sbatch script
@@ -44,7 +45,7 @@ recipe_cases() {
     (cd "$dir" && PATH=$path OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
       bash mpirun.sh 2> /dev/null)
     expect_eq "recipe mpirun: exit 3 (bad records seen)" 3 "$?"
-    plain 'count, sum(bytes), quantile(latency_ms, 0.99) as p99' > "$T/rec-want"
+    plain 'count, sum(bytes), quantile(latency_ms, 0.99) as p99' -f json > "$T/rec-want"
     expect_same_file "recipe mpirun: hosts.json of a plain run" "$T/rec-want" "$dir/hosts.json"
 
     mkdir -p "$dir/fakeslurm"
@@ -59,7 +60,7 @@ EOF
     (cd "$dir" && PATH=$dir/fakeslurm:$path OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
       bash sbatch-mpi.sh 2> /dev/null)
     expect_eq "recipe sbatch-mpi: exit 3 (bad records seen)" 3 "$?"
-    plain 'count, sum(bytes)' > "$T/rec-want"
+    plain 'count, sum(bytes)' -f json > "$T/rec-want"
     expect_same_file "recipe sbatch-mpi: hosts.json of a plain run" "$T/rec-want" "$dir/hosts.json"
   fi
 
@@ -74,7 +75,7 @@ EOF
   expect_eq "recipe array-task: four partials" 4 "$(ls "$dir/parts" | wc -l)"
   (cd "$dir" && PATH=$path bash array-merge.sh 2> /dev/null)
   expect_eq "recipe array-merge: exit 0" 0 "$?"
-  plain 'count, sum(bytes), first(ts)' > "$T/rec-want"
+  plain 'count, sum(bytes), first(ts)' -f json > "$T/rec-want"
   expect_same_file "recipe Slurm array: hosts.json of a plain run" "$T/rec-want" "$dir/hosts.json"
 
   # --- Hadoop Streaming: three splits through the mapper, the shuffle's sort,
@@ -99,7 +100,7 @@ EOF
     rm -f "$dir/hosts.json" "$dir/hosts.partials"
     (cd "$dir" && PATH=$path HOSTS=: bash parallel.sh < /dev/null 2> /dev/null)
     expect_eq "recipe parallel: exit 3 (the merge: bad records in the partials)" 3 "$?"
-    plain 'count, sum(bytes), last(ts)' > "$T/rec-want"
+    plain 'count, sum(bytes), last(ts)' -f json > "$T/rec-want"
     expect_same_file "recipe GNU parallel: hosts.json of a plain run" "$T/rec-want" "$dir/hosts.json"
   fi
   expect_eq "recipes: no clusterproc process left" 0 "$(pgrep -f "^$dir/bin/clusterproc( |\$)" | wc -l)"
