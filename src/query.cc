@@ -39,8 +39,13 @@ bool usesLine(const Query& q) {
   }
   for (const auto* list : {&q.select, &q.group_by}) {
     for (const ListItem& it : *list) {
-      if (it.expr->usesLine()) return true;
+      if (it.expr && it.expr->usesLine()) return true;  // '*' has none
     }
+  }
+  // Record jobs evaluate their --sort expressions in the worker, with the
+  // record (aggregate jobs: over the group's prefix, no line there).
+  for (const SortItem& s : q.sort) {
+    if (s.expr && s.expr->usesLine()) return true;
   }
   for (const AggCall& a : q.aggs) {
     if (a.arg && a.arg->usesLine()) return true;

@@ -13,13 +13,14 @@ TARGETS=("$@")
 [ ${#TARGETS[@]} -eq 0 ] && TARGETS=(chunker record expr)
 
 # The src/ files each target links (the closure of what it calls).
-CHUNKER_SRC=(chunker chunk_source shm_ring sys input byte_source decoders)
+CHUNKER_SRC=(chunker chunk_source shm_ring sys input byte_source decoders shard)
 EXPR_SRC=(expr expr_parser expr_lexer expr_node expr_ops expr_functions expr_text
+  expr_strings expr_numbers expr_time
   value json_write big_number json_diagnose channel sys)
 RECORD_SRC=(chunker field_fetch summary summary_stats summary_trie scalar value_set
   hll aggregate aggregate_distinct aggregate_quantile aggregate_sum aggregate_variance
   ddsketch exact_sum record_scanner job_state stream_states aggregate_state
-  group_table query "${EXPR_SRC[@]}")
+  group_table query sort_keys explode json_raw "${EXPR_SRC[@]}")
 
 if ! command -v "$CXX" >/dev/null; then
   echo "tools/fuzz/build.sh: $CXX not found (apt-get install clang)" >&2
@@ -32,7 +33,7 @@ FLAGS=(-std=c++20 -O1 -g -fno-omit-frame-pointer -Isrc
 # finding (use another FUZZ_BUILD_DIR: objects are not rebuilt for new flags).
 read -ra EXTRA <<< "${FUZZ_EXTRA_FLAGS:-}"
 FLAGS+=("${EXTRA[@]}")
-LIBS=(-lsimdjson -lre2 -lzstd -lz -lpthread -lrt)
+LIBS=(-lsimdjson -lre2 -lzstd -lisal -lz -lpthread -lrt)
 mkdir -p "$OUT/obj"
 
 newest_header=$(ls -t src/*.h | head -1)

@@ -142,6 +142,7 @@ class PieceSource : public ByteSource {
     pos_ += take;
     return take;
   }
+  bool atEnd() const override { return pos_ == data_.size(); }
 
  private:
   std::string_view data_;
@@ -186,6 +187,11 @@ void checkStream(std::string_view data, size_t chunk, size_t max_record,
     }
     CHECK(s == ChunkSource::State::kReady);
     CHECK(a.chunk_id == next_id++);
+    // A UTF-8 byte-order mark at the start of the input is skipped.
+    // The slot still holds it: the assignment starts after it.
+    const bool bom_chunk =
+        pos == 0 && data.substr(0, 3) == "\xEF\xBB\xBF" && m.offset == 3;
+    if (bom_chunk) pos = 3;
     CHECK(m.offset == pos);
     if (m.oversized) {
       CHECK(a.slot == kNoSlot && a.size == 0);
@@ -209,11 +215,11 @@ void checkStream(std::string_view data, size_t chunk, size_t max_record,
       pos += len;
     } else {
       CHECK(a.slot < ring.slots());
-      CHECK(a.offset == 0);
+      CHECK(a.offset == (bom_chunk ? 3u : 0u));
       CHECK(a.size > 0 && a.size <= ring.capacity());
       for (uint32_t h : held) CHECK(h != a.slot);
       CHECK(pos + a.size <= data.size());
-      CHECK(std::memcmp(ring.slot(a.slot), data.data() + pos, a.size) == 0);
+      CHECK(std::memcmp(ring.slot(a.slot) + a.offset, data.data() + pos, a.size) == 0);
       pos += a.size;
       CHECK(pos == data.size() || data[pos - 1] == '\n');
       held.push_back(a.slot);

@@ -232,11 +232,22 @@ expect_eq "unknown function lists the nearest" \
 expect_eq "count(*) is count" '{"count(*)":1500}' "$("$BIN" --agg 'count(*)' "$FN_DIR/b.jsonl")"
 expect_eq "AND OR NOT in capitals" "$("$BIN" --where 'status == 200 and not (host == "db-1" or x == 1)' --count "$FN_DIR/b.jsonl")" \
   "$("$BIN" --where 'status == 200 AND NOT (host == "db-1" OR x == 1)' --count "$FN_DIR/b.jsonl")"
-"$BIN" --where 'x == 1' --sort 'line() desc' "$FN_DIR/b.jsonl" > /dev/null 2> "$FN_DIR/sort.err"
-expect_eq "line() in --sort without a column: exit 1" 1 "$?"
-expect_eq "line() in --sort without a column: message" \
-  "clusterproc: --sort 'line() desc': file() and line() are known only while records are read; select them as a column and sort by its name (--select 'line() as l, ...' --sort l)" \
-  "$(cat "$FN_DIR/sort.err")"
+"$BIN" --where 'x == 1' --sort 'line() desc' "$FN_DIR/b.jsonl" > "$FN_DIR/sort.out" 2> "$FN_DIR/sort.err"
+expect_eq "line() in --sort on records: exit 0" 0 "$?"
+expect_same_file "line() in --sort on records: the matching lines, last first" \
+  <(grep -n '' "$FN_DIR/b.jsonl" | python3 -c '
+import json, sys
+rows = []
+for l in sys.stdin:
+    n, _, text = l.partition(":")
+    try:
+        r = json.loads(text)
+    except ValueError:
+        continue
+    if isinstance(r, dict) and r.get("x") == 1 and type(r.get("x")) is int:
+        rows.append((int(n), text))
+for n, text in sorted(rows, reverse=True):
+    sys.stdout.write(text)') "$FN_DIR/sort.out"
 expect_eq "-j abc says what -j expects" \
   "clusterproc: --jobs: expects a number of worker processes from 1 to 1024, such as -j4 or --jobs 4 (got 'abc') (see clusterproc --help)" \
   "$(fn_err -j abc)"
