@@ -63,6 +63,7 @@ std::unique_ptr<Expr> compiled(NodePtr root, const Parser& p, size_t begin) {
   const auto* path = dynamic_cast<const expr::PathNode*>(root.get());
   if (path != nullptr && path->fromRoot() && path->steps().size() == 1 &&
       path->steps()[0].kind == expr::Step::kKey &&
+      !path->steps()[0].key.empty() &&  // .[""] keeps its text as its name
       (name.starts_with(".[") || name.starts_with(".\""))) {
     name = path->steps()[0].key;
   }

@@ -177,6 +177,9 @@ TEST_CASE("default names drop white space outside strings") {
   CHECK(nameOf(R"(.["key with space"])") == "key with space");
   CHECK(nameOf(R"(.["id.orig_h"])") == "id.orig_h");
   CHECK(nameOf(R"(."user-agent")") == "user-agent");
+  // ... but the empty key keeps its text: a column needs a name (fuzz finding).
+  CHECK(nameOf(R"(.[""])") == R"(.[""])");
+  CHECK(nameOf(R"(."")") == R"(."")");
   CHECK(nameOf(R"(.a["b c"])") == R"(.a["b c"])");
   CHECK(nameOf(R"(.["a"][0])") == R"(.["a"][0])");
   CHECK(nameOf(R"(x == "a \" b")") == R"(x=="a \" b")");
