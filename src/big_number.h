@@ -32,8 +32,18 @@ void forget(const simdjson::dom::parser* parser);
 
 /// Whether a string of a parsed document stands for a big number (its bytes
 /// are then the number's JSON text).
+/// Only a number's text can be one: a string at an address that a parser
+/// gone since had marked is never misread as a number unless it looks like
+/// one (and parsers forget their marks when they go: forgetBigNumbers).
 [[gnu::always_inline]] inline bool isBigNumber(std::string_view s) {
-  return big_detail::g_marked != 0 && big_detail::isMarked(s.data());
+  return big_detail::g_marked != 0 && !s.empty() &&
+         (s[0] == '-' || (s[0] >= '0' && s[0] <= '9')) &&
+         big_detail::isMarked(s.data());
+}
+/// Drops what parser's documents marked; call it before a parser that
+/// parseJson() used is destroyed (its string buffer's addresses are reused).
+inline void forgetBigNumbers(const simdjson::dom::parser& parser) {
+  if (big_detail::g_marked != 0) big_detail::forget(&parser);
 }
 /// Whether any document of this thread holds a big number.
 inline bool bigNumbersSeen() { return big_detail::g_marked != 0; }

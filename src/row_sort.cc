@@ -63,6 +63,7 @@ std::vector<std::string> sortRows(std::vector<std::string>& rows,
         keyOf(std::string_view(r).substr(0, end), items, parser, arena));
     r.erase(0, end == std::string::npos ? r.size() : end + 1);
   }
+  forgetBigNumbers(parser);  // the keys own their values; parser goes
   std::vector<size_t> order(rows.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "big_number.h"
 #include "expr.h"
 #include "json_write.h"
 
@@ -37,6 +38,8 @@ class Eval {
     eval(text);
     return expr_->test(record_, arena_);
   }
+
+  ~Eval() { forgetBigNumbers(parser_); }
 
  private:
   simdjson::dom::parser parser_;
