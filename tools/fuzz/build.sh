@@ -3,6 +3,7 @@
 #   tools/fuzz/build.sh [TARGET...]     (default: chunker record expr)
 # Objects and binaries go to $FUZZ_BUILD_DIR (default build-fuzz/); a source
 # is recompiled when it, or any header of src/, is newer than its object.
+# Sources are named without their layer folder (src/<layer>/NAME.cc).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -16,7 +17,7 @@ TARGETS=("$@")
 CHUNKER_SRC=(chunker chunk_source shm_ring sys input byte_source decoders shard)
 EXPR_SRC=(expr expr_parser expr_lexer expr_node expr_ops expr_functions expr_text
   expr_strings expr_numbers expr_time
-  value json_write big_number json_diagnose channel sys)
+  value json_write big_number json_diagnose bytes sys)
 RECORD_SRC=(chunker field_fetch summary summary_stats summary_trie scalar value_set
   hll aggregate aggregate_distinct aggregate_quantile aggregate_sum aggregate_variance
   ddsketch exact_sum record_scanner job_state stream_states aggregate_state
@@ -26,7 +27,8 @@ if ! command -v "$CXX" >/dev/null; then
   echo "tools/fuzz/build.sh: $CXX not found (apt-get install clang)" >&2
   exit 2
 fi
-FLAGS=(-std=c++20 -O1 -g -fno-omit-frame-pointer -Isrc
+LAYERS=(base json query state io scale engine app)
+FLAGS=(-std=c++20 -O1 -g -fno-omit-frame-pointer "${LAYERS[@]/#/-Isrc/}"
   -fsanitize=address,undefined -fno-sanitize-recover=undefined
   -DBOOST_ALL_NO_LIB -Wall -Wextra -Wshadow)
 # Extra flags, e.g. FUZZ_EXTRA_FLAGS=-fno-sanitize=shift to look past a known
@@ -36,7 +38,7 @@ FLAGS+=("${EXTRA[@]}")
 LIBS=(-lsimdjson -lre2 -lzstd -lisal -lz -lpthread -lrt)
 mkdir -p "$OUT/obj"
 
-newest_header=$(ls -t src/*.h | head -1)
+newest_header=$(ls -t src/*/*.h | head -1)
 export CXX OUT newest_header
 export FLAGS_STR="${FLAGS[*]}"
 
@@ -49,8 +51,8 @@ for t in "${TARGETS[@]}"; do
     *) echo "tools/fuzz/build.sh: unknown target $t (chunker, record, expr)" >&2; exit 1 ;;
   esac
   for s in "${list[@]}"; do
-    if [ ! -f "src/$s.cc" ]; then
-      echo "tools/fuzz/build.sh: src/$s.cc is gone: update the lists at the top" >&2
+    if ! compgen -G "src/*/$s.cc" >/dev/null; then
+      echo "tools/fuzz/build.sh: src/*/$s.cc is gone: update the lists at the top" >&2
       exit 2
     fi
     want[$s]=1
@@ -59,7 +61,7 @@ done
 
 echo "== compiling ${#want[@]} src/ files with $CXX (ASan, UBSan, fuzzer instrumentation) into $OUT"
 printf '%s\n' "${!want[@]}" | xargs -P "$JOBS" -I{} bash -c \
-  'src=src/{}.cc obj="$OUT/obj/{}.o"
+  'src=$(ls src/*/{}.cc) obj="$OUT/obj/{}.o"
    if [ -f "$obj" ] && [ "$obj" -nt "$src" ] && [ "$obj" -nt "$newest_header" ]; then exit 0; fi
    read -ra F <<< "$FLAGS_STR"
    "$CXX" "${F[@]}" -fsanitize=fuzzer-no-link -c "$src" -o "$obj.$$.tmp" && mv "$obj.$$.tmp" "$obj"'

@@ -5,7 +5,7 @@
 // the required padding (so ASan sees any read beyond it). Checks:
 //   * diagnoseJson agrees with simdjson plus parseJson (numbers of any size,
 //     big_number.h) on validity, and its column lies within the line + 1.
-//   * For a valid record: a few fixed compiled expressions (src/expr.h) are
+//   * For a valid record: a few fixed compiled expressions (src/query/expr.h) are
 //     evaluated; test() agrees with truthy(eval()); every value is equal to
 //     itself, hashes alike as itself, and its JSON text (appendValueJson) is
 //     valid JSON; the record goes into a SummaryState and a few aggregate

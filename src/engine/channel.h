@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "bytes.h"
 #include "status.h"
 
 namespace clusterproc {
@@ -26,41 +27,6 @@ enum class MsgType : uint32_t {
 struct Frame {
   MsgType type;
   std::string_view payload;
-};
-
-/// Appends little-endian integers and length-prefixed bytes.
-class ByteWriter {
- public:
-  void u8(uint8_t v) { buf_.push_back(static_cast<char>(v)); }
-  void u32(uint32_t v) { raw(&v, sizeof v); }
-  void u64(uint64_t v) { raw(&v, sizeof v); }
-  void bytes(std::string_view s) {
-    u64(s.size());
-    buf_.append(s);
-  }
-  void raw(const void* p, size_t n) { buf_.append(static_cast<const char*>(p), n); }
-  std::string& str() { return buf_; }
-
- private:
-  std::string buf_;
-};
-
-/// Reads what ByteWriter wrote; any overrun sets failed() instead of reading
-/// past the end.
-class ByteReader {
- public:
-  explicit ByteReader(std::string_view in) : in_(in) {}
-  uint8_t u8();
-  uint32_t u32();
-  uint64_t u64();
-  std::string_view bytes();
-  bool failed() const { return failed_; }
-  bool atEnd() const { return in_.empty(); }
-
- private:
-  bool take(void* out, size_t n);
-  std::string_view in_;
-  bool failed_ = false;
 };
 
 /// Writes one frame to fd (blocking, all bytes).

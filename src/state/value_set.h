@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "channel.h"
+#include "bytes.h"
 #include "hll.h"
 #include "scalar.h"
 

@@ -7,7 +7,7 @@
 #include <optional>
 #include <vector>
 
-#include "channel.h"
+#include "bytes.h"
 
 namespace clusterproc {
 

@@ -8,7 +8,7 @@
 #include "json_raw.h"
 #include "json_write.h"
 #include "query.h"
-#include "record_scanner.h"
+#include "chunk_report.h"
 
 namespace clusterproc {
 

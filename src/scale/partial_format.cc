@@ -4,7 +4,7 @@
 
 #include <cstring>
 
-#include "channel.h"
+#include "bytes.h"
 
 namespace clusterproc {
 

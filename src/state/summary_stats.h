@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "channel.h"
+#include "bytes.h"
 #include "exact_sum.h"
 #include "scalar.h"
 #include "value_set.h"

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "channel.h"
+#include "bytes.h"
 #include "status.h"
 
 namespace clusterproc {

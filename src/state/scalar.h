@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "channel.h"
+#include "bytes.h"
 #include "hash.h"
 
 namespace clusterproc {

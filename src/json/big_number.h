@@ -19,7 +19,7 @@
 #include <string_view>
 #include <vector>
 
-#include "channel.h"
+#include "bytes.h"
 
 namespace clusterproc {
 

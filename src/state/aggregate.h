@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "channel.h"
+#include "bytes.h"
 #include "status.h"
 #include "value.h"
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "messages.h"
-#include "record_scanner.h"
+#include "chunk_report.h"
 
 namespace clusterproc {
 

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "output.h"
-#include "record_scanner.h"
+#include "chunk_report.h"
 
 namespace clusterproc {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "channel.h"
+#include "bytes.h"
 #include "status.h"
 
 namespace clusterproc {

@@ -5,7 +5,7 @@
 #include <map>
 #include <optional>
 
-#include "record_scanner.h"
+#include "chunk_report.h"
 
 namespace clusterproc {
 

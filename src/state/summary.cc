@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "big_number.h"
-#include "channel.h"
+#include "bytes.h"
 #include "json_write.h"
 #include "summary_trie.h"
 #include "value.h"

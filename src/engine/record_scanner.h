@@ -19,36 +19,13 @@
 #include <string>
 #include <vector>
 
+#include "chunk_report.h"
 #include "chunker.h"
 #include "explode.h"
 #include "expr.h"
 #include "job_state.h"
 
 namespace clusterproc {
-
-/// An invalid line; line and offset are relative to its chunk until the
-/// master rebases them.
-struct BadRecord {
-  uint64_t line = 0;    ///< 1-based within the chunk
-  uint64_t offset = 0;  ///< byte offset of the line within the chunk
-  std::string reason;
-  std::string raw;      ///< the line, when --bad-records asks for it
-};
-
-/// What a worker tells the master about one chunk.
-struct ChunkReport {
-  uint64_t chunk_id = 0;
-  uint64_t lines = 0;    ///< lines in the chunk, blank ones included
-  uint64_t records = 0;  ///< valid records
-  uint64_t matched = 0;  ///< valid records that passed --where
-  std::vector<BadRecord> bad;
-  std::string output;              ///< streaming jobs: rows, one per line
-  std::vector<uint64_t> row_lines; ///< line (in the chunk) of each output row
-  std::string exec_error;          ///< --exec: why the command failed
-  bool exec_fatal = false;         ///< --exec: the command cannot run at all
-  std::string exec_stderr;         ///< --exec: the successful command's stderr
-  std::string partial;             ///< the job state of this chunk's records
-};
 
 /// Scans chunks with one reusable parser (no allocation per record).
 class RecordScanner {

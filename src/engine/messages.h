@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "record_scanner.h"
+#include "chunk_report.h"
 #include "status.h"
 
 namespace clusterproc {
