@@ -145,8 +145,7 @@ void RecordScanner::scanLine(const Line& line, uint64_t line_no, size_t readable
     text = scratch_.data();
   }
   simdjson::dom::element root;
-  simdjson::error_code err =
-      parseJson(parser_, text, line.text.size(), false, root);
+  simdjson::error_code err = parser_.parse(text, line.text.size(), false, root);
   if (err) {
     // Bad lines are rare: a second, precise pass says where and why.
     JsonProblem problem = diagnoseJson(line.text);

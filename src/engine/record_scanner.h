@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "big_number.h"
 #include "chunk_report.h"
 #include "chunker.h"
 #include "explode.h"
@@ -95,7 +96,7 @@ class RecordScanner {
   const std::vector<std::unique_ptr<Expr>>& where_;
   uint64_t max_record_;
   bool keep_raw_;
-  simdjson::dom::parser parser_;
+  JsonParser parser_;
   simdjson::dom::parser stream_parser_;
   bool streaming_ = true;
   uint64_t streamed_ = 0;

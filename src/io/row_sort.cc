@@ -15,12 +15,12 @@ namespace {
 /// The sort key of one row from its prefix: one owned value per item.
 std::vector<OwnedValue> keyOf(std::string_view prefix,
                               const std::vector<SortItem>& items,
-                              simdjson::dom::parser& parser, EvalArena& arena) {
+                              JsonParser& parser, EvalArena& arena) {
   std::vector<OwnedValue> key;
   key.reserve(items.size());
   simdjson::dom::element root;
-  // parseJson: numbers of any size (exact sums, big numbers) sort exactly.
-  if (parseJson(parser, prefix, root)) {
+  // JsonParser: numbers of any size (exact sums, big numbers) sort exactly.
+  if (parser.parse(prefix, root)) {
     key.resize(items.size());
     return key;
   }
@@ -53,7 +53,7 @@ std::vector<OwnedValue> keyOf(std::string_view prefix,
 
 std::vector<std::string> sortRows(std::vector<std::string>& rows,
                                   const std::vector<SortItem>& items) {
-  simdjson::dom::parser parser;
+  JsonParser parser;
   EvalArena arena;
   std::vector<std::vector<OwnedValue>> keys;
   keys.reserve(rows.size());
@@ -63,7 +63,6 @@ std::vector<std::string> sortRows(std::vector<std::string>& rows,
         keyOf(std::string_view(r).substr(0, end), items, parser, arena));
     r.erase(0, end == std::string::npos ? r.size() : end + 1);
   }
-  forgetBigNumbers(parser);  // the keys own their values; parser goes
   std::vector<size_t> order(rows.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {

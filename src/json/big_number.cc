@@ -80,9 +80,10 @@ void collectStrings(simdjson::dom::element e, const std::vector<size_t>& wanted,
 
 }  // namespace big_detail
 
-simdjson::error_code parseJson(simdjson::dom::parser& parser, const char* text,
-                               size_t size, bool realloc,
-                               simdjson::dom::element& root) {
+simdjson::error_code JsonParser::parse(const char* text, size_t size,
+                                       bool realloc,
+                                       simdjson::dom::element& root) {
+  simdjson::dom::parser& parser = parser_;
   if (big_detail::g_marked != 0) big_detail::forget(&parser);
   simdjson::error_code err = parser.parse(text, size, realloc).get(root);
   if (err != simdjson::NUMBER_ERROR && err != simdjson::NUMBER_OUT_OF_RANGE) {

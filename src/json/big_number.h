@@ -6,7 +6,9 @@
 // the only trouble is such numbers, a copy with each of them quoted is parsed
 // instead, and the strings that stand for numbers are remembered (by the
 // address of their bytes in the parser's string buffer) until that parser
-// parses again. isBigNumber() tells them apart from real strings.
+// parses again or goes: JsonParser (below) is the only way to parse with big
+// numbers, and it owns its marks. isBigNumber() tells them apart from real
+// strings.
 //
 // A big number is a Value of kind kDouble whose `s` holds its JSON text
 // (Value::big): it is the nearest double (+-inf beyond the double range) in
@@ -31,33 +33,39 @@ void forget(const simdjson::dom::parser* parser);
 }  // namespace big_detail
 
 /// Whether a string of a parsed document stands for a big number (its bytes
-/// are then the number's JSON text).
-/// Only a number's text can be one: a string at an address that a parser
-/// gone since had marked is never misread as a number unless it looks like
-/// one (and parsers forget their marks when they go: forgetBigNumbers).
+/// are then the number's JSON text). Only a number's text can be one.
 [[gnu::always_inline]] inline bool isBigNumber(std::string_view s) {
   return big_detail::g_marked != 0 && !s.empty() &&
          (s[0] == '-' || (s[0] >= '0' && s[0] <= '9')) &&
          big_detail::isMarked(s.data());
 }
-/// Drops what parser's documents marked; call it before a parser that
-/// parseJson() used is destroyed (its string buffer's addresses are reused).
-inline void forgetBigNumbers(const simdjson::dom::parser& parser) {
-  if (big_detail::g_marked != 0) big_detail::forget(&parser);
-}
 /// Whether any document of this thread holds a big number.
 inline bool bigNumbersSeen() { return big_detail::g_marked != 0; }
 
-/// parser.parse(text, size, realloc) that also reads big numbers. text must
-/// be followed by simdjson's padding when realloc is false.
-simdjson::error_code parseJson(simdjson::dom::parser& parser, const char* text,
-                               size_t size, bool realloc,
-                               simdjson::dom::element& root);
-inline simdjson::error_code parseJson(simdjson::dom::parser& parser,
-                                      std::string_view text,
-                                      simdjson::dom::element& root) {
-  return parseJson(parser, text.data(), text.size(), true, root);
-}
+/// A simdjson DOM parser that also reads numbers beyond simdjson's range.
+/// The marks of its documents' big numbers live as long as those documents:
+/// until it parses again or goes. Not movable: the marks are keyed by its
+/// address.
+class JsonParser {
+ public:
+  JsonParser() = default;
+  JsonParser(const JsonParser&) = delete;
+  JsonParser& operator=(const JsonParser&) = delete;
+  ~JsonParser() {
+    if (big_detail::g_marked != 0) big_detail::forget(&parser_);
+  }
+  /// Parses [text, text + size); text must be followed by simdjson's padding
+  /// when realloc is false.
+  simdjson::error_code parse(const char* text, size_t size, bool realloc,
+                             simdjson::dom::element& root);
+  simdjson::error_code parse(std::string_view text,
+                             simdjson::dom::element& root) {
+    return parse(text.data(), text.size(), true, root);
+  }
+
+ private:
+  simdjson::dom::parser parser_;
+};
 
 /// e as compact JSON, big numbers as written (simdjson::minify would quote
 /// them).

@@ -117,7 +117,7 @@ element Exploder::substitute(Level& level, std::string_view text, size_t begin,
   // Valid: valid JSON with one value replaced by another valid value, no
   // deeper than before.
   if (simdjson::error_code err =
-          level.parser.parse(buf.data(), size, false).get(root)) {
+          level.parser.parse(buf.data(), size, false, root)) {
     throw std::runtime_error(
         std::string("--explode: a produced record does not parse: ") +
         simdjson::error_message(err));

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "big_number.h"
 #include "json_raw.h"
 #include "status.h"
 
@@ -57,7 +58,7 @@ class Exploder {
   /// Where a path leads in one record.
   enum class Found { kNothing, kKeep, kArray };
   struct Level {
-    simdjson::dom::parser parser;
+    JsonParser parser;  ///< big numbers of the record stay numbers
     std::string text;  ///< the produced record, plus simdjson's padding
   };
 

@@ -145,9 +145,9 @@ int compareElements(simdjson::dom::element a, simdjson::dom::element b) {
 // Containers are compared by parsing their texts (a rare path: sorting or
 // grouping by whole arrays or objects).
 int compareContainers(const Value& a, const Value& b) {
-  static thread_local simdjson::dom::parser pa, pb;
+  static thread_local JsonParser pa, pb;
   simdjson::dom::element ea, eb;
-  if (parseJson(pa, a.s, ea) || parseJson(pb, b.s, eb)) {
+  if (pa.parse(a.s, ea) || pb.parse(b.s, eb)) {
     return compareBytes(a.s, b.s);
   }
   return compareElements(ea, eb);
@@ -261,9 +261,9 @@ uint64_t hashValue(const Value& v) {
     case ValueKind::kObject: {
       // Equal containers may be spelled differently ([1] and [1.0]), so the
       // hash follows their structure as compareContainers does.
-      static thread_local simdjson::dom::parser parser;
+      static thread_local JsonParser parser;
       simdjson::dom::element e;
-      if (parseJson(parser, v.s, e)) {
+      if (parser.parse(v.s, e)) {
         // compareContainers then compares bytes: equal means identical text.
         return hashBytes(v.s, HashTag::kString) ^ static_cast<uint64_t>(v.kind);
       }

@@ -3,9 +3,10 @@
 // Every non-blank line of the input (split with LineCursor, as RecordScanner
 // does) is parsed with simdjson's DOM parser from a buffer that has exactly
 // the required padding (so ASan sees any read beyond it). Checks:
-//   * diagnoseJson agrees with simdjson plus parseJson (numbers of any size,
+//   * diagnoseJson agrees with simdjson plus JsonParser (numbers of any size,
 //     big_number.h) on validity, and its column lies within the line + 1.
-//   * For a valid record: a few fixed compiled expressions (src/query/expr.h) are
+//   * For a valid record: a few fixed compiled expressions (src/query/expr.h)
+//   are
 //     evaluated; test() agrees with truthy(eval()); every value is equal to
 //     itself, hashes alike as itself, and its JSON text (appendValueJson) is
 //     valid JSON; the record goes into a SummaryState and a few aggregate
@@ -97,7 +98,7 @@ struct Compiled {
   }
 };
 
-void checkValue(const Value& v, simdjson::dom::parser& checker) {
+void checkValue(const Value& v, JsonParser& checker) {
   CHECK(compareValues(v, v) == 0);
   CHECK(hashValue(v) == hashValue(v));
   OwnedValue owned(v);
@@ -106,7 +107,7 @@ void checkValue(const Value& v, simdjson::dom::parser& checker) {
   std::string json;
   appendValueJson(json, v);
   simdjson::dom::element e;
-  if (parseJson(checker, json, e) != simdjson::SUCCESS) {
+  if (checker.parse(json, e) != simdjson::SUCCESS) {
     std::fprintf(stderr, "appendValueJson gave invalid JSON: %s\n", json.c_str());
     std::abort();
   }
@@ -170,8 +171,8 @@ void checkScanPaths(const std::vector<char>& data) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* bytes, size_t size) {
   static Compiled compiled;
-  static simdjson::dom::parser parser;
-  static simdjson::dom::parser checker;
+  static JsonParser parser;
+  static JsonParser checker;
   static EvalArena arena;
 
   SummaryState summary;
@@ -196,8 +197,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* bytes, size_t size) {
     std::memcpy(buf.get(), line.text.data(), n);
     std::memset(buf.get() + n, ' ', simdjson::SIMDJSON_PADDING);
     simdjson::dom::element root;
-    // parseJson: numbers of any size are valid (big_number.h).
-    simdjson::error_code err = parseJson(parser, buf.get(), n, false, root);
+    // JsonParser: numbers of any size are valid (big_number.h).
+    simdjson::error_code err = parser.parse(buf.get(), n, false, root);
     JsonProblem problem = diagnoseJson(line.text);
     if (err != simdjson::SUCCESS) {
       ++bad;
@@ -244,7 +245,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* bytes, size_t size) {
   merged.render(merged_text, records, bad, size);
   CHECK(before == merged_text);
   simdjson::dom::element e;
-  CHECK(parseJson(checker, before, e) == simdjson::SUCCESS);
+  CHECK(checker.parse(before, e) == simdjson::SUCCESS);
   for (size_t i = 0; i < aggs.size(); ++i) {
     ByteWriter w;
     aggs[i]->write(0, w);
@@ -257,7 +258,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* bytes, size_t size) {
     aggs[i]->render(0, a);
     copy->render(0, b);
     CHECK(a == b);
-    CHECK(parseJson(checker, a, e) == simdjson::SUCCESS);
+    CHECK(checker.parse(a, e) == simdjson::SUCCESS);
   }
   return 0;
 }

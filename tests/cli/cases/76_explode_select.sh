@@ -214,3 +214,20 @@ expect_eq "--exclude a nested path" "1 clusterproc: --exclude takes top-level ke
   "$? $(cat "$X/err")"
 "$BIN" --group-by '*' "$X/edge.jsonl" > /dev/null 2> "$X/err"
 expect_eq "'*' is only for --select" 1 $?
+
+# Numbers beyond simdjson's range inside an exploded array stay numbers,
+# exactly as written (they once stopped the worker: "a produced record does
+# not parse").
+printf '{"t":[1e400,2,123456789012345678901234567890],"u":-1e999}\n' > "$X/big.jsonl"
+for j in 1 3; do
+  got=$("$BIN" -j$j --explode t --select 't, u' "$X/big.jsonl" 2>&1; echo "rc=$?")
+  expect_eq "--explode keeps big numbers as numbers (-j$j)" \
+    '{"t":1e400,"u":-1e999}
+{"t":2,"u":-1e999}
+{"t":123456789012345678901234567890,"u":-1e999}
+rc=0' "$got"
+done
+printf '{"t":[2,123456789012345678901234567890]}\n' > "$X/bigint.jsonl"
+expect_eq "--explode t --agg 'sum(t)' adds the big integer exactly" \
+  '{"sum(t)":123456789012345678901234567892}' \
+  "$("$BIN" --explode t --agg 'sum(t)' "$X/bigint.jsonl" 2>&1)"

@@ -9,23 +9,21 @@ using namespace clusterproc;
 
 namespace {
 
-Value parsed(simdjson::dom::parser& parser, const std::string& text,
-             EvalArena& arena) {
+Value parsed(JsonParser& parser, const std::string& text, EvalArena& arena) {
   simdjson::dom::element root;
-  REQUIRE(parseJson(parser, text, root) == simdjson::SUCCESS);
+  REQUIRE(parser.parse(text, root) == simdjson::SUCCESS);
   return fromElement(root, arena);
 }
 
 }  // namespace
 
-TEST_CASE("parseJson reads numbers beyond simdjson's range as big numbers",
+TEST_CASE("JsonParser reads numbers beyond simdjson's range as big numbers",
           "[big_number]") {
-  simdjson::dom::parser parser;
+  JsonParser parser;
   EvalArena arena;
   simdjson::dom::element root;
   REQUIRE(
-      parseJson(
-          parser,
+      parser.parse(
           std::string(R"({"s":"1e400","v":1e400,"w":[18446744073709551616]})"),
           root) == simdjson::SUCCESS);
   simdjson::dom::element s = root["s"].value(), v = root["v"].value();
@@ -35,19 +33,29 @@ TEST_CASE("parseJson reads numbers beyond simdjson's range as big numbers",
   appendElementJson(text, root);
   CHECK(text == R"({"s":"1e400","v":1e400,"w":[18446744073709551616]})");
   // The marks go with the next parse of the same parser.
-  REQUIRE(parseJson(parser, std::string(R"({"v":"1e400"})"), root) ==
+  REQUIRE(parser.parse(std::string(R"({"v":"1e400"})"), root) ==
           simdjson::SUCCESS);
   CHECK_FALSE(isBigNumber(root["v"].get_string().value()));
   CHECK_FALSE(bigNumbersSeen());
   // Malformed numbers stay errors.
-  CHECK(parseJson(parser, std::string("[01]"), root) != simdjson::SUCCESS);
-  CHECK(parseJson(parser, std::string("[1e400,01]"), root) !=
-        simdjson::SUCCESS);
+  CHECK(parser.parse(std::string("[01]"), root) != simdjson::SUCCESS);
+  CHECK(parser.parse(std::string("[1e400,01]"), root) != simdjson::SUCCESS);
   (void)arena;
 }
 
+TEST_CASE("a JsonParser's big-number marks go with it", "[big_number]") {
+  {
+    JsonParser parser;
+    simdjson::dom::element root;
+    REQUIRE(parser.parse(std::string("[1e400]"), root) == simdjson::SUCCESS);
+    CHECK(bigNumbersSeen());
+  }
+  // A string later at the same address is never taken for a number.
+  CHECK_FALSE(bigNumbersSeen());
+}
+
 TEST_CASE("big numbers compare, hash and print exactly", "[big_number]") {
-  simdjson::dom::parser parser;
+  JsonParser parser;
   EvalArena arena;
   const Value big = parsed(parser, "100000000000000000000", arena);
   REQUIRE(big.isBig());
