@@ -15,6 +15,7 @@
 //     random sizes): the pieces tile the input in order; a dropped
 //     (oversized) piece is exactly one line longer than --max-record.
 
+#include <algorithm>
 #include <cassert>
 #include <cstdint>
 #include <cstdio>
