@@ -23,16 +23,22 @@ Rules (the contract the C++ output is checked against):
   (simdjson's default); otherwise it is a bad record.
 - records / bad_records / bytes (every input byte, newlines included).
 - fields: one entry per path, sorted by UTF-8 bytes. Object members are paths
-  (`parent.child` for nested objects, which also get their own entry), arrays
-  are not descended, a record that is not an object is counted under `.`.
-  Duplicate keys count once per occurrence.
+  (`parent.child` for nested objects, which also get their own entry), a
+  record that is not an object is counted under `.`. Duplicate keys count
+  once per occurrence.
 - STATS, members in this order, absent ones omitted:
   count, types (null bool int float string array object, nonzero only),
   min, max (numbers; an int wins a tie with a float), mean (math.fsum of the
-  numbers as floats / how many numbers), approx_distinct (distinct non-null
-  scalars, identity = type + value; omitted when there are none), top (when
-  1..100 distinct values: up to 5 {"value","count"} by count descending,
-  then value ascending: false < true < numbers < strings).
+  numbers as floats / how many numbers), p50, p99 (numbers: the value of rank
+  floor(q * (n - 1)) among them sorted; exact when the path has at most 100
+  distinct values, else checked within the sketch's 1 % relative error), min_string, max_string (strings, by code point = UTF-8
+  bytes), approx_distinct (distinct non-null scalars, identity = type +
+  value; omitted when there are none), top (when 1..100 distinct values: up
+  to 5 {"value","count"} by count descending, then value ascending: false <
+  true < numbers < strings), then for the elements of the arrays at the
+  path, when there are any, elements: STATS of every element, with fields
+  (the paths of the keys of the objects among them, as at the top) and
+  elements (of the arrays among them).
 - An int is a number spelled without `.`, `e` or `E`; anything else is a float.
 """
 
@@ -49,6 +55,9 @@ INT_END = 2**64
 TOP_MAX_DISTINCT = 100
 TOP_SIZE = 5
 APPROX_TOLERANCE = 0.05
+QUANTILES = (("p50", 0.5), ("p99", 0.99))
+# DDSketch's relative accuracy (1 %), plus rounding.
+QUANTILE_TOLERANCE = 0.01 * (1 + 1e-9)
 TYPE_NAMES = ("null", "bool", "int", "float", "string", "array", "object")
 T_NULL, T_BOOL, T_INT, T_FLOAT, T_STRING, T_ARRAY, T_OBJECT = range(7)
 # Every finite double is an integer multiple of 2^-1074: sums scaled by 2^1074
@@ -187,7 +196,8 @@ def scan(paths, on_record=None, on_bad=None):
 
 class FieldStats:
     __slots__ = ("count", "types", "min", "max", "numbers", "scaled_sum",
-                 "values")
+                 "values", "number_counts", "min_string", "max_string",
+                 "fields", "elements")
 
     def __init__(self):
         self.count = 0
@@ -197,6 +207,11 @@ class FieldStats:
         self.numbers = 0
         self.scaled_sum = 0
         self.values = {}  # value key -> occurrences
+        self.number_counts = {}  # number -> occurrences
+        self.min_string = None
+        self.max_string = None
+        self.fields = {}  # for elements: path -> FieldStats of object keys
+        self.elements = None  # FieldStats of the elements of arrays here
 
     def add(self, v):
         self.count += 1
@@ -216,6 +231,10 @@ class FieldStats:
             key = ("f", v)
         elif isinstance(v, str):
             self.types[T_STRING] += 1
+            if self.min_string is None or v < self.min_string:
+                self.min_string = v
+            if self.max_string is None or v > self.max_string:
+                self.max_string = v
             key = v
         elif isinstance(v, Obj):
             self.types[T_OBJECT] += 1
@@ -227,6 +246,8 @@ class FieldStats:
 
     def _add_number(self, v):
         self.numbers += 1
+        # 1 and 1.0 share a key: the same number for ranks.
+        self.number_counts[v] = self.number_counts.get(v, 0) + 1
         n, d = float(v).as_integer_ratio()
         self.scaled_sum += n << (FSUM_SHIFT - (d.bit_length() - 1))
         # Numeric comparisons between Python ints and floats are exact.
@@ -251,6 +272,12 @@ class FieldStats:
             out["min"] = self.min
             out["max"] = self.max
             out["mean"] = self.fsum() / self.numbers
+            ranked = sorted(self.number_counts.items())
+            for name, q in QUANTILES:
+                out[name] = _rank_value(ranked, q, self.numbers)
+        if self.min_string is not None:
+            out["min_string"] = self.min_string
+            out["max_string"] = self.max_string
         distinct = len(self.values)
         if distinct:
             out["approx_distinct"] = distinct
@@ -259,7 +286,56 @@ class FieldStats:
                             key=lambda kv: (-kv[1], _value_order(kv[0])))
             out["top"] = [{"value": _plain(k), "count": c}
                           for k, c in ranked[:TOP_SIZE]]
+        if self.fields:
+            out["fields"] = _render_fields(self.fields)
+        if self.elements is not None:
+            out["elements"] = self.elements.render()
         return out
+
+
+def _rank_value(ranked, q, n):
+    """The value of 0-based rank floor(q * (n - 1)) among the numbers, given
+    as sorted (value, occurrences) pairs."""
+    rank = math.floor(q * (n - 1))
+    seen = 0
+    for value, count in ranked:
+        seen += count
+        if seen > rank:
+            return value
+    raise AssertionError("rank beyond the numbers")
+
+
+def _render_fields(fields):
+    return {path: fields[path].render()
+            for path in sorted(fields, key=lambda p: p.encode("utf-8"))}
+
+
+def _add_value(st, v):
+    """Counts v at st; the elements of an array at st.elements, the keys of
+    an object element in the elements' fields."""
+    st.add(v)
+    if isinstance(v, list) and not isinstance(v, Obj) and v:
+        if st.elements is None:
+            st.elements = FieldStats()
+        for item in v:
+            _add_value(st.elements, item)
+            if isinstance(item, Obj):
+                _add_object(st.elements.fields, item)
+
+
+def _add_object(fields, obj):
+    """Counts the members of obj (and nested objects) in fields by path."""
+    stack = [("", obj)]
+    while stack:
+        prefix, o = stack.pop()
+        for key, value in o:
+            path = path_step(prefix, key)
+            st = fields.get(path)
+            if st is None:
+                st = fields[path] = FieldStats()
+            _add_value(st, value)
+            if isinstance(value, Obj):
+                stack.append((path, value))
 
 
 def _plain(key):
@@ -301,23 +377,13 @@ class Summary:
 
     def add(self, record):
         if not isinstance(record, Obj):
-            self._stats(".").add(record)
+            _add_value(self._stats("."), record)
             return
-        stack = [("", record)]
-        while stack:
-            prefix, obj = stack.pop()
-            for key, value in obj:
-                path = path_step(prefix, key)
-                self._stats(path).add(value)
-                if isinstance(value, Obj):
-                    stack.append((path, value))
+        _add_object(self.fields, record)
 
     def render(self, records, bad, nbytes):
-        fields = {}
-        for path in sorted(self.fields, key=lambda p: p.encode("utf-8")):
-            fields[path] = self.fields[path].render()
         return {"records": records, "bad_records": bad, "bytes": nbytes,
-                "fields": fields}
+                "fields": _render_fields(self.fields)}
 
 
 def expected_summary(paths):
@@ -362,8 +428,14 @@ def _kind(v):
     return "array"
 
 
-def _compare(where, exp, got, diffs, approx_exact=None):
+def _compare(where, exp, got, diffs, approx_exact=None, quantile=False):
     """Appends human-readable differences between exp and got to diffs."""
+    if quantile:  # p50/p99: the sketch's answer for the exact value exp
+        if _kind(got) != "number" or abs(got - exp) > (
+                QUANTILE_TOLERANCE * abs(exp)):
+            diffs.append(f"{where}: expected {dump_any(exp)} within 1 %, "
+                         f"got {dump_any(got)}")
+        return
     if approx_exact is not None:  # approx_distinct of a high-cardinality field
         if _kind(got) != "number" or abs(got - approx_exact) > (
                 APPROX_TOLERANCE * approx_exact):
@@ -390,6 +462,8 @@ def _compare(where, exp, got, diffs, approx_exact=None):
         for k, v in got:
             got_map.setdefault(k, v)
         in_field = where.startswith("fields[")
+        sketched = in_field and any(
+            k == "approx_distinct" and v > TOP_MAX_DISTINCT for k, v in exp)
         for k, v in exp:
             if k not in got_map:
                 continue
@@ -398,7 +472,8 @@ def _compare(where, exp, got, diffs, approx_exact=None):
             approx = None
             if in_field and k == "approx_distinct" and v > TOP_MAX_DISTINCT:
                 approx = v
-            _compare(sub, v, got_map[k], diffs, approx)
+            _compare(sub, v, got_map[k], diffs, approx,
+                     sketched and k in ("p50", "p99"))
         return
     if isinstance(exp, list):
         if len(exp) != len(got):

@@ -153,6 +153,14 @@ Result<MergedPartials> mergePartials(const Job& options, NamedPartials inputs) {
       return Status::error(ExitCode::kInput,
                            names[i] + ": too much input to merge in order");
     }
+    if (m.job.kind == JobKind::kSummary && p.version < kSummaryPartialVersion) {
+      return Status::error(
+          ExitCode::kInput,
+          names[i] + ": a summary partial of format version " +
+              std::to_string(p.version) +
+              " (an older clusterproc): its state lacks p50/p99, string "
+              "bounds and array elements; make it again with this build");
+    }
     Status s = checkSignal();
     if (!s.ok()) return s;
     s = m.state->mergeShifted(p.state, offset);

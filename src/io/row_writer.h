@@ -45,9 +45,11 @@ void appendTsvField(std::string& out, std::string_view field);
 /// wide characters count two).
 size_t displayWidth(std::string_view text);
 
-/// The aligned table writer (table_writer.cc).
-std::unique_ptr<RowWriter> makeTableWriter(OutputFile& out, std::vector<std::string> columns,
-                                           size_t width);
+/// The aligned table writer (table_writer.cc). To fit width, the first keep
+/// columns are cut only once the others are as narrow as they go.
+std::unique_ptr<RowWriter> makeTableWriter(OutputFile& out,
+                                           std::vector<std::string> columns,
+                                           size_t width, size_t keep = 0);
 
 /// The width of the terminal on stdout (COLUMNS first), or 0 if none.
 size_t terminalWidth();

@@ -42,6 +42,31 @@ std::string typesText(simdjson::dom::object types) {
   return text;
 }
 
+/// The table path of a summary path below an array's elements: "tags[]",
+/// "items[].sku", "items[][\"x-y\"]" (prefix "" at the top level).
+std::string rowPath(std::string_view prefix, std::string_view path) {
+  if (prefix.empty()) return std::string(path);
+  std::string p(prefix);
+  if (path.front() == '.') {
+    p += path.substr(1);  // .["x-y"]
+  } else {
+    p += '.';
+    p += path;
+  }
+  return p;
+}
+
+/// Appends stats[key] as the row's value of name when stats has it, else
+/// stats[fallback] (min_string for min) if present.
+void copyEither(std::string& row, simdjson::dom::object stats, const char* key,
+                const char* fallback, const char* name) {
+  if (stats.at_key(key).error() == simdjson::SUCCESS) {
+    copyField(row, stats, key, name);
+  } else {
+    copyField(row, stats, fallback, name);
+  }
+}
+
 /// "GET (812), POST (97)".
 std::string topText(simdjson::dom::array top) {
   std::string text;
@@ -53,6 +78,65 @@ std::string topText(simdjson::dom::array top) {
     text += ')';
   }
   return text;
+}
+
+/// The row of one STATS object under path.
+std::string statsRow(const std::string& path, simdjson::dom::object stats,
+                     bool& quantiles) {
+  std::string r = "{\"path\":";
+  appendJsonString(r, path);
+  copyField(r, stats, "count", "count");
+  simdjson::dom::object types;
+  if (!stats["types"].get_object().get(types)) {
+    r += ",\"types\":";
+    appendJsonString(r, typesText(types));
+  }
+  // Strings show their bounds when the path has no numbers.
+  copyEither(r, stats, "min", "min_string", "min");
+  copyEither(r, stats, "max", "max_string", "max");
+  copyField(r, stats, "mean", "mean");
+  copyField(r, stats, "p50", "p50");
+  copyField(r, stats, "p99", "p99");
+  quantiles = quantiles || stats.at_key("p50").error() == simdjson::SUCCESS;
+  copyField(r, stats, "approx_distinct", "distinct");
+  simdjson::dom::array top;
+  if (!stats["top"].get_array().get(top)) {
+    r += ",\"top\":";
+    appendJsonString(r, topText(top));
+  }
+  r += '}';
+  return r;
+}
+
+void addElementRows(std::vector<std::string>& rows, bool& quantiles,
+                    const std::string& path, simdjson::dom::object stats);
+
+/// Appends the rows of fields (a "fields" object) below prefix, each
+/// followed by the rows of its arrays' elements.
+void addRows(std::vector<std::string>& rows, bool& quantiles,
+             std::string_view prefix, simdjson::dom::object fields) {
+  for (auto field : fields) {
+    simdjson::dom::object stats;
+    if (field.value.get_object().get(stats)) continue;
+    const std::string path = rowPath(prefix, field.key);
+    rows.push_back(statsRow(path, stats, quantiles));
+    addElementRows(rows, quantiles, path, stats);
+  }
+}
+
+/// Appends the row "PATH[]" of stats' "elements", if any, then the rows of
+/// the keys of the objects among them and of nested arrays.
+void addElementRows(std::vector<std::string>& rows, bool& quantiles,
+                    const std::string& path, simdjson::dom::object stats) {
+  simdjson::dom::object elements;
+  if (stats["elements"].get_object().get(elements)) return;
+  const std::string own = path + "[]";
+  rows.push_back(statsRow(own, elements, quantiles));
+  simdjson::dom::object fields;
+  if (!elements["fields"].get_object().get(fields)) {
+    addRows(rows, quantiles, own, fields);
+  }
+  addElementRows(rows, quantiles, own, elements);
 }
 
 class SummaryTableWriter final : public RowWriter {
@@ -83,38 +167,13 @@ class SummaryTableWriter final : public RowWriter {
     if (!s.ok()) return s;
     std::vector<std::string> rows;
     bool quantiles = false;
-    for (auto field : fields) {
-      simdjson::dom::object stats;
-      if (field.value.get_object().get(stats)) continue;
-      std::string r = "{\"path\":";
-      appendJsonString(r, field.key);
-      copyField(r, stats, "count", "count");
-      simdjson::dom::object types;
-      if (!stats["types"].get_object().get(types)) {
-        r += ",\"types\":";
-        appendJsonString(r, typesText(types));
-      }
-      copyField(r, stats, "min", "min");
-      copyField(r, stats, "max", "max");
-      copyField(r, stats, "mean", "mean");
-      copyField(r, stats, "p50", "p50");
-      copyField(r, stats, "p99", "p99");
-      quantiles = quantiles || stats.at_key("p50").error() == simdjson::SUCCESS;
-      copyField(r, stats, "approx_distinct", "distinct");
-      simdjson::dom::array top;
-      if (!stats["top"].get_array().get(top)) {
-        r += ",\"top\":";
-        appendJsonString(r, topText(top));
-      }
-      r += '}';
-      rows.push_back(std::move(r));
-    }
+    addRows(rows, quantiles, "", fields);
     std::vector<std::string> columns = {"path", "count", "types",
                                         "min",  "max",   "mean"};
     if (quantiles) columns.insert(columns.end(), {"p50", "p99"});
     columns.insert(columns.end(), {"distinct", "top"});
     std::unique_ptr<RowWriter> table =
-        makeTableWriter(out_, std::move(columns), width_);
+        makeTableWriter(out_, std::move(columns), width_, 1);  // the path
     for (const std::string& r : rows) {
       s = table->write(r);
       if (!s.ok()) return s;

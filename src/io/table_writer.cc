@@ -64,8 +64,12 @@ std::string fit(const std::string& text, size_t width) {
 /// second prints.
 class TableWriter final : public RowWriter {
  public:
-  TableWriter(OutputFile& out, std::vector<std::string> columns, size_t width)
-      : out_(out), columns_(std::move(columns), true), width_(width) {}
+  TableWriter(OutputFile& out, std::vector<std::string> columns, size_t width,
+              size_t keep)
+      : out_(out),
+        columns_(std::move(columns), true),
+        width_(width),
+        keep_(keep) {}
 
   Status write(std::string_view row) override {
     Status s = columns_.split(row, cells_, &numeric_cells_);
@@ -112,16 +116,17 @@ class TableWriter final : public RowWriter {
 
  private:
   /// Shrinks the widest column until the table fits (or all are minimal):
-  /// columns of text first, since a cut number misleads more than cut text.
+  /// columns of text first, since a cut number misleads more than cut text,
+  /// and the first keep_ columns last.
   void fitWidths() {
     if (width_ == 0) return;
     size_t gaps = kGap * (widths_.size() - 1);
+    const auto tier = [this](size_t i) { return i < keep_ ? 2 : numeric_[i]; };
     while (std::accumulate(widths_.begin(), widths_.end(), gaps) > width_) {
       size_t widest = widths_.size();
-      for (int numbers = 0; numbers < 2 && widest == widths_.size();
-           ++numbers) {
+      for (int t = 0; t < 3 && widest == widths_.size(); ++t) {
         for (size_t i = 0; i < widths_.size(); ++i) {
-          if (numeric_[i] == numbers && widths_[i] > kMinColumn &&
+          if (tier(i) == t && widths_[i] > kMinColumn &&
               (widest == widths_.size() || widths_[i] > widths_[widest])) {
             widest = i;
           }
@@ -152,6 +157,7 @@ class TableWriter final : public RowWriter {
   OutputFile& out_;
   RowColumns columns_;
   size_t width_;
+  size_t keep_;
   RowSpool spool_;
   std::vector<std::string> cells_;
   std::vector<char> numeric_cells_;
@@ -167,9 +173,10 @@ size_t displayWidth(std::string_view text) {
   return w;
 }
 
-std::unique_ptr<RowWriter> makeTableWriter(OutputFile& out, std::vector<std::string> columns,
-                                           size_t width) {
-  return std::make_unique<TableWriter>(out, std::move(columns), width);
+std::unique_ptr<RowWriter> makeTableWriter(OutputFile& out,
+                                           std::vector<std::string> columns,
+                                           size_t width, size_t keep) {
+  return std::make_unique<TableWriter>(out, std::move(columns), width, keep);
 }
 
 }  // namespace clusterproc

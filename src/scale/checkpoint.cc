@@ -218,6 +218,11 @@ Result<std::unique_ptr<Checkpoint>> Checkpoint::open(const Job& job,
     return inputError(path + ": checkpoint version " + *extension(p, "checkpoint") +
                       " is not supported by this clusterproc" + again);
   }
+  if (job.kind == JobKind::kSummary && p.version < kSummaryPartialVersion) {
+    return inputError(path + ": a summary checkpoint of format version " +
+                      std::to_string(p.version) +
+                      " (an older clusterproc) cannot be resumed" + again);
+  }
   std::vector<std::string> words = jobWords(job);
   if (p.job != words) {
     return inputError(path + ": the checkpoint is of another job (" + jobText(p.job) +

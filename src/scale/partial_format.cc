@@ -213,6 +213,7 @@ Result<std::vector<Partial>> decodePartials(std::string_view bytes,
       return bad(where,
                  "unknown flags " + std::to_string(flags) + " in partial");
     Partial p;
+    p.version = version;
     Status s = decodeBody(rest.substr(kHeaderSize, body), where, p);
     if (!s.ok()) return s;
     partials.push_back(std::move(p));

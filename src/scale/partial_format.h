@@ -27,11 +27,17 @@
 
 namespace clusterproc {
 
-/// The format version this build writes, and the newest it reads.
-inline constexpr uint16_t kPartialVersion = 1;
+/// The format version this build writes, and the newest it reads. 2: the
+/// summary's state gained quantile sketches, string bounds and array
+/// elements (its version byte 3); other jobs' states are as in version 1.
+inline constexpr uint16_t kPartialVersion = 2;
+/// The oldest version whose summary state this build reads.
+inline constexpr uint16_t kSummaryPartialVersion = 2;
 
 /// One decoded (or to be encoded) partial.
 struct Partial {
+  /// The format version it was written in (decodePartials()).
+  uint16_t version = kPartialVersion;
   /// The job as command-line words (jobWords()); the summary has none.
   std::vector<std::string> job;
   /// records, matched, bad_records, bytes, lines of the run(s); rows unused.

@@ -17,10 +17,15 @@ namespace clusterproc {
 
 namespace {
 
-constexpr uint8_t kFormatVersion = 2;
+// 3: quantile sketches, string bounds and array elements (2 before).
+constexpr uint8_t kFormatVersion = 3;
+// How a serialized node hangs from its parent.
+constexpr uint8_t kKeyChild = 0;
+constexpr uint8_t kElementsChild = 1;
 constexpr size_t kMaxDepth = 4096;  // simdjson's default limit is 1024
 
 void addObject(FieldNode& parent, simdjson::dom::object obj);
+void addArray(FieldNode& parent, simdjson::dom::array array);
 
 // A number beyond int64/uint64 or the double range: its nearest double for
 // the mean, clamped to the finite range for min, max and the values.
@@ -65,6 +70,7 @@ void addObject(FieldNode& parent, simdjson::dom::object obj);
     }
     case element_type::ARRAY:
       s.addArray();
+      addArray(n, v.get_array().value_unsafe());
       break;
     case element_type::OBJECT:
       s.addObject();
@@ -78,6 +84,75 @@ void addObject(FieldNode& parent, simdjson::dom::object obj) {
   for (auto field : obj) {
     // A key repeated in one object counts once per occurrence.
     addValue(parent.child(field.key, hint), field.value);
+  }
+}
+
+void addArray(FieldNode& parent, simdjson::dom::array array) {
+  FieldNode* elements = nullptr;  // none for empty arrays
+  for (simdjson::dom::element v : array) {
+    if (elements == nullptr) elements = &parent.elements();
+    addValue(*elements, v);
+  }
+}
+
+// Appends the "fields" members of scope (the records, or an array's
+// elements): one entry per path below it, sorted.
+void renderFields(std::string& out, const FieldNode& scope);
+
+// Appends the STATS object of an array's elements, with "fields" for the
+// keys of the objects among them and "elements" for the arrays among them.
+void renderElements(std::string& out, const FieldNode& elements) {
+  elements.stats().renderOpen(out);
+  if (!elements.children().empty()) {
+    out += ",\"fields\":{";
+    renderFields(out, elements);
+    out += '}';
+  }
+  if (const FieldNode* nested = elements.elementsIfAny()) {
+    out += ",\"elements\":";
+    renderElements(out, *nested);
+  }
+  out += '}';
+}
+
+// Appends the STATS object of a path, with the elements of its arrays.
+void renderEntry(std::string& out, const FieldStats& stats,
+                 const FieldNode* elements) {
+  stats.renderOpen(out);
+  if (elements != nullptr) {
+    out += ",\"elements\":";
+    renderElements(out, *elements);
+  }
+  out += '}';
+}
+
+void renderFields(std::string& out, const FieldNode& scope) {
+  std::vector<std::pair<std::string, const FieldNode*>> paths;
+  collectPaths(scope, paths);
+  std::sort(paths.begin(), paths.end());  // bytewise: char_traits<char>::lt
+  for (size_t i = 0; i < paths.size();) {
+    // Distinct paths print distinctly (appendPathStep); kept should two
+    // nodes ever print alike.
+    size_t j = i + 1;
+    while (j < paths.size() && paths[j].first == paths[i].first) ++j;
+    if (i > 0) out += ',';
+    appendJsonString(out, paths[i].first);
+    out += ':';
+    if (j == i + 1) {
+      renderEntry(out, paths[i].second->stats(),
+                  paths[i].second->elementsIfAny());
+    } else {
+      FieldNode merged{""};
+      for (size_t k = i; k < j; ++k) {
+        merged.stats().merge(paths[k].second->stats());
+        if (const FieldNode* e = paths[k].second->elementsIfAny()) {
+          merged.elements().stats().merge(e->stats());
+          mergeChildren(merged.elements(), *e);
+        }
+      }
+      renderEntry(out, merged.stats(), merged.elementsIfAny());
+    }
+    i = j;
   }
 }
 
@@ -119,50 +194,43 @@ void SummaryState::render(std::string& out, uint64_t records,
   out += ",\"bytes\":";
   appendJsonUint(out, bytes);
   out += ",\"fields\":{";
-  std::vector<std::pair<std::string, const FieldNode*>> paths;
-  collectPaths(impl_->root, paths);
-  std::sort(paths.begin(), paths.end());  // bytewise: char_traits<char>::lt
-  for (size_t i = 0; i < paths.size();) {
-    // Distinct paths print distinctly (appendPathStep); kept should two
-    // nodes ever print alike.
-    size_t j = i + 1;
-    while (j < paths.size() && paths[j].first == paths[i].first) ++j;
-    if (i > 0) out += ',';
-    appendJsonString(out, paths[i].first);
-    out += ':';
-    if (j == i + 1) {
-      paths[i].second->stats().render(out);
-    } else {
-      FieldStats merged = paths[i].second->stats();
-      for (size_t k = i + 1; k < j; ++k) merged.merge(paths[k].second->stats());
-      merged.render(out);
-    }
-    i = j;
-  }
+  renderFields(out, impl_->root);
   out += "}}";
 }
 
 std::string SummaryState::serialize() const {
-  // Nodes in pre-order, each after the 1-based index of its parent (0: root).
+  // Nodes in pre-order, each after the 1-based index of its parent (0: root)
+  // and how it hangs from it: by its key, or as the parent's elements.
+  struct Pending {
+    const FieldNode* node;
+    uint64_t parent;
+    bool elements;
+  };
   ByteWriter w;
   w.u8(kFormatVersion);
   w.u64(0);  // node count, patched below
-  std::vector<std::pair<const FieldNode*, uint64_t>> stack;
+  std::vector<Pending> stack;
   const auto push_children = [&stack](const FieldNode& n, uint64_t id) {
+    if (const FieldNode* e = n.elementsIfAny()) stack.push_back({e, id, true});
     const auto& c = n.children();
     for (auto it = c.rbegin(); it != c.rend(); ++it) {
-      stack.emplace_back(it->get(), id);
+      stack.push_back({it->get(), id, false});
     }
   };
   push_children(impl_->root, 0);
   uint64_t count = 0;
   while (!stack.empty()) {
-    const auto [node, parent] = stack.back();
+    const Pending p = stack.back();
     stack.pop_back();
-    w.u64(parent);
-    w.bytes(node->key());
-    node->stats().serialize(w);
-    push_children(*node, ++count);
+    w.u64(p.parent);
+    if (p.elements) {
+      w.u8(kElementsChild);
+    } else {
+      w.u8(kKeyChild);
+      w.bytes(p.node->key());
+    }
+    p.node->stats().serialize(w);
+    push_children(*p.node, ++count);
   }
   std::memcpy(w.str().data() + 1, &count, sizeof count);  // as u64() wrote
   return std::move(w.str());
@@ -184,13 +252,23 @@ Result<SummaryState> SummaryState::deserialize(std::string_view bytes) {
   nodes.emplace_back(&state.impl_->root, 0);
   for (uint64_t id = 1; id <= count; ++id) {
     const uint64_t parent = r.u64();
-    const std::string_view key = r.bytes();
+    const uint8_t kind = r.u8();
+    const std::string_view key = kind == kKeyChild ? r.bytes() : "";
     if (r.failed()) return fail("truncated");
     if (parent >= id) return fail("bad parent");
     auto [up, depth] = nodes[parent];
     if (depth + 1 > kMaxDepth) return fail("too deep");
-    if (up->hasChild(key)) return fail("duplicate path");
-    FieldNode& n = up->newChild(key);
+    FieldNode* added = nullptr;
+    if (kind == kKeyChild) {
+      if (up->hasChild(key)) return fail("duplicate path");
+      added = &up->newChild(key);
+    } else if (kind == kElementsChild && parent > 0) {
+      if (up->elementsIfAny() != nullptr) return fail("duplicate elements");
+      added = &up->elements();
+    } else {
+      return fail("bad node kind");
+    }
+    FieldNode& n = *added;
     if (!n.stats().deserialize(r)) return fail("bad statistics");
     nodes.emplace_back(&n, depth + 1);
   }

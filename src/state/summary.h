@@ -13,12 +13,21 @@
 // {"a":{"b":2}}) share one entry; "top" is omitted, like "approx_distinct",
 // when a path has no scalar non-null value.
 //
-// Partial format (serialize(), version 2), integers little-endian:
-//   u8 version=2, u64 node_count, then node_count nodes in pre-order:
-//   u64 parent (1-based index of an earlier node, 0 = top level),
-//   u64 key_len, key bytes, then the path's statistics (summary_stats.h:
-//   type counts, min, max and exact sum of the numbers, and the value set,
-//   exact counts or a HyperLogLog).
+// Beyond SPEC section 5, as new members only (docs/output-formats.md): "p50"
+// and "p99" of the numbers (the DDSketch of --agg quantile), "min_string"
+// and "max_string" (by bytes), and for a path holding arrays "elements": the
+// statistics of their elements, with "fields" for the keys of the objects
+// among them (flattened with dots as at the top) and "elements" for arrays
+// of arrays. Empty arrays add no elements.
+//
+// Partial format (serialize(), version 3; 2 had no sketches, string bounds
+// or elements), integers little-endian:
+//   u8 version=3, u64 node_count, then node_count nodes in pre-order:
+//   u64 parent (1-based index of an earlier node, 0 = top level), u8 kind:
+//   0 = a key (u64 key_len, key bytes follow), 1 = the parent's elements
+//   (never at the top level); then the path's statistics (summary_stats.h:
+//   type counts, min, max, exact sum and sketch of the numbers, least and
+//   greatest string, and the value set, exact counts or a HyperLogLog).
 //
 // Files: scalar.h (value identity and order), value_set.h (exact counts, then
 // HyperLogLog), summary_stats.h (one path), summary_trie.h (the paths).

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "bytes.h"
+#include "ddsketch.h"
 #include "exact_sum.h"
 #include "scalar.h"
 #include "value_set.h"
@@ -13,8 +14,9 @@
 namespace clusterproc {
 
 /// Statistics of one path (SPEC section 5): occurrences by JSON type, min,
-/// max and exact sum of the numbers, distinct scalar values. merge() is
-/// exact, commutative and associative.
+/// max and exact sum of the numbers, their quantile sketch (p50, p99), the
+/// least and greatest string (by bytes), distinct scalar values. merge() is
+/// exact, commutative and associative (the sketch only counts).
 struct FieldStats {
   /// JSON types, in output order.
   enum Type { kNull, kBool, kInt, kFloat, kString, kArray, kObject, kTypes };
@@ -26,6 +28,10 @@ struct FieldStats {
   ValueSet values;
   Scalar min, max;  ///< meaningful when numbers() > 0; never strings
   ExactFloatSum sum;
+  DDSketch quantiles;  ///< the numbers as doubles (big ones clamped)
+  /// Meaningful when types[kString] > 0: the least and greatest string by
+  /// bytes (UTF-8 byte order is code point order).
+  std::string min_string, max_string;
 
   /// Occurrences of ints and floats.
   uint64_t numbers() const { return types[kInt] + types[kFloat]; }
@@ -37,15 +43,15 @@ struct FieldStats {
     values.add(Scalar::boolean(b));
   }
   [[gnu::always_inline]] void addInt(int64_t i) {
-    addNumber(kInt, Scalar::integer(i));
+    addNumber(kInt, Scalar::integer(i), static_cast<double>(i));
     sum.addInteger(i);
   }
   [[gnu::always_inline]] void addUint(uint64_t u) {
-    addNumber(kInt, Scalar::integer(u));
+    addNumber(kInt, Scalar::integer(u), static_cast<double>(u));
     sum.addInteger(u);
   }
   [[gnu::always_inline]] void addFloat(double d) {
-    addNumber(kFloat, Scalar::floating(d));
+    addNumber(kFloat, Scalar::floating(d), d);
     sum.add(d);
   }
   /// A number beyond int64/uint64 or the double range (big_number.h): an int
@@ -53,11 +59,19 @@ struct FieldStats {
   /// the mean is then null), clamped is d clamped to +-DBL_MAX (min, max and
   /// the values).
   void addBig(bool integer, double d, double clamped) {
-    addNumber(integer ? kInt : kFloat, Scalar::floating(clamped));
+    addNumber(integer ? kInt : kFloat, Scalar::floating(clamped), clamped);
     sum.add(d);
   }
   [[gnu::always_inline]] void addString(std::string_view s) {
     countType(kString);
+    if (types[kString] == 1) {
+      min_string = s;
+      max_string = s;
+    } else if (s < std::string_view(min_string)) {
+      min_string = s;
+    } else if (s > std::string_view(max_string)) {
+      max_string = s;
+    }
     values.add(Scalar::string(s));
   }
   void addArray() { countType(kArray); }
@@ -66,9 +80,17 @@ struct FieldStats {
   /// Folds another path's statistics into these.
   void merge(const FieldStats& o);
   /// Appends the STATS JSON object.
-  void render(std::string& out) const;
+  void render(std::string& out) const {
+    renderOpen(out);
+    out += '}';
+  }
+  /// Appends the STATS JSON object without its closing brace, for the
+  /// caller to add members.
+  void renderOpen(std::string& out) const;
   /// Appends the encoding: u64 count, 7 x u64 type counts, then when
-  /// numbers() > 0 min and max (writeScalar) and the sum, then the values.
+  /// numbers() > 0 min and max (writeScalar), the sum and the quantile
+  /// sketch (DDSketch::write), when types[kString] > 0 the least and the
+  /// greatest string (bytes), then the values.
   void serialize(ByteWriter& w) const;
   /// Reads serialize()'s output into empty statistics; false on malformed
   /// bytes.
@@ -79,10 +101,11 @@ struct FieldStats {
     ++count;
     ++types[t];
   }
-  // Counts a number and updates min, max and the values; the caller adds it
-  // to sum.
-  [[gnu::always_inline]] void addNumber(Type t, const Scalar& v) {
+  // Counts a number (d: as a finite double) and updates min, max, the
+  // sketch and the values; the caller adds it to sum.
+  [[gnu::always_inline]] void addNumber(Type t, const Scalar& v, double d) {
     countType(t);
+    quantiles.add(d);
     if (numbers() == 1) {
       min = max = v;
     } else {

@@ -41,6 +41,11 @@ void mergeChildren(FieldNode& into, const FieldNode& from) {
     mine.stats().merge(c->stats());
     mergeChildren(mine, *c);
   }
+  if (const FieldNode* e = from.elementsIfAny()) {
+    FieldNode& mine = into.elements();
+    mine.stats().merge(e->stats());
+    mergeChildren(mine, *e);
+  }
 }
 
 namespace {

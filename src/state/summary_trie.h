@@ -29,6 +29,14 @@ class FieldNode {
   const std::vector<std::unique_ptr<FieldNode>>& children() const {
     return children_;
   }
+  /// The elements of the arrays at this path (PATH[]), whose children are
+  /// the keys of the objects among them; created on first use.
+  FieldNode& elements() {
+    if (!elements_) elements_ = std::make_unique<FieldNode>("[]");
+    return *elements_;
+  }
+  /// The elements node, or null when no array here had an element.
+  const FieldNode* elementsIfAny() const { return elements_.get(); }
 
   /// Finds or creates the child named k. hint is where the previous key's
   /// successor sits (start at 0): records usually repeat the same key order,
@@ -61,10 +69,11 @@ class FieldNode {
   std::vector<std::unique_ptr<FieldNode>> children_;
   std::vector<std::string_view> keys_;  // children_[i]->key_, for locality
   std::unordered_map<std::string_view, uint32_t> index_;  // once many
+  std::unique_ptr<FieldNode> elements_;
 };
 
 /// Folds the subtree below from into the one below into (not the roots'
-/// statistics).
+/// statistics): the children and the elements, recursively.
 void mergeChildren(FieldNode& into, const FieldNode& from);
 
 /// Appends key to an expression path (SPEC section 3): a key of ASCII
@@ -75,8 +84,9 @@ void mergeChildren(FieldNode& into, const FieldNode& from);
 /// "a[\"x-y\"]").
 void appendPathStep(std::string& path, std::string_view key);
 
-/// Appends (path, node) for every node below root, in pre-order; paths as
-/// appendPathStep() writes them, and "." for records that are not objects.
+/// Appends (path, node) for every node below root through object keys (not
+/// into elements), in pre-order; paths as appendPathStep() writes them, and
+/// "." for records that are not objects.
 void collectPaths(const FieldNode& root,
                   std::vector<std::pair<std::string, const FieldNode*>>& out);
 

@@ -22,6 +22,21 @@ shm_count() { find /dev/shm -maxdepth 1 -name 'clusterproc-*' ! -newermt '-1 sec
 # clusterproc processes of this test run (master and workers share its command line)
 procs() { pgrep -f "^$BIN( |\$)" | wc -l; }
 
+# tmux_screen SCRIPT COLS ROWS: runs bash SCRIPT in a fresh tmux terminal of
+# COLS x ROWS until the screen shows a line "done N" (the script's last
+# words; ~1 s alone, longer under load, 20 s at most), then prints the screen.
+tmux_screen() {
+  local sock="$T/tmux.$RANDOM.sock" screen=""
+  tmux -S "$sock" -f /dev/null new-session -d -x "$2" -y "$3" "bash '$1'; sleep 30"
+  for _ in $(seq 1 200); do
+    screen=$(tmux -S "$sock" capture-pane -p 2> /dev/null)
+    grep -q "^done [0-9]" <<< "$screen" && break
+    sleep 0.1
+  done
+  tmux -S "$sock" kill-server 2> /dev/null
+  printf '%s\n' "$screen"
+}
+
 # shellcheck source=/dev/null
 for f in "$HERE"/cases/${3:-*}.sh; do source "$f"; done
 

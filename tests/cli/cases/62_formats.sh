@@ -141,11 +141,11 @@ a     0.3333333" "$(printf '{"host":"a","v":0}\n{"host":"a","v":0}\n{"host":"a",
 printf '{"ts":"2024-03-01T00:00:01Z","status":200,"lat":1.25}\n{"ts":"2024-03-01T00:00:09Z","status":404,"lat":null}\n{"ts":"2024-03-01T00:00:05Z","status":200,"lat":3.5}\n' > "$F/sum.jsonl"
 expect_eq "summary -f table: totals, then one row per field" "records 3   bad_records 0   bytes 161
 
-path    count  types            min   max  mean   distinct  top
-──────  ─────  ───────────────  ────  ───  ─────  ────────  ────────────────────────────────────────────────────────────────────────────
-lat         3  null 1, float 2  1.25  3.5  2.375         2  1.25 (1), 3.5 (1)
-status      3  int               200  404    268         2  200 (2), 404 (1)
-ts          3  string                                    3  2024-03-01T00:00:01Z (1), 2024-03-01T00:00:05Z (1), 2024-03-01T00:00:09Z (1)" \
+path    count  types            min                   max                   mean   p50   p99   distinct  top
+──────  ─────  ───────────────  ────────────────────  ────────────────────  ─────  ────  ────  ────────  ────────────────────────────────────────────────────────────────────────────
+lat         3  null 1, float 2  1.25                  3.5                   2.375  1.25  1.25         2  1.25 (1), 3.5 (1)
+status      3  int              200                   404                     268   200   200         2  200 (2), 404 (1)
+ts          3  string           2024-03-01T00:00:01Z  2024-03-01T00:00:09Z                            3  2024-03-01T00:00:01Z (1), 2024-03-01T00:00:05Z (1), 2024-03-01T00:00:09Z (1)" \
   "$("$BIN" -f table "$F/sum.jsonl")"
 expect_eq "summary -f table -o FILE: the same table" "$("$BIN" -f table "$F/sum.jsonl")" \
   "$("$BIN" -f table -o "$F/sum.txt" "$F/sum.jsonl"; cat "$F/sum.txt")"
@@ -154,7 +154,6 @@ expect_eq "summary to a pipe: still JSON" "{" "$("$BIN" "$F/sum.jsonl" | head -c
 # In a real terminal (tmux): the summary is a table fitted to the width; to a
 # pipe, or with -f json, it stays JSON.
 if command -v tmux > /dev/null; then
-  fsock="$T/formats.sock"
   cat > "$F/term.sh" << EOF2
 unset COLUMNS
 cd '$F'
@@ -163,20 +162,13 @@ cd '$F'
 '$BIN' sum.jsonl | head -c 12; echo
 echo "done \$?"
 EOF2
-  tmux -S "$fsock" -f /dev/null new-session -d -x 80 -y 20 "bash '$F/term.sh'; sleep 30"
-  screen=""
-  for _ in $(seq 1 200); do  # ~1 s alone, longer under load
-    screen=$(tmux -S "$fsock" capture-pane -p 2> /dev/null)
-    grep -q "^done 0" <<< "$screen" && break
-    sleep 0.1
-  done
-  tmux -S "$fsock" kill-server 2> /dev/null
+  screen=$(tmux_screen "$F/term.sh" 80 20)
   expect_eq "tmux: the summary at a terminal is a table of 80 columns" "records 3   bad_records 0   bytes 161
-path    count  types            min   max  mean   distinct  top
-──────  ─────  ───────────────  ────  ───  ─────  ────────  ────────────────────
-lat         3  null 1, float 2  1.25  3.5  2.375         2  1.25 (1), 3.5 (1)
-status      3  int               200  404    268         2  200 (2), 404 (1)
-ts          3  string                                    3  2024-03-01T00:00:01…
+path    count  types    min      max       mean   p50   p99   distinct  top
+──────  ─────  ───────  ───────  ────────  ─────  ────  ────  ────────  ────────
+lat         3  null 1…  1.25     3.5       2.375  1.25  1.25         2  1.25 (1…
+status      3  int      200      404         268   200   200         2  200 (2)…
+ts          3  string   2024-0…  2024-03…                            3  2024-03…
 [
 {\"records\":
 {\"records\":3

@@ -262,10 +262,10 @@ TEST_CASE("partial: wrong magic, version and flags", "[partial]") {
   CHECK(decodePartials("{\"count\":3}\n", "j").status().message() ==
         "j: not a clusterproc partial (wrong magic bytes)");
   std::string version = good;
-  version[8] = 2;
+  version[8] = 3;
   CHECK(decodePartials(version, "v").status().message() ==
-        "v: partial format version 2 not supported (this build reads versions "
-        "up to 1)");
+        "v: partial format version 3 not supported (this build reads versions "
+        "up to 2)");
   std::string trailing = good + "x";
   CHECK(decodePartials(trailing, "t").status().message() ==
         "t: partial 2 (at byte " + std::to_string(good.size()) +

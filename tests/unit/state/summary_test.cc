@@ -3,12 +3,15 @@
 #include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <new>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "ddsketch.h"
 #include "summary_trie.h"
 
 // Counts heap allocations, to check that add() stays off the heap once the
@@ -119,6 +122,26 @@ std::vector<std::string> randomRecords(std::mt19937_64& rng, int n) {
   return lines;
 }
 
+// r's records (shuffled or not) dealt at random among 1 to 12 states,
+// merged in a random order, a third of them through serialize() first.
+SummaryState splitAndMerge(const Records& r, std::mt19937_64& rng,
+                           bool shuffle) {
+  const size_t parts = 1 + rng() % 12;
+  std::vector<SummaryState> states(parts);
+  std::vector<simdjson::dom::element> order = r.all();
+  if (shuffle) std::shuffle(order.begin(), order.end(), rng);
+  for (auto e : order) states[rng() % parts].add(e);
+  while (states.size() > 1) {
+    const size_t i = rng() % states.size();
+    size_t j = rng() % (states.size() - 1);
+    if (j >= i) ++j;
+    if (rng() % 3 == 0) states[j] = roundTrip(states[j]);
+    states[i].merge(states[j]);
+    states.erase(states.begin() + static_cast<std::ptrdiff_t>(j));
+  }
+  return std::move(states[0]);
+}
+
 TEST_CASE("summary: renders a small input exactly") {
   Records r({
       R"({"name":"ann","age":30,"tags":["a"],"addr":{"city":"Oslo","zip":"0150"},"score":1.5})",
@@ -132,15 +155,17 @@ TEST_CASE("summary: renders a small input exactly") {
   CHECK(
       out ==
       R"({"records":5,"bad_records":1,"bytes":123,"fields":{)"
-      R"(".":{"count":2,"types":{"int":1,"array":1},"min":7,"max":7,"mean":7,"approx_distinct":1,"top":[{"value":7,"count":1}]},)"
+      R"(".":{"count":2,"types":{"int":1,"array":1},"min":7,"max":7,"mean":7,"p50":7,"p99":7,"approx_distinct":1,"top":[{"value":7,"count":1}],)"
+      R"("elements":{"count":2,"types":{"int":2},"min":1,"max":2,"mean":1.5,"p50":1,"p99":1,"approx_distinct":2,"top":[{"value":1,"count":1},{"value":2,"count":1}]}},)"
       R"("addr":{"count":3,"types":{"null":1,"object":2}},)"
-      R"("addr.city":{"count":2,"types":{"string":2},"approx_distinct":1,"top":[{"value":"Oslo","count":2}]},)"
-      R"("addr.zip":{"count":1,"types":{"string":1},"approx_distinct":1,"top":[{"value":"0150","count":1}]},)"
-      R"("age":{"count":3,"types":{"int":2,"float":1},"min":25.5,"max":30,"mean":28.5,"approx_distinct":2,"top":[{"value":30,"count":2},{"value":25.5,"count":1}]},)"
-      R"("name":{"count":3,"types":{"string":3},"approx_distinct":2,"top":[{"value":"ann","count":2},{"value":"bob","count":1}]},)"
+      R"("addr.city":{"count":2,"types":{"string":2},"min_string":"Oslo","max_string":"Oslo","approx_distinct":1,"top":[{"value":"Oslo","count":2}]},)"
+      R"("addr.zip":{"count":1,"types":{"string":1},"min_string":"0150","max_string":"0150","approx_distinct":1,"top":[{"value":"0150","count":1}]},)"
+      R"("age":{"count":3,"types":{"int":2,"float":1},"min":25.5,"max":30,"mean":28.5,"p50":30,"p99":30,"approx_distinct":2,"top":[{"value":30,"count":2},{"value":25.5,"count":1}]},)"
+      R"("name":{"count":3,"types":{"string":3},"min_string":"ann","max_string":"bob","approx_distinct":2,"top":[{"value":"ann","count":2},{"value":"bob","count":1}]},)"
       R"("ok":{"count":2,"types":{"bool":2},"approx_distinct":2,"top":[{"value":false,"count":1},{"value":true,"count":1}]},)"
-      R"("score":{"count":2,"types":{"null":1,"float":1},"min":1.5,"max":1.5,"mean":1.5,"approx_distinct":1,"top":[{"value":1.5,"count":1}]},)"
-      R"("tags":{"count":1,"types":{"array":1}}}})");
+      R"("score":{"count":2,"types":{"null":1,"float":1},"min":1.5,"max":1.5,"mean":1.5,"p50":1.5,"p99":1.5,"approx_distinct":1,"top":[{"value":1.5,"count":1}]},)"
+      R"("tags":{"count":1,"types":{"array":1},)"
+      R"("elements":{"count":1,"types":{"string":1},"min_string":"a","max_string":"a","approx_distinct":1,"top":[{"value":"a","count":1}]}}}})");
 }
 
 TEST_CASE("summary: an empty state has no fields") {
@@ -197,7 +222,8 @@ TEST_CASE("summary: on an exact tie the int is printed and sorted first") {
   CHECK_THAT(render(summarize(r)),
              Catch::Contains(
                  R"("min":10000000000000000000,"max":10000000000000000000,)"
-                 R"("mean":1e+19,"approx_distinct":2,)"
+                 R"("mean":1e+19,"p50":10000000000000000000,)"
+                 R"("p99":10000000000000000000,"approx_distinct":2,)"
                  R"("top":[{"value":10000000000000000000,"count":1},)"
                  R"({"value":1e+19,"count":1}]})"));
 }
@@ -218,9 +244,9 @@ TEST_CASE("summary: a key repeated in one object counts each time") {
   CHECK(
       render(summarize(r)) ==
       R"({"records":0,"bad_records":0,"bytes":0,"fields":{)"
-      R"("a":{"count":2,"types":{"int":1,"string":1},"min":1,"max":1,"mean":1,"approx_distinct":2,"top":[{"value":1,"count":1},{"value":"x","count":1}]},)"
+      R"("a":{"count":2,"types":{"int":1,"string":1},"min":1,"max":1,"mean":1,"p50":1,"p99":1,"min_string":"x","max_string":"x","approx_distinct":2,"top":[{"value":1,"count":1},{"value":"x","count":1}]},)"
       R"("b":{"count":1,"types":{"object":1}},)"
-      R"("b.c":{"count":2,"types":{"int":2},"min":1,"max":2,"mean":1.5,"approx_distinct":2,"top":[{"value":1,"count":1},{"value":2,"count":1}]}}})");
+      R"("b.c":{"count":2,"types":{"int":2},"min":1,"max":2,"mean":1.5,"p50":1,"p99":1,"approx_distinct":2,"top":[{"value":1,"count":1},{"value":2,"count":1}]}}})");
 }
 
 TEST_CASE("summary: a flat key with a dot and the nested path stay apart") {
@@ -256,6 +282,7 @@ TEST_CASE("summary: keys and values are escaped") {
       render(summarize(r)),
       Catch::Contains(
           R"(".[\"q\\\"\\n\"]":{"count":1,"types":{"string":1},)"
+          R"("min_string":"tab\there","max_string":"tab\there",)"
           R"("approx_distinct":1,"top":[{"value":"tab\there","count":1}]})"));
 }
 
@@ -298,20 +325,7 @@ TEST_CASE("summary: any split and merge order renders the same bytes") {
   const std::string expected = render(summarize(r), 3000);
   CHECK_THAT(expected, Catch::Contains(R"("user.name":{"count":)"));
   for (int round = 0; round < 30; ++round) {
-    const size_t parts = 1 + rng() % 12;
-    std::vector<SummaryState> states(parts);
-    std::vector<simdjson::dom::element> order = r.all();
-    if (round % 2) std::shuffle(order.begin(), order.end(), rng);
-    for (auto e : order) states[rng() % parts].add(e);
-    while (states.size() > 1) {
-      const size_t i = rng() % states.size();
-      size_t j = rng() % (states.size() - 1);
-      if (j >= i) ++j;
-      if (rng() % 3 == 0) states[j] = roundTrip(states[j]);
-      states[i].merge(states[j]);
-      states.erase(states.begin() + static_cast<std::ptrdiff_t>(j));
-    }
-    REQUIRE(render(states[0], 3000) == expected);
+    REQUIRE(render(splitAndMerge(r, rng, round % 2 == 1), 3000) == expected);
   }
 }
 
@@ -366,6 +380,174 @@ TEST_CASE("summary: add does not allocate once paths and values are known") {
   const long before_new = g_allocations.load();
   s.add(fresh.all()[0]);
   CHECK(g_allocations.load() > before_new);
+}
+
+// The profile beyond SPEC section 5: p50/p99, string bounds, elements.
+
+// The member key of the entry path in a rendered summary, parsed.
+double number(const std::string& json, const char* path, const char* key) {
+  simdjson::dom::parser p;
+  simdjson::dom::element root = p.parse(json);
+  double v = 0;
+  REQUIRE(root["fields"][path][key].get(v) == simdjson::SUCCESS);
+  return v;
+}
+
+std::vector<std::string> randomProfileRecords(std::mt19937_64& rng, int n) {
+  const char* words[] = {"a", "é", "zz", "", "日本", "Z", "a\\u0000b", "~"};
+  std::vector<std::string> lines;
+  for (int i = 0; i < n; ++i) {
+    std::string l = "{\"lat\":" + std::to_string(rng() % 100000) + "e-3";
+    l += ",\"ts\":\"2024-0" + std::to_string(1 + rng() % 9) + "-1" +
+         std::to_string(rng() % 10) + "T00:00:00Z\"";
+    l += ",\"tags\":[";
+    for (uint64_t k = 0, m = rng() % 4; k < m; ++k) {
+      if (k > 0) l += ',';
+      l += rng() % 5 ? "\"" + std::string(words[rng() % 8]) + "\""
+                     : std::string(rng() % 2 ? "null" : "7");
+    }
+    l += "]";
+    if (rng() % 3 == 0) {
+      l += ",\"items\":[{\"sku\":\"s" + std::to_string(rng() % 20) +
+           "\",\"n\":" + std::to_string(rng() % 9) + "},{\"sku\":null}]";
+    }
+    if (rng() % 4 == 0) l += ",\"m\":[[1,2.5],[],[[\"x\"]]]";
+    if (i > n / 2) l += ",\"late\":\"" + std::string(words[rng() % 8]) + "\"";
+    l += "}";
+    lines.push_back(l);
+  }
+  return lines;
+}
+
+TEST_CASE(
+    "summary profile: string bounds are the least and greatest by bytes") {
+  Records d({R"({"s":"b"})", R"({"s":"é"})", R"({"s":"B"})", R"({"s":3})",
+             R"({"s":"b\u0000"})", R"({"s":""})", R"({"s":null})"});
+  CHECK_THAT(render(summarize(d)),
+             Catch::Contains(R"("min":3,"max":3,"mean":3,"p50":3,"p99":3,)"
+                             R"("min_string":"","max_string":"é",)"));
+  Records only({R"({"s":"x"})"});
+  CHECK_THAT(render(summarize(only)),
+             Catch::Contains(R"("min_string":"x","max_string":"x",)"));
+  Records none({R"({"s":1})"});
+  CHECK(render(summarize(none)).find("min_string") == std::string::npos);
+}
+
+TEST_CASE("summary profile: p50 and p99 are the quantile aggregate's sketch") {
+  std::vector<std::string> lines;
+  std::vector<double> values;
+  DDSketch sketch;
+  std::mt19937_64 rng(11);
+  std::lognormal_distribution<double> dist(3, 1.5);
+  for (int i = 0; i < 5000; ++i) {
+    const double v = i % 10 == 0 ? -dist(rng) : dist(rng);
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "{\"v\":%.17g}", v);
+    lines.push_back(buf);
+    values.push_back(std::strtod(buf + 5, nullptr));
+    sketch.add(values.back());
+  }
+  const std::string out = render(summarize(Records(lines)));
+  std::sort(values.begin(), values.end());
+  for (auto [key, q] : {std::pair{"p50", 0.5}, std::pair{"p99", 0.99}}) {
+    const double got = number(out, "v", key);
+    CHECK(got == *sketch.quantile(q));
+    const double exact = values[lowerRank(q, values.size())];
+    CHECK(std::abs(got - exact) <= 0.0101 * std::abs(exact));
+  }
+}
+
+TEST_CASE(
+    "summary profile: p50 and p99 are exact values while values are exact") {
+  // Ranks floor(0.5 * 4) = 2 and floor(0.99 * 4) = 3 of 1 1.0 2 5 7.5.
+  Records d({R"({"v":5})", R"({"v":1.0})", R"({"v":"x"})", R"({"v":2})",
+             R"({"v":7.5})", R"({"v":1})", R"({"v":null})"});
+  CHECK_THAT(render(summarize(d)),
+             Catch::Contains(R"("mean":3.3,"p50":2,"p99":5,)"));
+  // 101 distinct values: the sketch's estimates, as --agg quantile.
+  std::vector<std::string> lines;
+  DDSketch sketch;
+  for (int i = 0; i <= 100; ++i) {
+    lines.push_back("{\"v\":" + std::to_string(i) + "}");
+    sketch.add(i);
+  }
+  const std::string out = render(summarize(Records(lines)));
+  CHECK(number(out, "v", "p50") == *sketch.quantile(0.5));
+  CHECK(number(out, "v", "p99") == *sketch.quantile(0.99));
+  CHECK(number(out, "v", "p50") != 50);
+}
+
+TEST_CASE(
+    "summary profile: the elements of arrays, nested objects and arrays") {
+  Records d(
+      {R"({"tags":["x","y",null],"items":[{"sku":"A","n":2},{"sku":"B"}]})",
+       R"({"tags":[],"items":[{"sku":"C","q":[1]}],"m":[[1,2],[]]})",
+       R"({"tags":"none"})"});
+  const std::string out = render(summarize(d));
+  CHECK_THAT(out,
+             Catch::Contains(
+                 R"("tags":{"count":3,"types":{"string":1,"array":2},)"
+                 R"("min_string":"none","max_string":"none",)"
+                 R"("approx_distinct":1,"top":[{"value":"none","count":1}],)"
+                 R"("elements":{"count":3,"types":{"null":1,"string":2},)"
+                 R"("min_string":"x","max_string":"y","approx_distinct":2,)"));
+  CHECK_THAT(out,
+             Catch::Contains(R"("items":{"count":2,"types":{"array":2},)"
+                             R"("elements":{"count":3,"types":{"object":3},)"
+                             R"("fields":{"n":{"count":1,)"));
+  CHECK_THAT(out,
+             Catch::Contains(R"("q":{"count":1,"types":{"array":1},)"
+                             R"("elements":{"count":1,"types":{"int":1},)"));
+  CHECK_THAT(out,
+             Catch::Contains(R"("m":{"count":1,"types":{"array":1},)"
+                             R"("elements":{"count":2,"types":{"array":2},)"
+                             R"("elements":{"count":2,"types":{"int":2},)"));
+  // The paths of fields stay the object paths: no entry for elements.
+  CHECK(out.find("\"items.sku\"") == std::string::npos);
+  CHECK(out.find("[]") == std::string::npos);
+}
+
+TEST_CASE("summary profile: only empty arrays give no elements") {
+  Records d({R"({"a":[]})", R"({"a":[]})"});
+  CHECK(render(summarize(d)) ==
+        R"({"records":0,"bad_records":0,"bytes":0,"fields":{)"
+        R"("a":{"count":2,"types":{"array":2}}}})");
+}
+
+TEST_CASE(
+    "summary profile: any split, merge order and round trip give the same "
+    "bytes") {
+  std::mt19937_64 rng(84);
+  Records d(randomProfileRecords(rng, 2000));
+  const std::string expected = render(summarize(d));
+  CHECK_THAT(expected, Catch::Contains(R"("elements":{"count":)"));
+  for (int round = 0; round < 20; ++round) {
+    REQUIRE(render(splitAndMerge(d, rng, round % 2 == 1)) == expected);
+  }
+}
+
+TEST_CASE("summary profile: state bytes round trip and damage is refused") {
+  std::mt19937_64 rng(3);
+  Records d(randomProfileRecords(rng, 300));
+  const std::string bytes = summarize(d).serialize();
+  auto back = SummaryState::deserialize(bytes);
+  REQUIRE(back.ok());
+  CHECK(back.value().serialize() == bytes);
+  CHECK(render(back.value()) == render(summarize(d)));
+  // Version 2 (an older build) is refused, not misread.
+  std::string old = bytes;
+  old[0] = 2;
+  CHECK(SummaryState::deserialize(old).status().message() ==
+        "malformed summary state: unknown version");
+  for (size_t n = 0; n < bytes.size(); n += 1 + n / 40) {
+    CHECK_FALSE(SummaryState::deserialize(bytes.substr(0, n)).ok());
+  }
+  for (int i = 0; i < 2000; ++i) {  // flipped bytes: error or a valid state
+    std::string mutated = bytes;
+    mutated[rng() % mutated.size()] ^= static_cast<char>(1 + rng() % 255);
+    auto r = SummaryState::deserialize(mutated);
+    if (r.ok()) render(r.value());
+  }
 }
 
 }  // namespace
