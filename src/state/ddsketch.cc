@@ -39,24 +39,6 @@ double DDSketch::bucketValue(int32_t index) {
   return std::exp(index * kLogGamma + kLogRepFactor);
 }
 
-void DDSketch::add(double v) {
-  assert(std::isfinite(v));
-  if (v == 0) v = 0.0;  // -0.0 and 0.0 alike, so min/max do not depend on order
-  if (count() == 0) {
-    min_ = max_ = v;
-  } else {
-    min_ = std::min(min_, v);
-    max_ = std::max(max_, v);
-  }
-  if (v > 0) {
-    positive_.add(bucketIndex(v), 1);
-  } else if (v < 0) {
-    negative_.add(bucketIndex(-v), 1);
-  } else {
-    ++zeros_;
-  }
-}
-
 void DDSketch::merge(const DDSketch& other) {
   if (other.count() == 0) return;
   if (count() == 0) {
@@ -130,7 +112,7 @@ bool DDSketch::read(ByteReader& r) {
          (zeros_ == 0 || (min_ <= 0 && max_ >= 0));
 }
 
-void DDSketch::Store::add(int32_t index, uint64_t n) {
+void DDSketch::Store::addOutside(int32_t index, uint64_t n) {
   assert(index >= kMinIndex && index <= kMaxIndex);
   const int64_t size = static_cast<int64_t>(counts.size());
   if (size == 0) {

@@ -3,6 +3,9 @@
 // sketch with relative-error guarantees", VLDB 2019): a mergeable quantile
 // sketch whose answers are within a relative error alpha of the exact ones.
 
+#include <algorithm>
+#include <cassert>
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -32,8 +35,28 @@ class DDSketch {
   static constexpr int32_t kMaxIndex = 40000;
 
   /// Adds a finite value. No allocation unless its bucket is outside the
-  /// store's current range.
-  void add(double v);
+  /// store's current range. Inline: the summary adds every number it sees.
+  void add(double v) {
+    assert(std::isfinite(v));
+    if (v == 0) v = 0.0;  // -0.0 and 0.0 alike, so min/max are order-free
+    if (count() == 0) {
+      min_ = max_ = v;
+    } else {
+      min_ = std::min(min_, v);
+      max_ = std::max(max_, v);
+    }
+    if (v == 0) {
+      ++zeros_;
+      return;
+    }
+    const double magnitude = std::abs(v);
+    // The last magnitude's bucket, as runs of equal values are common.
+    if (magnitude != last_magnitude_) {
+      last_magnitude_ = magnitude;
+      last_index_ = bucketIndex(magnitude);
+    }
+    (v > 0 ? positive_ : negative_).add(last_index_, 1);
+  }
   /// Adds everything other has seen.
   void merge(const DDSketch& other);
   /// Number of values added.
@@ -59,7 +82,16 @@ class DDSketch {
     std::vector<uint64_t> counts;
     uint64_t total = 0;
 
-    void add(int32_t index, uint64_t n);
+    void add(int32_t index, uint64_t n) {
+      const int64_t at = int64_t{index} - offset;
+      if (at >= 0 && at < static_cast<int64_t>(counts.size())) {
+        counts[static_cast<size_t>(at)] += n;
+        total += n;
+      } else {
+        addOutside(index, n);
+      }
+    }
+    void addOutside(int32_t index, uint64_t n);  // grows counts
     void merge(const Store& other);
     void write(ByteWriter& w) const;
     bool read(ByteReader& r);
@@ -70,6 +102,8 @@ class DDSketch {
   uint64_t zeros_ = 0;
   double min_ = 0;  ///< valid when count() > 0
   double max_ = 0;
+  double last_magnitude_ = 0;  ///< of the last add() of a value != 0, or 0
+  int32_t last_index_ = 0;     ///< its bucket
 };
 
 }  // namespace clusterproc

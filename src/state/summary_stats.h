@@ -67,9 +67,9 @@ struct FieldStats {
     if (types[kString] == 1) {
       min_string = s;
       max_string = s;
-    } else if (s < std::string_view(min_string)) {
+    } else if (lessBytes(s, min_string)) {
       min_string = s;
-    } else if (s > std::string_view(max_string)) {
+    } else if (lessBytes(max_string, s)) {
       max_string = s;
     }
     values.add(Scalar::string(s));
@@ -100,6 +100,15 @@ struct FieldStats {
   void countType(Type t) {
     ++count;
     ++types[t];
+  }
+  // a < b by bytes; the first bytes decide most pairs without a memcmp call.
+  [[gnu::always_inline]] static bool lessBytes(std::string_view a,
+                                               std::string_view b) {
+    if (!a.empty() && !b.empty() && a[0] != b[0]) {
+      return static_cast<unsigned char>(a[0]) <
+             static_cast<unsigned char>(b[0]);
+    }
+    return a < b;
   }
   // Counts a number (d: as a finite double) and updates min, max, the
   // sketch and the values; the caller adds it to sum.

@@ -106,7 +106,8 @@ expect_same_file "profile: merge of partials = one run (fields byte for byte)" "
 
 # A summary partial of format version 1 (made by an older clusterproc): its
 # version field set to 1 and its checksum recomputed.
-python3 - "$PR/a.part" "$PR/old.part" << 'EOF'
+old_version() {
+  python3 - "$1" "$2" << 'EOF'
 import struct, sys, zlib
 b = bytearray(open(sys.argv[1], "rb").read())
 b[8:10] = struct.pack("<H", 1)
@@ -114,11 +115,20 @@ body = struct.unpack("<Q", b[12:20])[0]
 b[20 + body:24 + body] = struct.pack("<I", zlib.crc32(bytes(b[:20 + body])))
 open(sys.argv[2], "wb").write(b)
 EOF
+}
+old_version "$PR/a.part" "$PR/old.part"
 "$BIN" merge "$PR/old.part" "$PR/b.part" > "$PR/o" 2> "$PR/e"
 expect_eq "profile: an old summary partial is refused with a clear message" \
   "2 clusterproc: $PR/old.part: a summary partial of format version 1 (an older clusterproc): its state lacks p50/p99, string bounds and array elements; make it again with this build" \
   "$? $(cat "$PR/e")"
 expect_eq "profile: nothing written for the refused merge" "" "$(cat "$PR/o")"
+# The same for a summary checkpoint of an older build.
+{ CLUSTERPROC_TEST_DIE_AFTER_CHUNKS=3 "$BIN" -j2 --chunk-size 64K --checkpoint "$PR/ck" "$PR/p.jsonl" > /dev/null; } 2> /dev/null
+old_version "$PR/ck/checkpoint" "$PR/ck/checkpoint"
+"$BIN" --checkpoint "$PR/ck" "$PR/p.jsonl" > "$PR/o" 2> "$PR/e"
+expect_eq "profile: an old summary checkpoint is refused with a clear message" \
+  "2 clusterproc: $PR/ck/checkpoint: a summary checkpoint of format version 1 (an older clusterproc) cannot be resumed; remove $PR/ck to start over" \
+  "$? $(cat "$PR/e")"
 
 # The table: one row per field, PATH[] rows for elements, string bounds in
 # the min/max columns when a path has no numbers.
