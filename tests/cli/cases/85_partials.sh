@@ -153,7 +153,7 @@ cp "$P/count.0.part" "$P/v9.part"
 printf '\x09' | dd of="$P/v9.part" bs=1 seek=8 conv=notrunc 2> /dev/null
 "$BIN" merge "$P/v9.part" 2> "$P/e"
 expect_eq "merge of a newer format: message" \
-  "clusterproc: $P/v9.part: partial format version 9 not supported (this build reads versions up to 1)" \
+  "clusterproc: $P/v9.part: partial format version 9 not supported (this build reads versions up to 2)" \
   "$(cat "$P/e")"
 "$BIN" merge "$P/missing.part" 2> "$P/e"
 expect_eq "merge of a missing file: exit 2" 2 "$?"
