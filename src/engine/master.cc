@@ -20,10 +20,6 @@ namespace clusterproc {
 namespace {
 
 constexpr size_t kMaxInFlight = 2;  // one chunk being scanned, one queued
-/// Worker deaths tolerated beyond a few per chunk mean that something other
-/// than the records is killing them (memory, a bug): the run gives up.
-constexpr unsigned kDeathsPerChunk = 4;
-constexpr unsigned kDeathsAnyway = 64;
 
 std::string workerName(unsigned index, pid_t pid) {
   return "worker " + std::to_string(index) + " (pid " + std::to_string(pid) + ")";
@@ -43,7 +39,13 @@ Master::Master(const Job& job, const Query& query, const std::vector<Input>& inp
       source_(inputs, ring, job.chunk_size,
               job.chunk_size ? job.chunk_size : kDefaultChunkSize, job.max_record,
               job.workers),
-      state_(makeJobState(job, query)) {
+      state_(makeJobState(job, query)),
+      recovery_(job.retries,
+                [this](const Assign& a) {
+                  return a.slot == kNoSlot ? inputs_[a.input].data + a.offset
+                                           : ctx_.ring->slot(a.slot) + a.offset;
+                }),
+      signals_(&processSignals()) {
   source_.setAutoChunkCap(autoChunkCap(job));
   source_.setFlushAfter(std::chrono::milliseconds(job.flush_after_ms));
   source_.setCountLines(usesLine(query));
@@ -81,13 +83,10 @@ Status Master::mergeState(uint64_t id, std::string& partial) {
     if (!s.ok()) return s;
     partial.clear();
   }
-  auto probes = probe_states_.find(id);
-  if (probes == probe_states_.end()) return Status();
-  for (const std::string& p : probes->second) {
+  for (const std::string& p : recovery_.takeProbeStates(id)) {
     Status s = state_->mergeSerialized(p);
     if (!s.ok()) return s;
   }
-  probe_states_.erase(probes);
   return Status();
 }
 
@@ -168,23 +167,6 @@ Status Master::startWorkers() {
   return Status();
 }
 
-bool Master::nextRetry(Assign& a) {
-  if (!retry_.empty()) {
-    a = retry_.front();
-    retry_.pop_front();
-    return true;
-  }
-  for (auto& [parent, b] : bisections_) {
-    uint64_t id = kProbeBit | next_probe_;
-    if (b.nextProbe(id, a)) {
-      ++next_probe_;
-      probe_parent_[id] = parent;
-      return true;
-    }
-  }
-  return false;
-}
-
 Master::Worker* Master::leastBusy() {
   Worker* best = nullptr;
   for (Worker& w : workers_) {
@@ -205,49 +187,57 @@ Status Master::sendAssign(Worker& w, const Assign& a) {
 }
 
 Status Master::dispatch() {
-  // Bound how far production runs ahead of the in-order merge.
-  const uint64_t window = 4ull * job_.workers + 8;
   need_read_ = false;
   for (;;) {
     Worker* w = leastBusy();
     if (w == nullptr) return Status();
     Assign a;
-    if (nextRetry(a)) {
+    if (recovery_.next(a)) {
       Status s = sendAssign(*w, a);
       if (!s.ok()) return s;
       continue;
     }
-    if (source_done_ || produced_ - merger_.next() >= window) return Status();
+    Result<bool> sent = produceFor(*w);
+    if (!sent.ok()) return sent.status();
+    if (!sent.value()) return Status();
+  }
+}
+
+Result<bool> Master::produceFor(Worker& w) {
+  // Bound how far production runs ahead of the in-order merge.
+  const uint64_t window = 4ull * job_.workers + 8;
+  for (;;) {
+    if (source_done_ || produced_ - merger_.next() >= window) return false;
+    Assign a;
     ChunkMeta m;
     ChunkSource::State st = source_.next(a, m);
-    if (st == ChunkSource::State::kDone) {
-      source_done_ = true;
-      break;
-    }
+    if (st == ChunkSource::State::kDone) source_done_ = true;
     if (st == ChunkSource::State::kNeedRead) need_read_ = true;
-    if (st != ChunkSource::State::kReady) return Status();
+    if (st != ChunkSource::State::kReady) return false;
     a.order_id = a.chunk_id;
     order_end_ = std::max(order_end_, a.order_id + 1);
     ++produced_;
     meta_[a.chunk_id] = m;
-    if (m.oversized) {
-      // A stream line beyond --max-record never reaches a worker.
-      ChunkReport r;
-      r.chunk_id = a.chunk_id;
-      r.lines = 1;
-      r.bad.push_back(BadRecord{1, 0,
-                                "record longer than --max-record (" +
-                                    std::to_string(job_.max_record) + " bytes)",
-                                ""});
-      merger_.insert(std::move(r));
-      Status s = drainMerged();
+    if (!m.oversized) {
+      Status s = sendAssign(w, a);
       if (!s.ok()) return s;
-      continue;
+      return true;
     }
-    Status s = sendAssign(*w, a);
+    Status s = reportOversized(a);
     if (!s.ok()) return s;
   }
-  return Status();
+}
+
+Status Master::reportOversized(const Assign& a) {
+  // A stream line beyond --max-record never reaches a worker.
+  ChunkReport r;
+  r.chunk_id = a.chunk_id;
+  r.lines = 1;
+  r.bad.push_back(BadRecord{
+      1, 0, "record longer than --max-record (" + std::to_string(job_.max_record) + " bytes)",
+      ""});
+  merger_.insert(std::move(r));
+  return drainMerged();
 }
 
 Status Master::drainMerged() {
@@ -259,48 +249,57 @@ Status Master::drainMerged() {
     auto it = meta_.find(r->chunk_id);
     ChunkMeta m = it->second;
     meta_.erase(it);
-    if (m.input != merge_input_) {
-      merge_input_ = m.input;
-      line_base_ = source_.lineBase(m.input);
-    }
-    if (Status s = mergeState(r->chunk_id, r->partial); !s.ok()) return s;
-    if (!r->exec_error.empty()) {
-      return Status::error(ExitCode::kWorkerFailed,
-                           "--exec '" + job_.exec + "' failed on " + inputs_[m.input].name +
-                               " lines " + std::to_string(line_base_ + 1) + "-" +
-                               std::to_string(line_base_ + r->lines) + ": " + r->exec_error);
-    }
-    uint64_t cut = UINT64_MAX;  // bad records after the last row kept are not seen
-    if (isStreamingJob(job_)) {
-      Result<bool> full = sink_.addChunk(r->output, r->row_lines, cut);
-      if (!full.ok()) return full.status();
-      stop_ = full.value();
-      if (!stop_) cut = UINT64_MAX;
-    }
-    if (Status s = passStderr(r->exec_stderr); !s.ok()) return s;
-    totals_.records += r->records;
-    totals_.matched += r->matched;
-    totals_.lines += r->lines;
-    for (const BadRecord& b : r->bad) {
-      if (b.line > cut) break;
-      ++totals_.bad_records;
-      if (progress_) progress_->clear();
-      Status s = reporter_.report(inputs_[m.input].name, line_base_ + b.line,
-                                  m.offset + b.offset, b);
-      if (!s.ok()) return s;
-      if (job_.max_errors >= 0 &&
-          totals_.bad_records > static_cast<uint64_t>(job_.max_errors)) {
-        return Status::error(ExitCode::kBadRecords,
-                             "stopped after " + std::to_string(totals_.bad_records) +
-                                 " bad records (--max-errors " +
-                                 std::to_string(job_.max_errors) + ")");
-      }
-    }
-    line_base_ += r->lines;
-    if (Status s = chunkMerged(m, r->chunk_id); !s.ok()) return s;
+    if (Status s = mergeReport(*r, m); !s.ok()) return s;
   }
   // Whoever reads standard output (a terminal, `| grep`) gets each batch now.
   if (merged && isStreamingJob(job_)) return sink_.endBatch();
+  return Status();
+}
+
+Status Master::mergeReport(ChunkReport& r, const ChunkMeta& m) {
+  if (m.input != merge_input_) {
+    merge_input_ = m.input;
+    line_base_ = source_.lineBase(m.input);
+  }
+  if (Status s = mergeState(r.chunk_id, r.partial); !s.ok()) return s;
+  if (!r.exec_error.empty()) {
+    return Status::error(ExitCode::kWorkerFailed,
+                         "--exec '" + job_.exec + "' failed on " + inputs_[m.input].name +
+                             " lines " + std::to_string(line_base_ + 1) + "-" +
+                             std::to_string(line_base_ + r.lines) + ": " + r.exec_error);
+  }
+  uint64_t cut = UINT64_MAX;  // bad records after the last row kept are not seen
+  if (isStreamingJob(job_)) {
+    Result<bool> full = sink_.addChunk(r.output, r.row_lines, cut);
+    if (!full.ok()) return full.status();
+    stop_ = full.value();
+    if (!stop_) cut = UINT64_MAX;
+  }
+  if (Status s = passStderr(r.exec_stderr); !s.ok()) return s;
+  totals_.records += r.records;
+  totals_.matched += r.matched;
+  totals_.lines += r.lines;
+  if (Status s = reportBad(r, m, cut); !s.ok()) return s;
+  line_base_ += r.lines;
+  return chunkMerged(m, r.chunk_id);
+}
+
+Status Master::reportBad(const ChunkReport& r, const ChunkMeta& m, uint64_t cut) {
+  for (const BadRecord& b : r.bad) {
+    if (b.line > cut) break;
+    ++totals_.bad_records;
+    if (progress_) progress_->clear();
+    Status s = reporter_.report(inputs_[m.input].name, line_base_ + b.line,
+                                m.offset + b.offset, b);
+    if (!s.ok()) return s;
+    if (job_.max_errors >= 0 &&
+        totals_.bad_records > static_cast<uint64_t>(job_.max_errors)) {
+      return Status::error(ExitCode::kBadRecords,
+                           "stopped after " + std::to_string(totals_.bad_records) +
+                               " bad records (--max-errors " +
+                               std::to_string(job_.max_errors) + ")");
+    }
+  }
   return Status();
 }
 
@@ -316,31 +315,9 @@ std::string Master::describeChunk(uint64_t id) const {
 }
 
 void Master::requeue(uint64_t id, bool crashed, const std::string& how) {
-  if (id & kProbeBit) {
-    uint64_t parent = probe_parent_.at(id);
-    probe_parent_.erase(id);
-    Bisection& b = bisections_.at(parent);
-    if (crashed) {
-      b.probeCrashed(id, how);
-    } else {
-      b.probeLost(id);
-    }
-    assigned_.erase(id);
-    return;
-  }
-  if (crashed && ++attempts_[id] > job_.retries) {
-    // The chunk keeps killing workers: find the records that do it.
-    const Assign& a = assigned_.at(id);
-    const char* data = a.slot == kNoSlot ? inputs_[a.input].data + a.offset
-                                         : ctx_.ring->slot(a.slot) + a.offset;
-    bisections_.emplace(id, Bisection(a, data));
-    return;
-  }
-  if (crashed) {
-    retry_.push_front(assigned_.at(id));
-  } else {
-    retry_.push_back(assigned_.at(id));
-  }
+  Assign a = assigned_.at(id);
+  if (id & kProbeBit) assigned_.erase(id);  // a chunk stays booked until done
+  recovery_.requeue(a, crashed, how);
 }
 
 Status Master::workerLost(Worker& w, const std::string& why) {
@@ -353,9 +330,10 @@ Status Master::workerLost(Worker& w, const std::string& why) {
   std::string how = end.empty() ? why : end;
   std::string msg = name + " died (" + how + ")";
   if (!w.in_flight.empty()) msg += " while processing " + describeChunk(w.in_flight.front());
-  if (++deaths_ > kDeathsAnyway + kDeathsPerChunk * produced_) {
-    return Status::error(ExitCode::kWorkerFailed, msg + "; giving up after " +
-                                                      std::to_string(deaths_) + " worker deaths");
+  if (!recovery_.death(produced_)) {
+    return Status::error(ExitCode::kWorkerFailed,
+                         msg + "; giving up after " + std::to_string(recovery_.deaths()) +
+                             " worker deaths");
   }
   std::string warn = "clusterproc: warning: " + msg + "; running it again\n";
   if (progress_) progress_->clear();
@@ -366,14 +344,7 @@ Status Master::workerLost(Worker& w, const std::string& why) {
     first = false;
   }
   w.in_flight.clear();
-  // A bisection may be complete already (all its probes crashed).
-  for (auto it = bisections_.begin(); it != bisections_.end();) {
-    if (!it->second.finished()) {
-      ++it;
-      continue;
-    }
-    ChunkReport full = it->second.assemble();
-    it = bisections_.erase(it);
+  for (ChunkReport& full : recovery_.takeFinished()) {
     Status s = chunkDone(std::move(full));
     if (!s.ok()) return s;
   }
@@ -383,7 +354,7 @@ Status Master::workerLost(Worker& w, const std::string& why) {
 Status Master::chunkDone(ChunkReport report) {
   uint64_t id = report.chunk_id;
   assigned_.erase(id);
-  attempts_.erase(id);
+  recovery_.chunkDone(id);
   if (report.exec_fatal) {
     // The command cannot run at all: no point in waiting for the chunks
     // before this one, they say the same.
@@ -404,31 +375,29 @@ Status Master::chunkDone(ChunkReport report) {
   return drainMerged();
 }
 
+Status Master::onDone(Worker& w, std::string_view payload) {
+  Result<ChunkReport> r = decodeReport(payload);
+  if (!r.ok()) return r.status();
+  uint64_t id = r.value().chunk_id;
+  if (w.in_flight.empty() || w.in_flight.front() != id) {
+    return Status::error(
+        ExitCode::kWorkerFailed,
+        workerName(w.index, w.handle.pid) + " reported an unexpected chunk (id " +
+            std::to_string(id) + ", expected " +
+            (w.in_flight.empty() ? std::string("none") : std::to_string(w.in_flight.front())) +
+            ")");
+  }
+  w.in_flight.pop_front();
+  if (!(id & kProbeBit)) return chunkDone(std::move(r.value()));
+  assigned_.erase(id);
+  std::optional<ChunkReport> full = recovery_.probeDone(std::move(r.value()));
+  return full ? chunkDone(std::move(*full)) : Status();
+}
+
 Status Master::onFrame(Worker& w, const Frame& frame) {
   switch (frame.type) {
-    case MsgType::kDone: {
-      Result<ChunkReport> r = decodeReport(frame.payload);
-      if (!r.ok()) return r.status();
-      uint64_t id = r.value().chunk_id;
-      if (w.in_flight.empty() || w.in_flight.front() != id) {
-        return Status::error(ExitCode::kWorkerFailed,
-                             workerName(w.index, w.handle.pid) + " reported an unexpected chunk");
-      }
-      w.in_flight.pop_front();
-      if (!(id & kProbeBit)) return chunkDone(std::move(r.value()));
-      uint64_t parent = probe_parent_.at(id);
-      if (!r.value().partial.empty()) {
-        probe_states_[parent].push_back(std::move(r.value().partial));
-      }
-      probe_parent_.erase(id);
-      assigned_.erase(id);
-      Bisection& b = bisections_.at(parent);
-      b.probeDone(id, std::move(r.value()));
-      if (!b.finished()) return Status();
-      ChunkReport full = b.assemble();
-      bisections_.erase(parent);
-      return chunkDone(std::move(full));
-    }
+    case MsgType::kDone:
+      return onDone(w, frame.payload);
     case MsgType::kInputError:  // a file that shrank: a short pread
       return Status::error(ExitCode::kInput, std::string(frame.payload));
     case MsgType::kFailure:
@@ -471,7 +440,7 @@ Status Master::finishWorkers() {
 }
 
 bool Master::drained() const {
-  return source_done_ && merger_.next() == produced_ && retry_.empty() && bisections_.empty();
+  return source_done_ && merger_.next() == produced_ && recovery_.idle();
 }
 
 bool Master::allDone() const {
@@ -483,7 +452,7 @@ bool Master::allDone() const {
 
 Status Master::pollOnce() {
   std::vector<pollfd> fds;
-  fds.push_back({signalWakeFd(), POLLIN, 0});
+  fds.push_back({signals_->wakeFd(), POLLIN, 0});
   for (const Worker& w : workers_) {
     fds.push_back({w.done ? -1 : w.handle.result_fd, POLLIN, 0});
   }
@@ -503,7 +472,7 @@ Status Master::pollOnce() {
     while (::read(fds[0].fd, buf, sizeof buf) > 0) {
     }
   }
-  if (pendingSignal() != 0) return Status();
+  if (signals_->pending() != 0) return Status();
   for (size_t i = 0; i < workers_.size(); ++i) {
     if (fds[i + 1].revents == 0 || workers_[i].done) continue;
     Status s = onReadable(workers_[i]);
@@ -547,7 +516,7 @@ Status Master::run() {
   ::mallopt(M_TRIM_THRESHOLD, 64 << 20);
   Status s = startWorkers();
   while (s.ok() && !stop_) {
-    if (int sig = pendingSignal()) {
+    if (int sig = signals_->pending()) {
       s = interruptedBy(sig);
       saveInterrupted();
       break;

@@ -1,6 +1,11 @@
 #pragma once
-// The master's event loop: hands chunks to workers, merges their reports in
-// chunk order, reacts to signals and to workers that die.
+// The master's event loop: the dispatcher hands chunks to workers (at most
+// two in flight each, production bounded by a window ahead of the merge);
+// their reports are merged in chunk order (OrderedMerger, then drainMerged:
+// state, rows, counts, bad records, checkpoint); a worker that dies goes to
+// crash recovery (crash_recovery.h: retries, bisection) and is replaced.
+// Workers come from a WorkerLauncher and signals from a SignalSource, so that
+// tests run the whole loop in one process (tests/unit/engine/master_test.cc).
 
 #include <cstdint>
 #include <deque>
@@ -15,11 +20,13 @@
 #include "channel.h"
 #include "checkpoint.h"
 #include "chunk_source.h"
+#include "crash_recovery.h"
 #include "job.h"
 #include "job_state.h"
 #include "ordered_merger.h"
 #include "process.h"
 #include "result_sink.h"
+#include "signals.h"
 #include "worker.h"
 
 namespace clusterproc {
@@ -38,7 +45,7 @@ class Master {
   /// Counts of the run (valid after run()).
   const RunTotals& totals() const { return totals_; }
   /// Chunks run again after a worker died.
-  unsigned retries() const { return deaths_; }
+  unsigned retries() const { return recovery_.deaths(); }
   /// An input error (bad compressed data, a read error, a file that shrank)
   /// met after run() processed the whole lines before it; the message says
   /// how much was processed.
@@ -52,6 +59,8 @@ class Master {
   Status setCheckpoint(Checkpoint* checkpoint, std::vector<InputRange> ranges);
   /// Draws progress while running; erased before each message (not owned).
   void setProgress(ProgressLine* progress) { progress_ = progress; }
+  /// Where terminating signals come from (default: processSignals()).
+  void setSignals(SignalSource* signals) { signals_ = signals; }
   /// Input bytes read so far (decompressed).
   uint64_t bytesRead() const { return resumed_bytes_ + source_.bytes(); }
   /// --partial: run() leaves the merged state unrendered, for state().
@@ -74,15 +83,23 @@ class Master {
 
   Status startWorkers();
   Status startWorker(Worker& w);
-  bool nextRetry(Assign& a);
   Status chunkDone(ChunkReport report);
   void requeue(uint64_t id, bool crashed, const std::string& how);
+  /// Produces the next chunk and sends it to w, unless production must
+  /// wait; false when nothing was sent.
+  Result<bool> produceFor(Worker& w);
+  Status reportOversized(const Assign& a);
   bool drained() const;
   Status dispatch();
   Status sendAssign(Worker& w, const Assign& a);
   Status onReadable(Worker& w);
   Status onFrame(Worker& w, const Frame& frame);
+  Status onDone(Worker& w, std::string_view payload);
   Status drainMerged();
+  /// Merges one report, the next in chunk order.
+  Status mergeReport(ChunkReport& r, const ChunkMeta& m);
+  /// Reports r's bad records up to line cut; stops at --max-errors.
+  Status reportBad(const ChunkReport& r, const ChunkMeta& m, uint64_t cut);
   Status mergeState(uint64_t id, std::string& partial);
   Status chunkMerged(const ChunkMeta& m, uint64_t id);
   /// Writes an --exec command's stderr (then empties it).
@@ -117,18 +134,12 @@ class Master {
   bool stop_ = false;  ///< --limit reached: no more input needed
   bool render_ = true;  ///< false: keepState()
   uint64_t order_end_ = 0;  ///< 1 + the largest chunk id handed out
-  std::deque<Assign> retry_;                  ///< chunks to run again
-  std::unordered_map<uint64_t, unsigned> attempts_;  ///< failed runs per chunk
-  std::map<uint64_t, Bisection> bisections_;  ///< by chunk id
-  std::unordered_map<uint64_t, uint64_t> probe_parent_;
-  uint64_t next_probe_ = 0;
+  CrashRecovery recovery_;
   unsigned next_index_ = 0;  ///< number of the next worker started
-  unsigned deaths_ = 0;
   uint32_t merge_input_ = UINT32_MAX;
   uint64_t line_base_ = 0;
   ProgressLine* progress_ = nullptr;
-  /// Job states of bisection probes, merged with their chunk, in order.
-  std::unordered_map<uint64_t, std::vector<std::string>> probe_states_;
+  SignalSource* signals_;
   Checkpoint* checkpoint_ = nullptr;
   CheckpointPosition position_;  ///< after the chunks merged so far
   bool have_position_ = false;

@@ -83,6 +83,16 @@ Status interruptedBy(int sig) {
 
 int signalWakeFd() { return g_wake[0]; }
 
+SignalSource& processSignals() {
+  class ProcessSignals final : public SignalSource {
+   public:
+    int pending() const override { return pendingSignal(); }
+    int wakeFd() const override { return signalWakeFd(); }
+  };
+  static ProcessSignals signals;
+  return signals;
+}
+
 void resetSignalsInChild() {
   struct sigaction dfl = {};
   dfl.sa_handler = SIG_DFL;

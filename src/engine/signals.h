@@ -22,6 +22,20 @@ Status interruptedBy(int sig);
 /// Read end of the self-pipe, readable once a signal arrived (or -1).
 int signalWakeFd();
 
+/// Where the master's event loop learns of terminating signals: the process's
+/// handlers in a run, a scripted source in tests (tests/unit/engine).
+class SignalSource {
+ public:
+  virtual ~SignalSource() = default;
+  /// The first terminating signal received, or 0.
+  virtual int pending() const = 0;
+  /// A non-blocking fd that becomes readable once a signal arrived (or -1).
+  virtual int wakeFd() const = 0;
+};
+
+/// The signals caught by installMasterSignals().
+SignalSource& processSignals();
+
 /// Closes the self-pipe (in a forked child) and restores default handling.
 void resetSignalsInChild();
 
