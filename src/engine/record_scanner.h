@@ -45,8 +45,6 @@ class RecordScanner {
     arena_.origin().file = file;
     origin_base_ = lines_before;
   }
-  /// Test hook: a record containing this text crashes the worker (SIGSEGV).
-  void setCrashText(std::string text) { crash_text_ = std::move(text); }
   /// --explode: each valid record goes through exploder (not owned) first.
   void setExploder(Exploder* exploder) { exploder_ = exploder; }
   /// --select '*': a (produced) record that passes --where but is not an
@@ -103,7 +101,6 @@ class RecordScanner {
   std::string scratch_;  ///< padded copy for a record at the end of readable memory
   EvalArena arena_;      ///< strings made while evaluating one record
   uint64_t origin_base_ = 0;  ///< setOrigin()'s lines_before
-  std::string crash_text_;
   Exploder* exploder_ = nullptr;
   std::string object_reason_;  ///< empty: any record will do
 };

@@ -5,7 +5,6 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <string>
 
 #include "channel.h"
@@ -24,26 +23,6 @@ namespace {
 
 /// How much of a failed --exec command's stderr its error message shows.
 constexpr size_t kErrTail = 4096;
-
-int64_t crashChunk() {
-  const char* v = std::getenv(kCrashChunkEnv);
-  return v ? std::strtoll(v, nullptr, 10) : -1;
-}
-
-/// Fault injection: the probability that a worker kills itself when it
-/// takes a chunk (kCrashRateEnv), from a per-process random stream.
-bool crashNow() {
-  static const double rate = [] {
-    const char* v = std::getenv(kCrashRateEnv);
-    return v ? std::strtod(v, nullptr) : 0.0;
-  }();
-  if (rate <= 0) return false;
-  static uint64_t x = static_cast<uint64_t>(::getpid()) * 0x9E3779B97F4A7C15ull + 1;
-  x ^= x << 13;
-  x ^= x >> 7;
-  x ^= x << 17;
-  return static_cast<double>(x >> 11) / 9007199254740992.0 < rate;
-}
 
 void sendFailure(int fd, const std::string& what) {
   (void)writeFrame(fd, MsgType::kFailure, what, "master");
@@ -127,8 +106,6 @@ int runWorker(const WorkerContext& ctx, int cmd_fd, int result_fd) {
     if (ctx.query->star)
       scanner.requireObjects(
           "--select '*' takes an object's members; this record is ");
-    const int64_t crash_at = crashChunk();
-    if (const char* text = std::getenv(kCrashTextEnv)) scanner.setCrashText(text);
     ChunkReader reader;  // chunks of regular files, read with pread
     std::string storage;
     std::string exec_buf;  // --exec output, reused from chunk to chunk
@@ -148,9 +125,6 @@ int runWorker(const WorkerContext& ctx, int cmd_fd, int result_fd) {
         return 1;
       }
       const Assign& job = a.value();
-      if (static_cast<int64_t>(job.chunk_id) == crash_at || crashNow()) {
-        ::kill(::getpid(), SIGKILL);
-      }
       const char* data;
       size_t readable;
       bool stable = false;  // bytes that never change: a read-only mapping

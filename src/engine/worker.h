@@ -25,13 +25,4 @@ struct WorkerContext {
 /// status. Never throws.
 int runWorker(const WorkerContext& ctx, int cmd_fd, int result_fd);
 
-/// Environment variable for fault tests: a worker assigned this chunk id
-/// kills itself with SIGKILL before scanning it.
-inline constexpr const char* kCrashChunkEnv = "CLUSTERPROC_TEST_CRASH_CHUNK";
-/// Fault tests: a worker scanning a record that contains this text crashes
-/// with SIGSEGV (a "poison record").
-inline constexpr const char* kCrashTextEnv = "CLUSTERPROC_TEST_CRASH_TEXT";
-/// Fault tests: each chunk a worker takes kills it with this probability.
-inline constexpr const char* kCrashRateEnv = "CLUSTERPROC_TEST_CRASH_RATE";
-
 }  // namespace clusterproc
