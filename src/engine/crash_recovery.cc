@@ -33,7 +33,8 @@ bool CrashRecovery::next(Assign& a) {
   return false;
 }
 
-void CrashRecovery::requeue(const Assign& a, bool crashed, const std::string& how) {
+void CrashRecovery::requeue(const Assign& a, bool crashed,
+                            const std::string& how) {
   uint64_t id = a.chunk_id;
   if (id & kProbeBit) {
     uint64_t parent = probe_parent_.at(id);
@@ -65,7 +66,8 @@ bool CrashRecovery::death(uint64_t produced) {
 std::optional<ChunkReport> CrashRecovery::probeDone(ChunkReport report) {
   uint64_t id = report.chunk_id;
   uint64_t parent = probe_parent_.at(id);
-  if (!report.partial.empty()) probe_states_[parent].push_back(std::move(report.partial));
+  if (!report.partial.empty())
+    probe_states_[parent].push_back(std::move(report.partial));
   probe_parent_.erase(id);
   Bisection& b = bisections_.at(parent);
   b.probeDone(id, std::move(report));

@@ -56,9 +56,9 @@ class CrashRecovery {
  private:
   unsigned retries_;
   BytesOf bytes_;
-  std::deque<Assign> retry_;                          ///< chunks to run again
-  std::unordered_map<uint64_t, unsigned> attempts_;   ///< failed runs per chunk
-  std::map<uint64_t, Bisection> bisections_;          ///< by chunk id
+  std::deque<Assign> retry_;                         ///< chunks to run again
+  std::unordered_map<uint64_t, unsigned> attempts_;  ///< failed runs per chunk
+  std::map<uint64_t, Bisection> bisections_;         ///< by chunk id
   std::unordered_map<uint64_t, uint64_t> probe_parent_;
   /// Job states of bisection probes, merged with their chunk, in order.
   std::unordered_map<uint64_t, std::vector<std::string>> probe_states_;

@@ -27,8 +27,9 @@ std::string workerName(unsigned index, pid_t pid) {
 
 }  // namespace
 
-Master::Master(const Job& job, const Query& query, const std::vector<Input>& inputs,
-               ShmRing* ring, WorkerLauncher& launcher, BadRecordReporter& reporter,
+Master::Master(const Job& job, const Query& query,
+               const std::vector<Input>& inputs, ShmRing* ring,
+               WorkerLauncher& launcher, BadRecordReporter& reporter,
                ResultSink& sink)
     : job_(job),
       inputs_(inputs),
@@ -37,8 +38,8 @@ Master::Master(const Job& job, const Query& query, const std::vector<Input>& inp
       sink_(sink),
       ctx_{&job, &query, &inputs, ring},
       source_(inputs, ring, job.chunk_size,
-              job.chunk_size ? job.chunk_size : kDefaultChunkSize, job.max_record,
-              job.workers),
+              job.chunk_size ? job.chunk_size : kDefaultChunkSize,
+              job.max_record, job.workers),
       state_(makeJobState(job, query)),
       recovery_(job.retries,
                 [this](const Assign& a) {
@@ -233,9 +234,10 @@ Status Master::reportOversized(const Assign& a) {
   ChunkReport r;
   r.chunk_id = a.chunk_id;
   r.lines = 1;
-  r.bad.push_back(BadRecord{
-      1, 0, "record longer than --max-record (" + std::to_string(job_.max_record) + " bytes)",
-      ""});
+  r.bad.push_back(BadRecord{1, 0,
+                            "record longer than --max-record (" +
+                                std::to_string(job_.max_record) + " bytes)",
+                            ""});
   merger_.insert(std::move(r));
   return drainMerged();
 }
@@ -263,12 +265,14 @@ Status Master::mergeReport(ChunkReport& r, const ChunkMeta& m) {
   }
   if (Status s = mergeState(r.chunk_id, r.partial); !s.ok()) return s;
   if (!r.exec_error.empty()) {
-    return Status::error(ExitCode::kWorkerFailed,
-                         "--exec '" + job_.exec + "' failed on " + inputs_[m.input].name +
-                             " lines " + std::to_string(line_base_ + 1) + "-" +
-                             std::to_string(line_base_ + r.lines) + ": " + r.exec_error);
+    return Status::error(
+        ExitCode::kWorkerFailed,
+        "--exec '" + job_.exec + "' failed on " + inputs_[m.input].name +
+            " lines " + std::to_string(line_base_ + 1) + "-" +
+            std::to_string(line_base_ + r.lines) + ": " + r.exec_error);
   }
-  uint64_t cut = UINT64_MAX;  // bad records after the last row kept are not seen
+  uint64_t cut =
+      UINT64_MAX;  // bad records after the last row kept are not seen
   if (isStreamingJob(job_)) {
     Result<bool> full = sink_.addChunk(r.output, r.row_lines, cut);
     if (!full.ok()) return full.status();
@@ -284,7 +288,8 @@ Status Master::mergeReport(ChunkReport& r, const ChunkMeta& m) {
   return chunkMerged(m, r.chunk_id);
 }
 
-Status Master::reportBad(const ChunkReport& r, const ChunkMeta& m, uint64_t cut) {
+Status Master::reportBad(const ChunkReport& r, const ChunkMeta& m,
+                         uint64_t cut) {
   for (const BadRecord& b : r.bad) {
     if (b.line > cut) break;
     ++totals_.bad_records;
@@ -295,7 +300,8 @@ Status Master::reportBad(const ChunkReport& r, const ChunkMeta& m, uint64_t cut)
     if (job_.max_errors >= 0 &&
         totals_.bad_records > static_cast<uint64_t>(job_.max_errors)) {
       return Status::error(ExitCode::kBadRecords,
-                           "stopped after " + std::to_string(totals_.bad_records) +
+                           "stopped after " +
+                               std::to_string(totals_.bad_records) +
                                " bad records (--max-errors " +
                                std::to_string(job_.max_errors) + ")");
     }
@@ -332,7 +338,8 @@ Status Master::workerLost(Worker& w, const std::string& why) {
   if (!w.in_flight.empty()) msg += " while processing " + describeChunk(w.in_flight.front());
   if (!recovery_.death(produced_)) {
     return Status::error(ExitCode::kWorkerFailed,
-                         msg + "; giving up after " + std::to_string(recovery_.deaths()) +
+                         msg + "; giving up after " +
+                             std::to_string(recovery_.deaths()) +
                              " worker deaths");
   }
   std::string warn = "clusterproc: warning: " + msg + "; running it again\n";
@@ -382,9 +389,11 @@ Status Master::onDone(Worker& w, std::string_view payload) {
   if (w.in_flight.empty() || w.in_flight.front() != id) {
     return Status::error(
         ExitCode::kWorkerFailed,
-        workerName(w.index, w.handle.pid) + " reported an unexpected chunk (id " +
-            std::to_string(id) + ", expected " +
-            (w.in_flight.empty() ? std::string("none") : std::to_string(w.in_flight.front())) +
+        workerName(w.index, w.handle.pid) +
+            " reported an unexpected chunk (id " + std::to_string(id) +
+            ", expected " +
+            (w.in_flight.empty() ? std::string("none")
+                                 : std::to_string(w.in_flight.front())) +
             ")");
   }
   w.in_flight.pop_front();

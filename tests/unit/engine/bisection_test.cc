@@ -67,9 +67,11 @@ ChunkReport bisect(const std::string& data, size_t& crashes) {
   return b.assemble();
 }
 
-TEST_CASE("bisection: one poison line among many is found and the rest reported") {
+TEST_CASE(
+    "bisection: one poison line among many is found and the rest reported") {
   std::string data;
-  for (int i = 0; i < 100; ++i) data += i == 70 ? "poison\n" : "ok" + std::to_string(i) + "\n";
+  for (int i = 0; i < 100; ++i)
+    data += i == 70 ? "poison\n" : "ok" + std::to_string(i) + "\n";
   size_t crashes = 0;
   ChunkReport r = bisect(data, crashes);
   CHECK(r.chunk_id == 5);
@@ -84,7 +86,8 @@ TEST_CASE("bisection: one poison line among many is found and the rest reported"
   CHECK(crashes <= 8);
 }
 
-TEST_CASE("bisection: poison lines, bad lines and a last line without newline") {
+TEST_CASE(
+    "bisection: poison lines, bad lines and a last line without newline") {
   std::string data = "ok\nbad\npoison 1\r\nok\nok\npoison 2\nbad\nok";
   size_t crashes = 0;
   ChunkReport r = bisect(data, crashes);
@@ -109,7 +112,8 @@ TEST_CASE("bisection: a chunk of one line that crashes is that line") {
   CHECK(r.bad[0].offset == 0);
 }
 
-TEST_CASE("bisection: a chunk whose lines all pass on their own has no bad record") {
+TEST_CASE(
+    "bisection: a chunk whose lines all pass on their own has no bad record") {
   // The chunk crashed whole (memory, a transient fault): its halves pass.
   std::string data = "ok1\nok2\nok3\n";
   size_t crashes = 0;
@@ -134,12 +138,15 @@ TEST_CASE("bisection: a lost probe runs again unchanged") {
   CHECK(!b.finished());
 }
 
-TEST_CASE("crash_recovery: a crashed chunk runs first, queued ones after, then bisection") {
+TEST_CASE(
+    "crash_recovery: a crashed chunk runs first, queued ones after, then "
+    "bisection") {
   std::string data = "ok1\nok2\nok3\nok4\n";
   CrashRecovery rec(1, [&](const Assign&) { return data.data(); });
   Assign a = chunk(3, data), queued = chunk(4, data), next;
   CHECK(rec.idle());
-  rec.requeue(queued, false, "signal 9 (Killed)");  // only queued behind: not counted
+  rec.requeue(queued, false,
+              "signal 9 (Killed)");  // only queued behind: not counted
   rec.requeue(a, true, "signal 9 (Killed)");
   REQUIRE(rec.next(next));
   CHECK(next.chunk_id == 3);  // the crashed one first
@@ -156,7 +163,8 @@ TEST_CASE("crash_recovery: a crashed chunk runs first, queued ones after, then b
   CHECK((p1.chunk_id & kProbeBit) != 0);
   CHECK(p1.order_id == 3);
   CHECK(!rec.next(next));
-  ChunkReport r1 = probeReport(p1, std::string_view(data).substr(p1.offset - a.offset, p1.size));
+  ChunkReport r1 = probeReport(
+      p1, std::string_view(data).substr(p1.offset - a.offset, p1.size));
   r1.partial = "state 1";
   CHECK(!rec.probeDone(std::move(r1)));
   // The second probe's worker dies: the probe crashed and is split.
@@ -167,9 +175,9 @@ TEST_CASE("crash_recovery: a crashed chunk runs first, queued ones after, then b
   REQUIRE(rec.next(p4));
   CHECK(p3.size + p4.size == p2.size);
   rec.requeue(p4, true, "signal 9 (Killed)");  // a poison line
-  CHECK(rec.takeFinished().empty());            // p3 still running
-  std::optional<ChunkReport> full =
-      rec.probeDone(probeReport(p3, std::string_view(data).substr(p3.offset - a.offset, p3.size)));
+  CHECK(rec.takeFinished().empty());           // p3 still running
+  std::optional<ChunkReport> full = rec.probeDone(probeReport(
+      p3, std::string_view(data).substr(p3.offset - a.offset, p3.size)));
   REQUIRE(full);
   CHECK(full->chunk_id == 3);
   CHECK(full->records == 3);
@@ -181,10 +189,13 @@ TEST_CASE("crash_recovery: a crashed chunk runs first, queued ones after, then b
   CHECK(rec.idle());
 }
 
-TEST_CASE("crash_recovery: a bisection whose last probe crashed finishes at the loss") {
+TEST_CASE(
+    "crash_recovery: a bisection whose last probe crashed finishes at the "
+    "loss") {
   std::string data = "poison\n";
   CrashRecovery rec(0, [&](const Assign&) { return data.data(); });
-  rec.requeue(chunk(0, data), true, "signal 9 (Killed)");  // --retries 0: bisect now
+  rec.requeue(chunk(0, data), true,
+              "signal 9 (Killed)");  // --retries 0: bisect now
   Assign p;
   REQUIRE(rec.next(p));
   rec.requeue(p, true, "signal 9 (Killed)");
@@ -195,7 +206,8 @@ TEST_CASE("crash_recovery: a bisection whose last probe crashed finishes at the 
   CHECK(rec.idle());
 }
 
-TEST_CASE("crash_recovery: the give-up rule is 64 deaths plus 4 per chunk produced") {
+TEST_CASE(
+    "crash_recovery: the give-up rule is 64 deaths plus 4 per chunk produced") {
   CrashRecovery rec(2, [](const Assign&) { return ""; });
   for (int i = 0; i < 64 + 4 * 3; ++i) CHECK(rec.death(3));
   CHECK(!rec.death(3));

@@ -38,10 +38,10 @@ namespace clusterproc::testing {
 /// What a scripted worker does with one assignment.
 struct Step {
   enum class Kind {
-    kReport,     ///< scan the chunk and report it, as a real worker does
-    kCrash,      ///< die: close both pipe ends, reaped as signal 9
-    kWrongId,    ///< report the chunk under id instead of its own
-    kFail,       ///< send a Failure frame with text, exit 1
+    kReport,   ///< scan the chunk and report it, as a real worker does
+    kCrash,    ///< die: close both pipe ends, reaped as signal 9
+    kWrongId,  ///< report the chunk under id instead of its own
+    kFail,     ///< send a Failure frame with text, exit 1
   };
   Kind kind = Kind::kReport;
   uint64_t id = 0;
@@ -50,18 +50,21 @@ struct Step {
   static Step report() { return Step{}; }
   static Step crash() { return Step{Kind::kCrash, 0, ""}; }
   static Step wrongId(uint64_t id) { return Step{Kind::kWrongId, id, ""}; }
-  static Step fail(std::string text) { return Step{Kind::kFail, 0, std::move(text)}; }
+  static Step fail(std::string text) {
+    return Step{Kind::kFail, 0, std::move(text)};
+  }
 };
 
 /// The test's script: worker number (0, 1, ... in start order, replacements
 /// included), the assignment and its bytes. Runs on the worker's thread.
-using Script = std::function<Step(unsigned worker, const Assign& a, std::string_view bytes)>;
+using Script = std::function<Step(unsigned worker, const Assign& a,
+                                  std::string_view bytes)>;
 
 /// Workers as threads; see the top of this file.
 class FakeLauncher final : public WorkerLauncher {
  public:
-  FakeLauncher(const Job& job, const Query& query, const std::vector<Input>& inputs,
-               Script script)
+  FakeLauncher(const Job& job, const Query& query,
+               const std::vector<Input>& inputs, Script script)
       : job_(job), query_(query), inputs_(inputs), script_(std::move(script)) {
     ::signal(SIGPIPE, SIG_IGN);  // a write to a dead worker fails with EPIPE
   }
@@ -74,9 +77,12 @@ class FakeLauncher final : public WorkerLauncher {
     }
     auto w = std::make_unique<Worker>();
     w->index = static_cast<unsigned>(workers_.size());
-    w->handle = WorkerHandle{static_cast<pid_t>(1000 + w->index), cmd[1], res[0]};
+    w->handle =
+        WorkerHandle{static_cast<pid_t>(1000 + w->index), cmd[1], res[0]};
     Worker* raw = w.get();
-    w->thread = std::thread([this, raw, in = cmd[0], out = res[1]] { raw->end = body(raw->index, in, out); });
+    w->thread = std::thread([this, raw, in = cmd[0], out = res[1]] {
+      raw->end = body(raw->index, in, out);
+    });
     workers_.push_back(std::move(w));
     return raw->handle;
   }
@@ -112,7 +118,8 @@ class FakeLauncher final : public WorkerLauncher {
   void waitSent(uint64_t id) {
     std::unique_lock<std::mutex> lock(mu_);
     cv_.wait(lock, [&] {
-      return stopping_ || std::find(sent_.begin(), sent_.end(), id) != sent_.end();
+      return stopping_ ||
+             std::find(sent_.begin(), sent_.end(), id) != sent_.end();
     });
   }
   /// Workers started so far (replacements of dead ones included).
@@ -143,12 +150,14 @@ class FakeLauncher final : public WorkerLauncher {
 
   std::string run(unsigned index, int in, int out) {
     std::unique_ptr<JobState> state = makeJobState(job_, query_);
-    RecordScanner scanner(*state, query_.where, job_.max_record, !job_.bad_records_path.empty());
+    RecordScanner scanner(*state, query_.where, job_.max_record,
+                          !job_.bad_records_path.empty());
     std::string storage;
     Frame frame;
     for (;;) {
       Result<bool> got = readFrame(in, storage, frame, "master");
-      if (!got.ok() || !got.value()) return "exit status 1";  // the master is gone
+      if (!got.ok() || !got.value())
+        return "exit status 1";  // the master is gone
       if (frame.type == MsgType::kFinish) return "";
       Result<Assign> decoded = decodeAssign(frame.payload);
       if (!decoded.ok()) return "exit status 1";
@@ -156,16 +165,18 @@ class FakeLauncher final : public WorkerLauncher {
       const Input& input = inputs_[a.input];
       std::string_view bytes(input.data + a.offset, a.size);
       Step step = script_(index, a, bytes);
-      if (step.kind == Step::Kind::kCrash) return "signal 9 (" + std::string(strsignal(9)) + ")";
+      if (step.kind == Step::Kind::kCrash)
+        return "signal 9 (" + std::string(strsignal(9)) + ")";
       if (step.kind == Step::Kind::kFail) {
         (void)writeFrame(out, MsgType::kFailure, step.text, "master");
         return "exit status 1";
       }
       ChunkReport report;
-      report.chunk_id = step.kind == Step::Kind::kWrongId ? step.id : a.chunk_id;
+      report.chunk_id =
+          step.kind == Step::Kind::kWrongId ? step.id : a.chunk_id;
       scanner.setOrigin(input.name, a.file_line + a.line_base);
-      scanner.scan(bytes.data(), a.size, input.readable - a.offset, a.order_id, a.line_base,
-                   report);
+      scanner.scan(bytes.data(), a.size, input.readable - a.offset, a.order_id,
+                   a.line_base, report);
       report.partial = state->takePartial();
       if (!writeReport(out, report, "master").ok()) return "exit status 1";
       {

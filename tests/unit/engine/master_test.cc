@@ -23,8 +23,8 @@ using testing::FakeSignals;
 using testing::Step;
 
 /// A script that may use the launcher (to wait for other workers).
-using Script =
-    std::function<Step(FakeLauncher&, unsigned worker, const Assign&, std::string_view bytes)>;
+using Script = std::function<Step(FakeLauncher&, unsigned worker, const Assign&,
+                                  std::string_view bytes)>;
 
 /// What a run did.
 struct Outcome {
@@ -40,7 +40,9 @@ struct Outcome {
 /// n lines {"n":i,"pad":"..."} of about 40 bytes: 4 KiB chunks hold ~100.
 std::string numbered(int n) {
   std::string s;
-  for (int i = 0; i < n; ++i) s += "{\"n\":" + std::to_string(i) + ",\"pad\":\"abcdefghijklmnopqrstu\"}\n";
+  for (int i = 0; i < n; ++i)
+    s +=
+        "{\"n\":" + std::to_string(i) + ",\"pad\":\"abcdefghijklmnopqrstu\"}\n";
   return s;
 }
 
@@ -72,12 +74,14 @@ struct Run {
       BadRecordReporter reporter(std::move(bad.value()), 0);
       ResultSink sink(job, query.value(), out.value(), Format::kJsonl);
       FakeLauncher* self = nullptr;
-      FakeLauncher launcher(job, query.value(), inputs.value(),
-                            [&](unsigned w, const Assign& a, std::string_view bytes) {
-                              return script(*self, w, a, bytes);
-                            });
+      FakeLauncher launcher(
+          job, query.value(), inputs.value(),
+          [&](unsigned w, const Assign& a, std::string_view bytes) {
+            return script(*self, w, a, bytes);
+          });
       self = &launcher;
-      Master master(job, query.value(), inputs.value(), nullptr, launcher, reporter, sink);
+      Master master(job, query.value(), inputs.value(), nullptr, launcher,
+                    reporter, sink);
       master.setRanges(wholeInputs(inputs.value()), 0);
       master.setSignals(&signals);
       o.status = master.run();
@@ -99,11 +103,15 @@ struct Run {
   }
 };
 
-Step report(FakeLauncher&, unsigned, const Assign&, std::string_view) { return Step::report(); }
+Step report(FakeLauncher&, unsigned, const Assign&, std::string_view) {
+  return Step::report();
+}
 
 size_t countOf(const std::string& text, const std::string& what) {
   size_t n = 0;
-  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  for (size_t at = text.find(what); at != std::string::npos;
+       at = text.find(what, at + 1))
+    ++n;
   return n;
 }
 
@@ -119,17 +127,19 @@ TEST_CASE("master: a plain run merges every chunk once, in order") {
   CHECK(o.started == 3);
 }
 
-TEST_CASE("master: reports that arrive out of order are merged in chunk order") {
+TEST_CASE(
+    "master: reports that arrive out of order are merged in chunk order") {
   Run run(JobKind::kWhere, 2);
   std::string data = numbered(1000);
   // Chunk 0 answers only after chunks 1 and 3 have been reported.
-  Outcome o = run.go(data, [](FakeLauncher& l, unsigned, const Assign& a, std::string_view) {
-    if (a.chunk_id == 0) {
-      l.waitSent(1);
-      l.waitSent(3);
-    }
-    return Step::report();
-  });
+  Outcome o = run.go(
+      data, [](FakeLauncher& l, unsigned, const Assign& a, std::string_view) {
+        if (a.chunk_id == 0) {
+          l.waitSent(1);
+          l.waitSent(3);
+        }
+        return Step::report();
+      });
   REQUIRE(o.status.ok());
   REQUIRE(o.sent.size() >= 4);
   CHECK(std::find(o.sent.begin(), o.sent.end(), 0) >
@@ -145,7 +155,8 @@ TEST_CASE("master: production stays within the window ahead of the merge") {
   std::atomic<bool> released{false};
   std::atomic<int> too_far{0};
   std::atomic<uint64_t> highest{0};
-  Outcome o = run.go(data, [&](FakeLauncher& l, unsigned, const Assign& a, std::string_view) {
+  Outcome o = run.go(data, [&](FakeLauncher& l, unsigned, const Assign& a,
+                               std::string_view) {
     if (a.chunk_id == 0) {
       l.waitSent(15);
       released = true;
@@ -167,17 +178,19 @@ TEST_CASE("master: the chunk of a crashed worker runs again in a new worker") {
   Run run(JobKind::kWhere, 2);
   std::string data = numbered(1000);
   std::atomic<bool> crashed{false};
-  Outcome o = run.go(data, [&](FakeLauncher&, unsigned, const Assign& a, std::string_view) {
-    if (a.chunk_id == 3 && !crashed.exchange(true)) return Step::crash();
-    return Step::report();
-  });
+  Outcome o = run.go(
+      data, [&](FakeLauncher&, unsigned, const Assign& a, std::string_view) {
+        if (a.chunk_id == 3 && !crashed.exchange(true)) return Step::crash();
+        return Step::report();
+      });
   REQUIRE(o.status.ok());
   CHECK(o.out == data);
   CHECK(o.retries == 1);
   CHECK(o.started == 3);
   CHECK(o.totals.bad_records == 0);
   // Run again whole (--retries 2), not bisected.
-  CHECK(std::none_of(o.sent.begin(), o.sent.end(), [](uint64_t id) { return id & kProbeBit; }));
+  CHECK(std::none_of(o.sent.begin(), o.sent.end(),
+                     [](uint64_t id) { return id & kProbeBit; }));
 }
 
 TEST_CASE("master: a poison line is narrowed down to a bad record") {
@@ -187,9 +200,11 @@ TEST_CASE("master: a poison line is narrowed down to a bad record") {
   size_t at = 0;
   for (int i = 0; i < 456; ++i) at = data.find('\n', at) + 1;
   data.insert(at, "{\"poison\":1}\n");
-  Outcome o = run.go(data, [](FakeLauncher&, unsigned, const Assign&, std::string_view bytes) {
-    return bytes.find("poison") != std::string_view::npos ? Step::crash() : Step::report();
-  });
+  Outcome o = run.go(
+      data, [](FakeLauncher&, unsigned, const Assign&, std::string_view bytes) {
+        return bytes.find("poison") != std::string_view::npos ? Step::crash()
+                                                              : Step::report();
+      });
   REQUIRE(o.status.ok());
   CHECK(o.out == "{\"count\":1000}\n");
   CHECK(o.totals.bad_records == 1);
@@ -204,13 +219,16 @@ TEST_CASE("master: a poison line is narrowed down to a bad record") {
   CHECK(o.started == 2 + o.retries);
 }
 
-TEST_CASE("master: two poison lines in one chunk are both found, the rest counted") {
+TEST_CASE(
+    "master: two poison lines in one chunk are both found, the rest counted") {
   Run run(JobKind::kCount, 1);
   std::string data = numbered(60);  // one chunk
   data += "{\"poison\":1}\n" + numbered(3) + "{\"poison\":2}\n";
-  Outcome o = run.go(data, [](FakeLauncher&, unsigned, const Assign&, std::string_view bytes) {
-    return bytes.find("poison") != std::string_view::npos ? Step::crash() : Step::report();
-  });
+  Outcome o = run.go(
+      data, [](FakeLauncher&, unsigned, const Assign&, std::string_view bytes) {
+        return bytes.find("poison") != std::string_view::npos ? Step::crash()
+                                                              : Step::report();
+      });
   REQUIRE(o.status.ok());
   CHECK(o.out == "{\"count\":63}\n");
   CHECK(o.totals.bad_records == 2);
@@ -228,7 +246,8 @@ TEST_CASE("master: --retries is the number of whole reruns before bisection") {
       Run run(JobKind::kWhere, 2);
       run.job.retries = retries;
       std::atomic<unsigned> runs{0};
-      Outcome o = run.go(data, [&](FakeLauncher&, unsigned, const Assign& a, std::string_view) {
+      Outcome o = run.go(data, [&](FakeLauncher&, unsigned, const Assign& a,
+                                   std::string_view) {
         if (a.chunk_id == 1 && runs++ < crashes) return Step::crash();
         return Step::report();
       });
@@ -236,18 +255,19 @@ TEST_CASE("master: --retries is the number of whole reruns before bisection") {
       CHECK(o.out == data);
       CHECK(o.totals.bad_records == 0);
       CHECK(o.retries == crashes);
-      bool bisected =
-          std::any_of(o.sent.begin(), o.sent.end(), [](uint64_t id) { return id & kProbeBit; });
+      bool bisected = std::any_of(o.sent.begin(), o.sent.end(),
+                                  [](uint64_t id) { return id & kProbeBit; });
       CHECK(bisected == (crashes > retries));
     }
   }
 }
 
-TEST_CASE("master: workers that keep dying whatever they run make the run give up") {
+TEST_CASE(
+    "master: workers that keep dying whatever they run make the run give up") {
   Run run(JobKind::kCount, 2);
-  Outcome o = run.go(numbered(1000), [](FakeLauncher&, unsigned, const Assign&, std::string_view) {
-    return Step::crash();
-  });
+  Outcome o =
+      run.go(numbered(1000), [](FakeLauncher&, unsigned, const Assign&,
+                                std::string_view) { return Step::crash(); });
   REQUIRE(!o.status.ok());
   CHECK(o.status.code() == ExitCode::kWorkerFailed);
   CHECK(o.status.message().find("; giving up after ") != std::string::npos);
@@ -274,40 +294,49 @@ TEST_CASE("master: --limit stops the run without waiting for busy workers") {
   run.job.limit = 5;
   std::string data = numbered(1000);
   // Every chunk after the first two hangs until the run is over.
-  Outcome o = run.go(data, [](FakeLauncher& l, unsigned, const Assign& a, std::string_view) {
-    if (a.chunk_id >= 2) l.waitSent(UINT64_MAX);
-    return Step::report();
-  });
+  Outcome o = run.go(
+      data, [](FakeLauncher& l, unsigned, const Assign& a, std::string_view) {
+        if (a.chunk_id >= 2) l.waitSent(UINT64_MAX);
+        return Step::report();
+      });
   REQUIRE(o.status.ok());
   CHECK(o.out == numbered(5));
   CHECK(o.totals.rows == 5);
 }
 
-TEST_CASE("master: a report of a chunk the worker was not given is a protocol error") {
+TEST_CASE(
+    "master: a report of a chunk the worker was not given is a protocol "
+    "error") {
   Run run(JobKind::kCount, 2);
-  Outcome o = run.go(numbered(1000), [](FakeLauncher&, unsigned, const Assign& a, std::string_view) {
+  Outcome o = run.go(numbered(1000), [](FakeLauncher&, unsigned,
+                                        const Assign& a, std::string_view) {
     return a.chunk_id == 1 ? Step::wrongId(7) : Step::report();
   });
   REQUIRE(!o.status.ok());
   CHECK(o.status.code() == ExitCode::kWorkerFailed);
-  CHECK(o.status.message() == "worker 1 (pid 1001) reported an unexpected chunk (id 7, expected 1)");
+  CHECK(o.status.message() ==
+        "worker 1 (pid 1001) reported an unexpected chunk (id 7, expected 1)");
 }
 
 TEST_CASE("master: a worker's failure message ends the run with it") {
   Run run(JobKind::kCount, 1);
-  Outcome o = run.go(numbered(1000), [](FakeLauncher&, unsigned, const Assign& a, std::string_view) {
+  Outcome o = run.go(numbered(1000), [](FakeLauncher&, unsigned,
+                                        const Assign& a, std::string_view) {
     return a.chunk_id == 2 ? Step::fail("worker error: boom") : Step::report();
   });
   REQUIRE(!o.status.ok());
   CHECK(o.status.code() == ExitCode::kWorkerFailed);
   // Worker 0, or its replacement when the master's next assignment found
   // the worker gone before its message was read.
-  CHECK_THAT(o.status.message(), Catch::Matches("worker [0-9]+ \\(pid [0-9]+\\): worker error: boom"));
+  CHECK_THAT(
+      o.status.message(),
+      Catch::Matches("worker [0-9]+ \\(pid [0-9]+\\): worker error: boom"));
 }
 
 TEST_CASE("master: SIGINT stops the run with exit 130") {
   Run run(JobKind::kCount, 2);
-  Outcome o = run.go(numbered(1000), [&](FakeLauncher&, unsigned, const Assign& a, std::string_view) {
+  Outcome o = run.go(numbered(1000), [&](FakeLauncher&, unsigned,
+                                         const Assign& a, std::string_view) {
     if (a.chunk_id == 2) run.signals.raise(SIGINT);
     return Step::report();
   });
