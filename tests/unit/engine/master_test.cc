@@ -5,6 +5,9 @@
 
 #include "master.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
@@ -31,10 +34,29 @@ struct Outcome {
   Status status;
   std::string out;  ///< the sink's output (written when the run succeeded)
   std::string bad;  ///< the --bad-records file
+  std::string err;  ///< what the master wrote on stderr (warnings)
   RunTotals totals;
   unsigned retries = 0;
   std::vector<uint64_t> sent;  ///< report ids in the order workers sent them
   size_t started = 0;          ///< workers started, replacements included
+};
+
+/// Sends stderr (fd 2: the master's warnings) to path while it lives.
+class StderrTo {
+ public:
+  explicit StderrTo(const std::string& path) : saved_(::dup(STDERR_FILENO)) {
+    int fd =
+        ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    ::dup2(fd, STDERR_FILENO);
+    ::close(fd);
+  }
+  ~StderrTo() {
+    ::dup2(saved_, STDERR_FILENO);
+    ::close(saved_);
+  }
+
+ private:
+  int saved_;
 };
 
 /// n lines {"n":i,"pad":"..."} of about 40 bytes: 4 KiB chunks hold ~100.
@@ -71,6 +93,7 @@ struct Run {
     Result<OutputFile> bad = OutputFile::open(job.bad_records_path);
     REQUIRE((out.ok() && bad.ok()));
     {
+      StderrTo quiet(dir.file("err"));
       BadRecordReporter reporter(std::move(bad.value()), 0);
       ResultSink sink(job, query.value(), out.value(), Format::kJsonl);
       FakeLauncher* self = nullptr;
@@ -99,6 +122,7 @@ struct Run {
     closeInputs(inputs.value());
     if (o.status.ok()) o.out = testing::readFile(dir.file("out"));
     o.bad = testing::readFile(job.bad_records_path);
+    o.err = testing::readFile(dir.file("err"));
     return o;
   }
 };
@@ -187,6 +211,11 @@ TEST_CASE("master: the chunk of a crashed worker runs again in a new worker") {
   CHECK(o.out == data);
   CHECK(o.retries == 1);
   CHECK(o.started == 3);
+  CHECK_THAT(o.err, Catch::Matches("clusterproc: warning: worker [01] \\(pid "
+                                   "100[01]\\) died \\(signal 9 "
+                                   "\\(Killed\\)\\) while processing "
+                                   ".*/in.jsonl bytes 12[0-9]+-16[0-9]+; "
+                                   "running it again\n"));
   CHECK(o.totals.bad_records == 0);
   // Run again whole (--retries 2), not bisected.
   CHECK(std::none_of(o.sent.begin(), o.sent.end(),
