@@ -130,7 +130,7 @@ mpi_cases() {
   # A worker of a rank that crashes (SIGSEGV, sent from outside while the
   # rank runs) is handled as in a plain run: no OpenMPI back trace, the same
   # result and exit code.
-  "$GEN" --lines 100000 --seed 12 > "$T/mbig.jsonl"
+  "$GEN" --lines 400000 --seed 12 > "$T/mbig.jsonl"  # a run long enough to find a worker
   "$BIN" -j2 --count "$T/mbig.jsonl" > "$T/mpi-plain.out" 2> /dev/null
   local want=$? victim= run got
   mpi -n 2 "$BIN" --mpi -j1 --chunk-size 4K --count "$T/mbig.jsonl" > "$T/mpi.out" 2> "$T/mpi.err" &
