@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
+#include <string_view>
 
 #include "messages.h"
 #include "progress.h"
@@ -47,6 +49,11 @@ Master::Master(const Job& job, const Query& query, const std::vector<Input>& inp
   source_.setAutoChunkCap(autoChunkCap(job));
   source_.setFlushAfter(std::chrono::milliseconds(job.flush_after_ms));
   source_.setCountLines(usesLine(query));
+  // line() needs the lines before a chunk when it is handed out; --unordered
+  // would print the rows of pieces decoded past damage before it is found.
+  const char* decode = std::getenv(kDecodeEnv);
+  source_.setWorkerDecode(!usesLine(query) && !job.unordered &&
+                          !(decode && std::string_view(decode) == "master"));
 }
 
 void Master::setRanges(std::vector<InputRange> ranges, uint64_t first_id) {
@@ -262,6 +269,13 @@ Status Master::drainMerged() {
     if (m.input != merge_input_) {
       merge_input_ = m.input;
       line_base_ = source_.lineBase(m.input);
+      decoded_base_ = 0;
+    }
+    if (m.piece) {
+      // Decoded by the worker: where its lines are in the decoded input is
+      // known now, in order (the pieces before it are merged).
+      m.offset = decoded_base_ + r->piece_skip;
+      m.size = r->piece_end > r->piece_skip ? r->piece_end - r->piece_skip : 0;
     }
     if (Status s = mergeState(r->chunk_id, r->partial); !s.ok()) return s;
     if (!r->exec_error.empty()) {
@@ -297,6 +311,19 @@ Status Master::drainMerged() {
       }
     }
     line_base_ += r->lines;
+    if (m.piece) {
+      if (!r->input_error.empty()) {
+        // Damage: the input ends at it, after the whole lines before it;
+        // what later pieces gave (decoded meanwhile) is dropped.
+        source_.addBytes(r->piece_end + r->cut_bytes);
+        source_.failAt(m.input, Status::error(ExitCode::kInput, r->input_error),
+                       decoded_base_ + r->piece_end, r->cut_bytes);
+        stop_ = true;
+        break;
+      }
+      source_.addBytes(r->piece_decoded);
+      decoded_base_ += r->piece_decoded;
+    }
     if (Status s = chunkMerged(m, r->chunk_id); !s.ok()) return s;
   }
   // Whoever reads standard output (a terminal, `| grep`) gets each batch now.
@@ -309,6 +336,11 @@ std::string Master::describeChunk(uint64_t id) const {
   if (a == assigned_.end()) return "chunk " + std::to_string(id);
   auto m = meta_.find(a->second.order_id);
   if (m == meta_.end()) return "chunk " + std::to_string(id);
+  if (a->second.slot == kPieceSlot) {
+    return inputs_[m->second.input].name + " compressed bytes " +
+           std::to_string(a->second.offset) + "-" +
+           std::to_string(a->second.offset + a->second.size);
+  }
   // Mapped inputs: offsets are the file's; ring slots: relative to the chunk.
   uint64_t from = a->second.slot == kNoSlot ? a->second.offset : m->second.offset + a->second.offset;
   return inputs_[m->second.input].name + " bytes " + std::to_string(from) + "-" +
@@ -328,7 +360,20 @@ void Master::requeue(uint64_t id, bool crashed, const std::string& how) {
     assigned_.erase(id);
     return;
   }
-  if (crashed && ++attempts_[id] > job_.retries) {
+  if (crashed && ++attempts_[id] > job_.retries &&
+      assigned_.at(id).slot == kPieceSlot) {
+    // Its bytes exist only in the workers that decode them: the master
+    // cannot split them into probes.
+    if (piece_failure_.ok()) {
+      piece_failure_ = Status::error(
+          ExitCode::kWorkerFailed,
+          "workers keep dying (" + how + ") on " + describeChunk(id) +
+              ", decoded by the workers; records that kill workers are "
+              "isolated only in inputs the master reads or decodes");
+    }
+    return;
+  }
+  if (crashed && attempts_[id] > job_.retries) {
     // The chunk keeps killing workers: find the records that do it.
     const Assign& a = assigned_.at(id);
     const char* data = a.slot == kNoSlot ? inputs_[a.input].data + a.offset
@@ -366,6 +411,7 @@ Status Master::workerLost(Worker& w, const std::string& why) {
     first = false;
   }
   w.in_flight.clear();
+  if (!piece_failure_.ok()) return piece_failure_;
   // A bisection may be complete already (all its probes crashed).
   for (auto it = bisections_.begin(); it != bisections_.end();) {
     if (!it->second.finished()) {

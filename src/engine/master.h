@@ -126,6 +126,8 @@ class Master {
   unsigned deaths_ = 0;
   uint32_t merge_input_ = UINT32_MAX;
   uint64_t line_base_ = 0;
+  uint64_t decoded_base_ = 0;  ///< decoded bytes of the pieces merged so far
+  Status piece_failure_;       ///< a piece that keeps killing workers
   ProgressLine* progress_ = nullptr;
   /// Job states of bisection probes, merged with their chunk, in order.
   std::unordered_map<uint64_t, std::vector<std::string>> probe_states_;

@@ -65,6 +65,11 @@ void encodeReportParts(const ChunkReport& rep, std::string& head, std::string& t
     w.bytes(b.reason);
     w.bytes(b.raw);
   }
+  w.u64(rep.piece_skip);
+  w.u64(rep.piece_end);
+  w.u64(rep.piece_decoded);
+  w.bytes(rep.input_error);
+  w.u64(rep.cut_bytes);
   tail = std::move(w.str());
 }
 
@@ -108,6 +113,11 @@ Result<ChunkReport> decodeReport(std::string_view payload) {
     b.reason = r.bytes();
     b.raw = r.bytes();
   }
+  rep.piece_skip = r.u64();
+  rep.piece_end = r.u64();
+  rep.piece_decoded = r.u64();
+  rep.input_error = r.bytes();
+  rep.cut_bytes = r.u64();
   if (r.failed() || !r.atEnd()) return malformed("report");
   return rep;
 }
