@@ -5,6 +5,9 @@
 #include <cstring>
 #include <new>
 
+#define ZSTD_STATIC_LINKING_ONLY  // ZSTD_findFrameCompressedSize
+#include <zstd.h>
+
 #include "chunker.h"
 
 namespace clusterproc {
@@ -18,7 +21,38 @@ constexpr size_t kLineStep = 64 << 10;
 
 }  // namespace
 
-PieceDecoder::~PieceDecoder() { std::free(buf_); }
+PieceDecoder::~PieceDecoder() {
+  std::free(buf_);
+  ZSTD_freeDCtx(dctx_);
+}
+
+bool PieceDecoder::zstdWhole(const Input& in, uint64_t begin, uint64_t end) {
+  // Whole frames of known size straight into the buffer: no block-by-block
+  // calls, no copy out of the streaming decoder's window. Anything else
+  // (damage, a frame without its size) is left to the streaming decoder,
+  // which fails at the same place as the master's would.
+  compressed_.resize(end - begin);
+  Result<size_t> got = readAt(in, begin, compressed_.data(), compressed_.size());
+  if (!got.ok() || got.value() != compressed_.size()) return false;
+  if (dctx_ == nullptr) dctx_ = ZSTD_createDCtx();
+  if (dctx_ == nullptr) return false;
+  const char* p = compressed_.data();
+  size_t left = compressed_.size();
+  while (left > 0) {
+    const size_t n = ZSTD_findFrameCompressedSize(p, left);
+    if (ZSTD_isError(n)) return false;
+    const unsigned long long size = ZSTD_getFrameContentSize(p, n);
+    if (size == ZSTD_CONTENTSIZE_UNKNOWN || size == ZSTD_CONTENTSIZE_ERROR ||
+        !reserve(static_cast<size_t>(size)))
+      return false;
+    const size_t r = ZSTD_decompressDCtx(dctx_, buf_ + len_, static_cast<size_t>(size), p, n);
+    if (ZSTD_isError(r) || r != size) return false;
+    len_ += r;
+    p += n;
+    left -= n;
+  }
+  return true;
+}
 
 bool PieceDecoder::reserve(size_t more) {
   if (len_ + more + kPadding <= cap_) return true;
@@ -55,7 +89,8 @@ Result<DecodedPiece> PieceDecoder::decode(const Input& in, uint64_t begin,
                                           uint64_t end) {
   DecodedPiece out;
   len_ = 0;
-  {
+  if (in.compression != Compression::kZstd || !zstdWhole(in, begin, end)) {
+    len_ = 0;
     std::unique_ptr<ByteSource> piece = makeDecoder(
         in.compression, makeRangeSource(in, begin, end), in.name, begin);
     if (Status s = fill(*piece, false, out.error); !s.ok()) return s;

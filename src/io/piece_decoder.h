@@ -13,6 +13,8 @@
 #include "input.h"
 #include "status.h"
 
+struct ZSTD_DCtx_s;
+
 namespace clusterproc {
 
 /// What a worker found in one piece.
@@ -46,9 +48,14 @@ class PieceDecoder {
   /// line_only, stops once a newline has been decoded.
   Status fill(ByteSource& source, bool line_only, std::string& error);
   bool reserve(size_t more);
+  /// zstd: decodes every frame of [begin, end) in one call each when all
+  /// is well; false: use the streaming decoder instead.
+  bool zstdWhole(const Input& in, uint64_t begin, uint64_t end);
   char* buf_ = nullptr;
   size_t cap_ = 0;
   size_t len_ = 0;
+  std::string compressed_;       ///< zstdWhole(): the piece's compressed bytes
+  ZSTD_DCtx_s* dctx_ = nullptr;  ///< zstdWhole()'s decoder, kept
 };
 
 }  // namespace clusterproc
