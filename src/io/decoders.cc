@@ -236,7 +236,10 @@ class ZstdDecoder final : public ByteSource {
       flushing_ = out.pos == out.size;  // decoded bytes may be waiting
       hint_ = rc;
       frame_open_ = rc != 0;
-      if (out.pos > 0) break;
+      // Go on to the next block while there is room: one call fills the
+      // slot (a block per call cost the master a poll() and a trip through
+      // its loop for every 128 KiB). A stream stops at its second read that
+      // would wait (refill: kLater), so decoded records never wait for more.
     }
     if (out.pos == 0 && !pending_.ok()) return pending_;
     return out.pos;

@@ -1,0 +1,37 @@
+// The decoders that the master and the workers share (decoders.cc).
+
+#include <zstd.h>
+
+#include <catch2/catch.hpp>
+#include <string>
+
+#include "byte_source.h"
+
+using namespace clusterproc;
+
+TEST_CASE("a zstd decoder over memory fills the room in one read", "[decoders]") {
+  // 1 MiB of lines: several 128 KiB blocks. One call must not stop after
+  // the first block (the master would go round its poll loop for each).
+  std::string text;
+  for (int i = 0; text.size() < (1u << 20); ++i)
+    text += "{\"n\":" + std::to_string(i * 7919 % 100003) + "}\n";
+  std::string z(ZSTD_compressBound(text.size()), '\0');
+  z.resize(ZSTD_compress(z.data(), z.size(), text.data(), text.size(), 1));
+  std::unique_ptr<ByteSource> d =
+      makeDecoder(Compression::kZstd, makeMemorySource(z.data(), z.size()), "t.zst");
+  std::string out(4u << 20, '\0');
+  Result<size_t> n = d->read(out.data(), out.size());
+  REQUIRE(n.ok());
+  CHECK(n.value() == text.size());
+  CHECK(out.substr(0, n.value()) == text);
+}
+
+TEST_CASE("a decoder's base offset names compressed bytes of the file", "[decoders]") {
+  const std::string bad = "\x28\xb5\x2f\xfd garbage, not a frame";
+  std::unique_ptr<ByteSource> d = makeDecoder(
+      Compression::kZstd, makeMemorySource(bad.data(), bad.size()), "f.zst", 1000);
+  std::string out(1024, '\0');
+  Result<size_t> n = d->read(out.data(), out.size());
+  REQUIRE_FALSE(n.ok());
+  CHECK(n.status().message().find("f.zst: corrupt zstd data at compressed byte 100") == 0);
+}
