@@ -51,8 +51,10 @@ Master::Master(const Job& job, const Query& query, const std::vector<Input>& inp
   source_.setCountLines(usesLine(query));
   // line() needs the lines before a chunk when it is handed out; --unordered
   // would print the rows of pieces decoded past damage before it is found.
+  // With one worker, the master decoding while the worker parses keeps two
+  // cores busy; one worker doing both would use one (docs/performance.md).
   const char* decode = std::getenv(kDecodeEnv);
-  source_.setWorkerDecode(!usesLine(query) && !job.unordered &&
+  source_.setWorkerDecode(job.workers >= 2 && !usesLine(query) && !job.unordered &&
                           !(decode && std::string_view(decode) == "master"));
 }
 
