@@ -35,3 +35,24 @@ TEST_CASE("a decoder's base offset names compressed bytes of the file", "[decode
   REQUIRE_FALSE(n.ok());
   CHECK(n.status().message().find("f.zst: corrupt zstd data at compressed byte 100") == 0);
 }
+
+#include "messages.h"
+
+TEST_CASE("messages: a piece's report keeps where its lines were", "[decoders]") {
+  ChunkReport r;
+  r.chunk_id = 7;
+  r.piece_skip = 12;
+  r.piece_end = 4000;
+  r.piece_decoded = 3990;
+  r.input_error = "x.zst: corrupt zstd data at compressed byte 5: oops";
+  r.cut_bytes = 33;
+  r.bad.push_back({2, 3, "why", "raw"});
+  Result<ChunkReport> d = decodeReport(encodeReport(r));
+  REQUIRE(d.ok());
+  CHECK(d.value().piece_skip == 12);
+  CHECK(d.value().piece_end == 4000);
+  CHECK(d.value().piece_decoded == 3990);
+  CHECK(d.value().input_error == r.input_error);
+  CHECK(d.value().cut_bytes == 33);
+  CHECK(d.value().bad.size() == 1);
+}
