@@ -19,7 +19,8 @@ import time
 def compressed(bench, F, name, sh):
     """Makes (once, cached next to F) the file name from F with the shell command sh
     (reading "$1", writing "$2")."""
-    path = os.path.join(bench.a.dir, name)
+    # Named after F (web-1G-seed7.jsonl.gz, ...): a --size run caches its own.
+    path = os.path.join(bench.a.dir, os.path.basename(F).replace(".jsonl", "") + name)
     if not os.path.exists(path):
         bench_log(f"streams: making {name}")
         tmp = path + ".tmp"
@@ -74,14 +75,14 @@ def live_latency(binary, n=20, pause=0.3):
 
 def run(bench, Cmd, measure):
     a, F, q = bench.a, bench.F, shlex.quote
-    gz = compressed(bench, F, "web-1G-seed7.jsonl.gz", 'gzip -6 -c "$1" > "$2"')
-    zst = compressed(bench, F, "web-1G-seed7.jsonl.zst", 'zstd -q -3 -c "$1" > "$2"')
+    gz = compressed(bench, F, ".jsonl.gz", 'gzip -6 -c "$1" > "$2"')
+    zst = compressed(bench, F, ".jsonl.zst", 'zstd -q -3 -c "$1" > "$2"')
     parts = ('d=$(mktemp -d) && split -n l/16 "$1" "$d/p." && for f in "$d"/p.*; do %s; done'
              ' > "$2"; rc=$?; rm -rf "$d"; exit $rc')
-    mgz = compressed(bench, F, "web-1G-seed7.16members.gz", parts % 'gzip -6 -c "$f"')
-    mzst = compressed(bench, F, "web-1G-seed7.16frames.zst", parts % 'zstd -q -3 -c "$f"')
-    bgz = compressed(bench, F, "web-1G-seed7.bgzf.gz", 'bgzip -@2 -c "$1" > "$2"')
-    pzst = compressed(bench, F, "web-1G-seed7.pzstd.zst", 'pzstd -q -p 2 -3 -c "$1" > "$2"')
+    mgz = compressed(bench, F, ".16members.gz", parts % 'gzip -6 -c "$f"')
+    mzst = compressed(bench, F, ".16frames.zst", parts % 'zstd -q -3 -c "$f"')
+    bgz = compressed(bench, F, ".bgzf.gz", 'bgzip -@2 -c "$1" > "$2"')
+    pzst = compressed(bench, F, ".pzstd.zst", 'pzstd -q -p 2 -3 -c "$1" > "$2"')
     GB = ["--group-by", "host", "--agg", bench.GB_AGG]
 
     def cp(label, *args):
