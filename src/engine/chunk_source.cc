@@ -61,9 +61,10 @@ bool ChunkSource::flushDue() {
 ChunkSource::State ChunkSource::next(Assign& assign, ChunkMeta& meta) {
   while (input_ < inputs_.size()) {
     const Input& in = inputs_[input_];
-    State s = in.mapped                                ? nextMapped(in, assign, meta)
-              : !in.frames.empty() && worker_decode_ ? nextPiece(in, assign, meta)
-                                                     : nextStream(assign, meta);
+    State s = in.mapped ? nextMapped(in, assign, meta)
+              : !in.frames.empty() && worker_decode_
+                  ? nextPiece(in, assign, meta)
+                  : nextStream(assign, meta);
     if (s != State::kDone) return s;
     // An input that ended at an error ends the run once every byte read
     // before the error (the filled slot, the carried line) is out as chunks.
@@ -132,10 +133,13 @@ ChunkSource::State ChunkSource::nextPiece(const Input& in, Assign& assign,
   }
   const uint64_t begin = frames[frame_].begin;
   uint64_t decoded = 0;
-  while (frame_ < frames.size() && decoded < target) decoded += frames[frame_++].decoded;
+  while (frame_ < frames.size() && decoded < target)
+    decoded += frames[frame_++].decoded;
   const uint64_t end = frame_ < frames.size() ? frames[frame_].begin : in.size;
-  assign = Assign{next_id_++, static_cast<uint32_t>(input_), kPieceSlot, begin, end - begin};
-  meta = ChunkMeta{static_cast<uint32_t>(input_), begin, end - begin, kNoSlot, false, 0};
+  assign = Assign{next_id_++, static_cast<uint32_t>(input_), kPieceSlot, begin,
+                  end - begin};
+  meta = ChunkMeta{
+      static_cast<uint32_t>(input_), begin, end - begin, kNoSlot, false, 0};
   meta.piece = true;
   return State::kReady;
 }

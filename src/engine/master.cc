@@ -54,7 +54,8 @@ Master::Master(const Job& job, const Query& query, const std::vector<Input>& inp
   // With one worker, the master decoding while the worker parses keeps two
   // cores busy; one worker doing both would use one (docs/performance.md).
   const char* decode = std::getenv(kDecodeEnv);
-  source_.setWorkerDecode(job.workers >= 2 && !usesLine(query) && !job.unordered &&
+  source_.setWorkerDecode(job.workers >= 2 && !usesLine(query) &&
+                          !job.unordered &&
                           !(decode && std::string_view(decode) == "master"));
 }
 

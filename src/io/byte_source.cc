@@ -74,7 +74,8 @@ Compression detectCompression(std::string_view head) {
     return Compression::kZstd;
   }
   // A skippable frame (0x184D2A50-5F, little-endian) first: pzstd, seekable.
-  if (head.size() >= 4 && (static_cast<unsigned char>(head[0]) & 0xf0) == 0x50 &&
+  if (head.size() >= 4 &&
+      (static_cast<unsigned char>(head[0]) & 0xf0) == 0x50 &&
       head.substr(1, 3) == std::string_view("\x2a\x4d\x18", 3)) {
     return Compression::kZstd;
   }
@@ -82,11 +83,13 @@ Compression detectCompression(std::string_view head) {
 }
 
 std::unique_ptr<ByteSource> makeDecoder(Compression compression,
-                                        std::unique_ptr<ByteSource> raw, std::string name,
-                                        uint64_t base) {
+                                        std::unique_ptr<ByteSource> raw,
+                                        std::string name, uint64_t base) {
   switch (compression) {
-    case Compression::kGzip: return makeGzipDecoder(std::move(raw), std::move(name), base);
-    case Compression::kZstd: return makeZstdDecoder(std::move(raw), std::move(name), base);
+    case Compression::kGzip:
+      return makeGzipDecoder(std::move(raw), std::move(name), base);
+    case Compression::kZstd:
+      return makeZstdDecoder(std::move(raw), std::move(name), base);
     case Compression::kNone: break;
   }
   return raw;

@@ -42,8 +42,8 @@ Compression detectCompression(std::string_view head);
 /// A decoder of `compression` reading its compressed input from raw; base
 /// is the compressed offset of raw's first byte, for error messages.
 std::unique_ptr<ByteSource> makeDecoder(Compression compression,
-                                        std::unique_ptr<ByteSource> raw, std::string name,
-                                        uint64_t base = 0);
+                                        std::unique_ptr<ByteSource> raw,
+                                        std::string name, uint64_t base = 0);
 
 /// A source over memory that stays valid (a mapped file).
 std::unique_ptr<ByteSource> makeMemorySource(const char* data, size_t size);

@@ -100,10 +100,12 @@ Status openOne(const std::string& path, Input& in, size_t& kept_fds) {
       if (in.frames.size() < 2) in.frames.clear();
       in.fd = fd;
       ++kept_fds;
-      in.source = makeDecoder(in.compression, makeRangeSource(in, 0, in.size), in.name);
+      in.source =
+          makeDecoder(in.compression, makeRangeSource(in, 0, in.size), in.name);
     } else {
       ::close(fd);  // the mapping keeps the file
-      in.source = makeDecoder(in.compression, makeMemorySource(in.data, in.size), in.name);
+      in.source = makeDecoder(in.compression,
+                              makeMemorySource(in.data, in.size), in.name);
     }
     return Status();
   }
@@ -226,7 +228,8 @@ namespace {
 
 class RangeSource final : public ByteSource {
  public:
-  RangeSource(const Input& in, uint64_t begin, uint64_t end) : pos_(begin), end_(end) {
+  RangeSource(const Input& in, uint64_t begin, uint64_t end)
+      : pos_(begin), end_(end) {
     // What readAt() uses, copied: the Input may move (into the run's list).
     in_.name = in.name;
     in_.fd = in.fd;
@@ -236,7 +239,8 @@ class RangeSource final : public ByteSource {
   int pollFd() const override { return -1; }
   Result<size_t> read(char* buf, size_t n) override {
     Result<size_t> got =
-        readAt(in_, pos_, buf, static_cast<size_t>(std::min<uint64_t>(n, end_ - pos_)));
+        readAt(in_, pos_, buf,
+               static_cast<size_t>(std::min<uint64_t>(n, end_ - pos_)));
     if (!got.ok()) return got;
     // A file that shrank: the decoder reports truncated data there.
     if (got.value() == 0) end_ = pos_;

@@ -32,7 +32,8 @@ bool PieceDecoder::zstdWhole(const Input& in, uint64_t begin, uint64_t end) {
   // (damage, a frame without its size) is left to the streaming decoder,
   // which fails at the same place as the master's would.
   compressed_.resize(end - begin);
-  Result<size_t> got = readAt(in, begin, compressed_.data(), compressed_.size());
+  Result<size_t> got =
+      readAt(in, begin, compressed_.data(), compressed_.size());
   if (!got.ok() || got.value() != compressed_.size()) return false;
   if (dctx_ == nullptr) dctx_ = ZSTD_createDCtx();
   if (dctx_ == nullptr) return false;
@@ -45,7 +46,8 @@ bool PieceDecoder::zstdWhole(const Input& in, uint64_t begin, uint64_t end) {
     if (size == ZSTD_CONTENTSIZE_UNKNOWN || size == ZSTD_CONTENTSIZE_ERROR ||
         !reserve(static_cast<size_t>(size)))
       return false;
-    const size_t r = ZSTD_decompressDCtx(dctx_, buf_ + len_, static_cast<size_t>(size), p, n);
+    const size_t r = ZSTD_decompressDCtx(dctx_, buf_ + len_,
+                                         static_cast<size_t>(size), p, n);
     if (ZSTD_isError(r) || r != size) return false;
     len_ += r;
     p += n;
@@ -118,7 +120,8 @@ Result<DecodedPiece> PieceDecoder::decode(const Input& in, uint64_t begin,
         in.compression, makeRangeSource(in, end, in.size), in.name, end);
     if (Status s = fill(*next, true, out.error); !s.ok()) return s;
     if (out.error.empty()) {
-      const void* nl = std::memchr(buf_ + out.decoded, '\n', len_ - out.decoded);
+      const void* nl =
+          std::memchr(buf_ + out.decoded, '\n', len_ - out.decoded);
       // Bytes decoded past that newline belong to the next piece's worker.
       if (nl != nullptr) len_ = static_cast<const char*>(nl) - buf_ + 1;
     }

@@ -19,11 +19,12 @@ namespace clusterproc {
 
 /// What a worker found in one piece.
 struct DecodedPiece {
-  const char* data = nullptr;  ///< the piece's decoded bytes, then the rest of its last line
+  const char* data =
+      nullptr;  ///< the piece's decoded bytes, then the rest of its last line
   size_t readable = 0;  ///< bytes readable from data (simdjson's padding)
-  uint64_t skip = 0;    ///< bytes before the first line that starts in the piece
-  uint64_t end = 0;     ///< end of the whole lines to process (from data)
-  uint64_t decoded = 0; ///< decoded bytes of the piece itself
+  uint64_t skip = 0;  ///< bytes before the first line that starts in the piece
+  uint64_t end = 0;   ///< end of the whole lines to process (from data)
+  uint64_t decoded = 0;  ///< decoded bytes of the piece itself
   /// Damage (or a read error) met before end's line ended: the message
   /// names the compressed offset; the lines before it are [skip, end).
   std::string error;

@@ -23,7 +23,8 @@ std::string zstdFrame(const std::string& text) {
 }
 
 void putLe(std::string& s, uint32_t v, int bytes) {
-  for (int i = 0; i < bytes; ++i) s.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+  for (int i = 0; i < bytes; ++i)
+    s.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
 }
 
 /// One BGZF member: a gzip header with the 'BC' extra field, raw deflate,
@@ -46,13 +47,17 @@ std::string bgzfMember(const std::string& text) {
   const uint32_t total = static_cast<uint32_t>(18 + deflated.size() + 8);
   putLe(m, total - 1, 2);
   m += deflated;
-  putLe(m, static_cast<uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(text.data()),
-                                       static_cast<uInt>(text.size()))), 4);
+  putLe(m,
+        static_cast<uint32_t>(crc32(0,
+                                    reinterpret_cast<const Bytef*>(text.data()),
+                                    static_cast<uInt>(text.size()))),
+        4);
   putLe(m, static_cast<uint32_t>(text.size()), 4);
   return m;
 }
 
-std::vector<std::pair<uint64_t, uint64_t>> spans(const std::vector<CompressedFrame>& f) {
+std::vector<std::pair<uint64_t, uint64_t>> spans(
+    const std::vector<CompressedFrame>& f) {
   std::vector<std::pair<uint64_t, uint64_t>> out;
   for (const CompressedFrame& x : f) out.emplace_back(x.begin, x.end);
   return out;
@@ -70,7 +75,8 @@ TEST_CASE("zstd frames are found from their headers", "[frames]") {
   const std::string data = skip + a + b;
   std::vector<CompressedFrame> f = findZstdFrames(data.data(), data.size());
   const uint64_t s = skip.size(), e = s + a.size();
-  CHECK(spans(f) == std::vector<std::pair<uint64_t, uint64_t>>{{0, s}, {s, e}, {e, data.size()}});
+  CHECK(spans(f) == std::vector<std::pair<uint64_t, uint64_t>>{
+                        {0, s}, {s, e}, {e, data.size()}});
   CHECK(f[0].decoded == 0);
   CHECK(f[1].decoded == 5001);  // the content size from the frame header
   CHECK(findFrames(Compression::kZstd, data.data(), data.size()).size() == 3);
@@ -78,12 +84,14 @@ TEST_CASE("zstd frames are found from their headers", "[frames]") {
   SECTION("a truncated last frame is the rest") {
     const std::string cut = data.substr(0, data.size() - 3);
     std::vector<CompressedFrame> g = findZstdFrames(cut.data(), cut.size());
-    CHECK(spans(g) == std::vector<std::pair<uint64_t, uint64_t>>{{0, s}, {s, e}, {e, cut.size()}});
+    CHECK(spans(g) == std::vector<std::pair<uint64_t, uint64_t>>{
+                          {0, s}, {s, e}, {e, cut.size()}});
   }
   SECTION("garbage after a frame: the rest from there") {
     const std::string bad = a + "garbage!" + b;
     std::vector<CompressedFrame> g = findZstdFrames(bad.data(), bad.size());
-    CHECK(spans(g) == std::vector<std::pair<uint64_t, uint64_t>>{{0, a.size()}, {a.size(), bad.size()}});
+    CHECK(spans(g) == std::vector<std::pair<uint64_t, uint64_t>>{
+                          {0, a.size()}, {a.size(), bad.size()}});
   }
 }
 
@@ -102,13 +110,16 @@ TEST_CASE("BGZF members are found from their BC extra field", "[frames]") {
   SECTION("a truncated member is the rest") {
     const std::string cut = data.substr(0, a.size() + 10);
     std::vector<CompressedFrame> g = findBgzfMembers(cut.data(), cut.size());
-    CHECK(spans(g) == std::vector<std::pair<uint64_t, uint64_t>>{{0, a.size()}, {a.size(), cut.size()}});
+    CHECK(spans(g) == std::vector<std::pair<uint64_t, uint64_t>>{
+                          {0, a.size()}, {a.size(), cut.size()}});
   }
   SECTION("plain gzip (no BC field) is one piece: the master decodes it") {
     std::string plain = a;
     plain[3] = 0;  // no FEXTRA
-    std::vector<CompressedFrame> g = findBgzfMembers(plain.data(), plain.size());
-    CHECK(spans(g) == std::vector<std::pair<uint64_t, uint64_t>>{{0, plain.size()}});
+    std::vector<CompressedFrame> g =
+        findBgzfMembers(plain.data(), plain.size());
+    CHECK(spans(g) ==
+          std::vector<std::pair<uint64_t, uint64_t>>{{0, plain.size()}});
   }
   SECTION("a size beyond the file is not trusted") {
     std::string big = a;
@@ -120,7 +131,10 @@ TEST_CASE("BGZF members are found from their BC extra field", "[frames]") {
 }
 
 TEST_CASE("skippable zstd frames are recognised as zstd", "[frames]") {
-  CHECK(detectCompression(std::string_view("\x50\x2a\x4d\x18", 4)) == Compression::kZstd);
-  CHECK(detectCompression(std::string_view("\x5f\x2a\x4d\x18", 4)) == Compression::kZstd);
-  CHECK(detectCompression(std::string_view("\x60\x2a\x4d\x18", 4)) == Compression::kNone);
+  CHECK(detectCompression(std::string_view("\x50\x2a\x4d\x18", 4)) ==
+        Compression::kZstd);
+  CHECK(detectCompression(std::string_view("\x5f\x2a\x4d\x18", 4)) ==
+        Compression::kZstd);
+  CHECK(detectCompression(std::string_view("\x60\x2a\x4d\x18", 4)) ==
+        Compression::kNone);
 }
