@@ -38,6 +38,7 @@ void ChunkSource::endInput() {
   pos_ = 0;
   if (input_ < ranges_.size() && inputs_[input_].mapped) pos_ = ranges_[input_].begin;
   input_lines_ = lineBase(static_cast<uint32_t>(input_));
+  frame_ = 0;
   slot_ = -1;
   filled_ = 0;
   carry_len_ = 0;
@@ -60,7 +61,10 @@ bool ChunkSource::flushDue() {
 ChunkSource::State ChunkSource::next(Assign& assign, ChunkMeta& meta) {
   while (input_ < inputs_.size()) {
     const Input& in = inputs_[input_];
-    State s = in.mapped ? nextMapped(in, assign, meta) : nextStream(assign, meta);
+    State s = in.mapped ? nextMapped(in, assign, meta)
+              : !in.frames.empty() && worker_decode_
+                  ? nextPiece(in, assign, meta)
+                  : nextStream(assign, meta);
     if (s != State::kDone) return s;
     // An input that ended at an error ends the run once every byte read
     // before the error (the filled slot, the carried line) is out as chunks.
@@ -113,6 +117,39 @@ ChunkSource::State ChunkSource::nextMapped(const Input& in, Assign& assign,
   bytes_ += end - pos_;
   pos_ = end;
   return State::kReady;
+}
+
+ChunkSource::State ChunkSource::nextPiece(const Input& in, Assign& assign,
+                                          ChunkMeta& meta) {
+  const std::vector<CompressedFrame>& frames = in.frames;
+  if (frame_ >= frames.size()) return State::kDone;
+  // Whole frames of about a chunk's decoded bytes (a frame may hold more).
+  uint64_t target = chunk_size_;
+  if (target == 0) {
+    uint64_t total = 0;
+    for (const CompressedFrame& f : frames) total += f.decoded;
+    target = std::clamp<uint64_t>(total / (workers_ * 4ull), kMinAutoChunkSize,
+                                  auto_cap_);
+  }
+  const uint64_t begin = frames[frame_].begin;
+  uint64_t decoded = 0;
+  while (frame_ < frames.size() && decoded < target)
+    decoded += frames[frame_++].decoded;
+  const uint64_t end = frame_ < frames.size() ? frames[frame_].begin : in.size;
+  assign = Assign{next_id_++, static_cast<uint32_t>(input_), kPieceSlot, begin,
+                  end - begin};
+  meta = ChunkMeta{
+      static_cast<uint32_t>(input_), begin, end - begin, kNoSlot, false, 0};
+  meta.piece = true;
+  return State::kReady;
+}
+
+void ChunkSource::failAt(uint32_t input, Status error, uint64_t position,
+                         uint64_t cut) {
+  input_ = input;
+  error_ = std::move(error);
+  pos_ = position;
+  cut_line_bytes_ = cut;
 }
 
 ChunkSource::State ChunkSource::nextStream(Assign& assign, ChunkMeta& meta) {

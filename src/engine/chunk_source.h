@@ -18,6 +18,10 @@
 
 namespace clusterproc {
 
+/// Environment variable: "master" makes the master decode every compressed
+/// input, as for single-frame files (tests and measurements compare both).
+inline constexpr const char* kDecodeEnv = "CLUSTERPROC_DECODE";
+
 /// Where a chunk came from, kept by the master to rebase line numbers.
 struct ChunkMeta {
   uint32_t input = 0;
@@ -26,6 +30,9 @@ struct ChunkMeta {
   uint32_t slot = kNoSlot;     ///< ring slot to release when done
   bool oversized = false;      ///< a stream line beyond --max-record, dropped
   uint64_t oversized_bytes = 0;
+  /// A piece of a compressed file decoded by a worker (kPieceSlot): offset
+  /// and size are known only from its report, set when it is merged.
+  bool piece = false;
 };
 
 /// Produces chunks in input order.
@@ -63,6 +70,9 @@ class ChunkSource {
   /// Counts the lines of every chunk, so that Assign::file_line is set
   /// (jobs that use line(); it reads every byte in the master).
   void setCountLines(bool on) { count_lines_ = on; }
+  /// Whether compressed files made of frames (Input::frames) are decoded by
+  /// the workers, a piece each (default), or by the master like a stream.
+  void setWorkerDecode(bool on) { worker_decode_ = on; }
   /// Produces the next chunk (kReady) or says what it waits for.
   State next(Assign& assign, ChunkMeta& meta);
   /// The fd to poll when next() said kNeedRead; -1: readMore() now.
@@ -82,10 +92,16 @@ class ChunkSource {
   void release(uint32_t slot);
   /// Total bytes of input consumed so far.
   uint64_t bytes() const { return bytes_; }
+  /// Decoded bytes of a piece, counted when it is merged.
+  void addBytes(uint64_t n) { bytes_ += n; }
+  /// A worker met damage in a piece of input: the input ends there, as if
+  /// the master had met it (inputError() and the counts next to it).
+  void failAt(uint32_t input, Status error, uint64_t position, uint64_t cut);
 
  private:
   State nextMapped(const Input& in, Assign& assign, ChunkMeta& meta);
   State nextStream(Assign& assign, ChunkMeta& meta);
+  State nextPiece(const Input& in, Assign& assign, ChunkMeta& meta);
   void endInput();
   /// Whether the slot's unexamined bytes are to be handed on now.
   bool flushDue();
@@ -102,6 +118,7 @@ class ChunkSource {
   std::vector<uint64_t> high_water_;  ///< bytes ever filled, per slot
   uint64_t next_id_ = 0;
   bool count_lines_ = false;
+  bool worker_decode_ = true;
   uint64_t input_lines_ =
       0;  ///< lines of the current input before pos_ (count_lines_)
   uint64_t bytes_ = 0;
@@ -111,6 +128,7 @@ class ChunkSource {
   // Position in the current input.
   size_t input_ = 0;
   uint64_t pos_ = 0;  ///< mapped: next offset; stream: offset of slot byte 0
+  size_t frame_ = 0;  ///< pieces: the next frame of Input::frames
   // Stream state: the slot being filled and the partial line carried over.
   int64_t slot_ = -1;
   uint64_t filled_ = 0;

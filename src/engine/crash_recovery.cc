@@ -33,7 +33,7 @@ bool CrashRecovery::next(Assign& a) {
   return false;
 }
 
-void CrashRecovery::requeue(const Assign& a, bool crashed,
+bool CrashRecovery::requeue(const Assign& a, bool crashed,
                             const std::string& how) {
   uint64_t id = a.chunk_id;
   if (id & kProbeBit) {
@@ -45,18 +45,20 @@ void CrashRecovery::requeue(const Assign& a, bool crashed,
     } else {
       b.probeLost(id);
     }
-    return;
+    return true;
   }
   if (crashed && ++attempts_[id] > retries_) {
+    if (a.slot == kPieceSlot) return false;
     // The chunk keeps killing workers: find the records that do it.
     bisections_.emplace(id, Bisection(a, bytes_(a)));
-    return;
+    return true;
   }
   if (crashed) {
     retry_.push_front(a);
   } else {
     retry_.push_back(a);
   }
+  return true;
 }
 
 bool CrashRecovery::death(uint64_t produced) {

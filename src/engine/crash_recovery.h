@@ -33,8 +33,11 @@ class CrashRecovery {
   bool next(Assign& a);
   /// A worker died with a in flight. crashed: a was the assignment it was
   /// processing (the first in flight), not one queued behind it; how: how
-  /// the worker ended ("signal 9 (Killed)").
-  void requeue(const Assign& a, bool crashed, const std::string& how);
+  /// the worker ended ("signal 9 (Killed)"). False when a has killed
+  /// --retries workers and cannot be bisected (a piece that the workers
+  /// decode: the master does not hold its bytes).
+  [[nodiscard]] bool requeue(const Assign& a, bool crashed,
+                             const std::string& how);
   /// Counts one worker death; false once the deaths exceed what produced
   /// chunks can explain (give up).
   bool death(uint64_t produced);

@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
+#include <string_view>
 
 #include "messages.h"
 #include "progress.h"
@@ -50,6 +52,14 @@ Master::Master(const Job& job, const Query& query,
   source_.setAutoChunkCap(autoChunkCap(job));
   source_.setFlushAfter(std::chrono::milliseconds(job.flush_after_ms));
   source_.setCountLines(usesLine(query));
+  // line() needs the lines before a chunk when it is handed out; --unordered
+  // would print the rows of pieces decoded past damage before it is found.
+  // With one worker, the master decoding while the worker parses keeps two
+  // cores busy; one worker doing both would use one (docs/performance.md).
+  const char* decode = std::getenv(kDecodeEnv);
+  source_.setWorkerDecode(job.workers >= 2 && !usesLine(query) &&
+                          !job.unordered &&
+                          !(decode && std::string_view(decode) == "master"));
 }
 
 void Master::setRanges(std::vector<InputRange> ranges, uint64_t first_id) {
@@ -258,10 +268,17 @@ Status Master::drainMerged() {
   return Status();
 }
 
-Status Master::mergeReport(ChunkReport& r, const ChunkMeta& m) {
+Status Master::mergeReport(ChunkReport& r, ChunkMeta& m) {
   if (m.input != merge_input_) {
     merge_input_ = m.input;
     line_base_ = source_.lineBase(m.input);
+    decoded_base_ = 0;
+  }
+  if (m.piece) {
+    // Decoded by the worker: where its lines are in the decoded input is
+    // known now, in order (the pieces before it are merged).
+    m.offset = decoded_base_ + r.piece_skip;
+    m.size = r.piece_end > r.piece_skip ? r.piece_end - r.piece_skip : 0;
   }
   if (Status s = mergeState(r.chunk_id, r.partial); !s.ok()) return s;
   if (!r.exec_error.empty()) {
@@ -285,6 +302,19 @@ Status Master::mergeReport(ChunkReport& r, const ChunkMeta& m) {
   totals_.lines += r.lines;
   if (Status s = reportBad(r, m, cut); !s.ok()) return s;
   line_base_ += r.lines;
+  if (m.piece) {
+    if (!r.input_error.empty()) {
+      // Damage: the input ends at it, after the whole lines before it;
+      // what later pieces gave (decoded meanwhile) is dropped.
+      source_.addBytes(r.piece_end + r.cut_bytes);
+      source_.failAt(m.input, Status::error(ExitCode::kInput, r.input_error),
+                     decoded_base_ + r.piece_end, r.cut_bytes);
+      stop_ = true;
+      return Status();
+    }
+    source_.addBytes(r.piece_decoded);
+    decoded_base_ += r.piece_decoded;
+  }
   return chunkMerged(m, r.chunk_id);
 }
 
@@ -314,6 +344,11 @@ std::string Master::describeChunk(uint64_t id) const {
   if (a == assigned_.end()) return "chunk " + std::to_string(id);
   auto m = meta_.find(a->second.order_id);
   if (m == meta_.end()) return "chunk " + std::to_string(id);
+  if (a->second.slot == kPieceSlot) {
+    return inputs_[m->second.input].name + " compressed bytes " +
+           std::to_string(a->second.offset) + "-" +
+           std::to_string(a->second.offset + a->second.size);
+  }
   // Mapped inputs: offsets are the file's; ring slots: relative to the chunk.
   uint64_t from = a->second.slot == kNoSlot ? a->second.offset : m->second.offset + a->second.offset;
   return inputs_[m->second.input].name + " bytes " + std::to_string(from) + "-" +
@@ -323,7 +358,15 @@ std::string Master::describeChunk(uint64_t id) const {
 void Master::requeue(uint64_t id, bool crashed, const std::string& how) {
   Assign a = assigned_.at(id);
   if (id & kProbeBit) assigned_.erase(id);  // a chunk stays booked until done
-  recovery_.requeue(a, crashed, how);
+  if (!recovery_.requeue(a, crashed, how) && piece_failure_.ok()) {
+    // Its bytes exist only in the workers that decode them: the master
+    // cannot split them into probes.
+    piece_failure_ = Status::error(
+        ExitCode::kWorkerFailed,
+        "workers keep dying (" + how + ") on " + describeChunk(id) +
+            ", decoded by the workers; records that kill workers are "
+            "isolated only in inputs the master reads or decodes");
+  }
 }
 
 Status Master::workerLost(Worker& w, const std::string& why) {
@@ -351,6 +394,7 @@ Status Master::workerLost(Worker& w, const std::string& why) {
     first = false;
   }
   w.in_flight.clear();
+  if (!piece_failure_.ok()) return piece_failure_;
   for (ChunkReport& full : recovery_.takeFinished()) {
     Status s = chunkDone(std::move(full));
     if (!s.ok()) return s;

@@ -97,7 +97,7 @@ class Master {
   Status onDone(Worker& w, std::string_view payload);
   Status drainMerged();
   /// Merges one report, the next in chunk order.
-  Status mergeReport(ChunkReport& r, const ChunkMeta& m);
+  Status mergeReport(ChunkReport& r, ChunkMeta& m);
   /// Reports r's bad records up to line cut; stops at --max-errors.
   Status reportBad(const ChunkReport& r, const ChunkMeta& m, uint64_t cut);
   Status mergeState(uint64_t id, std::string& partial);
@@ -138,6 +138,8 @@ class Master {
   unsigned next_index_ = 0;  ///< number of the next worker started
   uint32_t merge_input_ = UINT32_MAX;
   uint64_t line_base_ = 0;
+  uint64_t decoded_base_ = 0;  ///< decoded bytes of the pieces merged so far
+  Status piece_failure_;       ///< a piece that keeps killing workers
   ProgressLine* progress_ = nullptr;
   SignalSource* signals_;
   Checkpoint* checkpoint_ = nullptr;

@@ -56,6 +56,11 @@ void encodeReportParts(const ChunkReport& rep, std::string& head, std::string& t
   w.u64(rep.exec_fatal ? 1 : 0);
   w.bytes(rep.exec_stderr);
   w.bytes(rep.partial);
+  w.u64(rep.piece_skip);
+  w.u64(rep.piece_end);
+  w.u64(rep.piece_decoded);
+  w.bytes(rep.input_error);
+  w.u64(rep.cut_bytes);
   w.u64(rep.row_lines.size());
   w.raw(rep.row_lines.data(), rep.row_lines.size() * sizeof(uint64_t));
   w.u64(rep.bad.size());
@@ -94,6 +99,11 @@ Result<ChunkReport> decodeReport(std::string_view payload) {
   rep.exec_fatal = r.u64() != 0;
   rep.exec_stderr = r.bytes();
   rep.partial = r.bytes();
+  rep.piece_skip = r.u64();
+  rep.piece_end = r.u64();
+  rep.piece_decoded = r.u64();
+  rep.input_error = r.bytes();
+  rep.cut_bytes = r.u64();
   uint64_t rows = r.u64();
   if (r.failed() || rows > payload.size() / sizeof(uint64_t)) return malformed("report");
   rep.row_lines.resize(rows);

@@ -12,6 +12,9 @@ namespace clusterproc {
 
 /// Marks an assignment whose bytes are in a mapped input, not a ring slot.
 inline constexpr uint32_t kNoSlot = 0xffffffffu;
+/// Marks an assignment of compressed bytes [offset, offset + size) of a
+/// file, whole frames or members, that the worker decodes itself.
+inline constexpr uint32_t kPieceSlot = 0xfffffffeu;
 
 /// master -> worker: where the bytes of one chunk are.
 struct Assign {

@@ -14,6 +14,7 @@
 #include "explode.h"
 #include "job_state.h"
 #include "messages.h"
+#include "piece_decoder.h"
 #include "query.h"
 #include "record_scanner.h"
 
@@ -107,6 +108,7 @@ int runWorker(const WorkerContext& ctx, int cmd_fd, int result_fd) {
       scanner.requireObjects(
           "--select '*' takes an object's members; this record is ");
     ChunkReader reader;  // chunks of regular files, read with pread
+    PieceDecoder decoder;  // pieces of compressed files
     std::string storage;
     std::string exec_buf;  // --exec output, reused from chunk to chunk
     Frame frame;
@@ -127,8 +129,28 @@ int runWorker(const WorkerContext& ctx, int cmd_fd, int result_fd) {
       const Assign& job = a.value();
       const char* data;
       size_t readable;
+      size_t size = job.size;
       bool stable = false;  // bytes that never change: a read-only mapping
-      if (job.slot == kNoSlot) {
+      ChunkReport report;
+      report.chunk_id = job.chunk_id;
+      if (job.slot == kPieceSlot) {
+        const Input& in = (*ctx.inputs)[job.input];
+        Result<DecodedPiece> piece =
+            decoder.decode(in, job.offset, job.offset + job.size);
+        if (!piece.ok()) {
+          sendFailure(result_fd, piece.status().message());
+          return 1;
+        }
+        const DecodedPiece& p = piece.value();
+        report.piece_skip = p.skip;
+        report.piece_end = p.end;
+        report.piece_decoded = p.decoded;
+        report.input_error = p.error;
+        report.cut_bytes = p.cut;
+        data = p.data + p.skip;
+        readable = p.readable - p.skip;
+        size = p.end > p.skip ? p.end - p.skip : 0;
+      } else if (job.slot == kNoSlot) {
         Result<ChunkBytes> bytes =
             reader.get((*ctx.inputs)[job.input], job.offset, job.size);
         if (!bytes.ok()) {
@@ -143,22 +165,19 @@ int runWorker(const WorkerContext& ctx, int cmd_fd, int result_fd) {
         data = ctx.ring->slot(job.slot) + job.offset;
         readable = ctx.ring->readable() - job.offset;
       }
-      ChunkReport report;
-      report.chunk_id = job.chunk_id;
       if (ctx.job->kind == JobKind::kExec && ctx.query->where.empty() &&
           ctx.query->explode.empty()) {
         // --exec alone: the chunk's bytes go to the command as they are,
         // straight from the mapping or the ring, without parsing.
-        countLines(data, job.size, report);
-        runExec(ctx, std::string_view(data, job.size), stable, exec_buf,
-                report);
+        countLines(data, size, report);
+        runExec(ctx, std::string_view(data, size), stable, exec_buf, report);
       } else {
         const std::string& name = (*ctx.inputs)[job.input].name;
-        scanner.setOrigin(job.slot == kNoSlot || name != "(stdin)"
+        scanner.setOrigin(job.slot >= kPieceSlot || name != "(stdin)"
                               ? std::string_view(name)
                               : "-",
                           job.file_line + job.line_base);
-        scanner.scan(data, job.size, readable, job.order_id, job.line_base, report);
+        scanner.scan(data, size, readable, job.order_id, job.line_base, report);
         report.partial = state->takePartial();
         if (ctx.job->kind == JobKind::kExec) {
           std::string lines = std::move(report.output);

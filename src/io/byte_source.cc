@@ -55,8 +55,10 @@ class MemorySource final : public ByteSource {
 
 }  // namespace
 
-std::unique_ptr<ByteSource> makeGzipDecoder(std::unique_ptr<ByteSource> raw, std::string name);
-std::unique_ptr<ByteSource> makeZstdDecoder(std::unique_ptr<ByteSource> raw, std::string name);
+std::unique_ptr<ByteSource> makeGzipDecoder(std::unique_ptr<ByteSource> raw,
+                                            std::string name, uint64_t base);
+std::unique_ptr<ByteSource> makeZstdDecoder(std::unique_ptr<ByteSource> raw,
+                                            std::string name, uint64_t base);
 
 std::unique_ptr<ByteSource> makeFdSource(int fd, std::string name, std::string prefix) {
   return std::make_unique<FdSource>(fd, std::move(name), std::move(prefix));
@@ -71,14 +73,23 @@ Compression detectCompression(std::string_view head) {
   if (head.size() >= 4 && head.substr(0, 4) == std::string_view("\x28\xb5\x2f\xfd", 4)) {
     return Compression::kZstd;
   }
+  // A skippable frame (0x184D2A50-5F, little-endian) first: pzstd, seekable.
+  if (head.size() >= 4 &&
+      (static_cast<unsigned char>(head[0]) & 0xf0) == 0x50 &&
+      head.substr(1, 3) == std::string_view("\x2a\x4d\x18", 3)) {
+    return Compression::kZstd;
+  }
   return Compression::kNone;
 }
 
 std::unique_ptr<ByteSource> makeDecoder(Compression compression,
-                                        std::unique_ptr<ByteSource> raw, std::string name) {
+                                        std::unique_ptr<ByteSource> raw,
+                                        std::string name, uint64_t base) {
   switch (compression) {
-    case Compression::kGzip: return makeGzipDecoder(std::move(raw), std::move(name));
-    case Compression::kZstd: return makeZstdDecoder(std::move(raw), std::move(name));
+    case Compression::kGzip:
+      return makeGzipDecoder(std::move(raw), std::move(name), base);
+    case Compression::kZstd:
+      return makeZstdDecoder(std::move(raw), std::move(name), base);
     case Compression::kNone: break;
   }
   return raw;

@@ -3,6 +3,7 @@
 // descriptor, or a gzip/zstd decoder over a file descriptor or a mapping.
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -38,9 +39,11 @@ enum class Compression { kNone, kGzip, kZstd };
 /// the data has them).
 Compression detectCompression(std::string_view head);
 
-/// A decoder of `compression` reading its compressed input from raw.
+/// A decoder of `compression` reading its compressed input from raw; base
+/// is the compressed offset of raw's first byte, for error messages.
 std::unique_ptr<ByteSource> makeDecoder(Compression compression,
-                                        std::unique_ptr<ByteSource> raw, std::string name);
+                                        std::unique_ptr<ByteSource> raw,
+                                        std::string name, uint64_t base = 0);
 
 /// A source over memory that stays valid (a mapped file).
 std::unique_ptr<ByteSource> makeMemorySource(const char* data, size_t size);

@@ -27,8 +27,13 @@ class CompressedInput {
   /// What refill() found.
   enum class Fill { kData, kEnd, kLater };
 
-  CompressedInput(std::unique_ptr<ByteSource> raw, std::string name)
-      : raw_(std::move(raw)), name_(std::move(name)), buf_(kInBlock, '\0') {}
+  /// base: the compressed offset of raw's first byte (error messages).
+  CompressedInput(std::unique_ptr<ByteSource> raw, std::string name,
+                  uint64_t base)
+      : raw_(std::move(raw)),
+        name_(std::move(name)),
+        buf_(kInBlock, '\0'),
+        consumed_before_(base) {}
   /// Call at the start of each read() of the decoder.
   void startCall() { waited_ = false; }
   /// Makes input available: kData when some is buffered (with more_needed,
@@ -118,8 +123,8 @@ const char* isalError(int rc) {
 /// gzip, any number of concatenated members, with ISA-L's inflate.
 class GzipDecoder final : public ByteSource {
  public:
-  GzipDecoder(std::unique_ptr<ByteSource> raw, std::string name)
-      : in_(std::move(raw), std::move(name)),
+  GzipDecoder(std::unique_ptr<ByteSource> raw, std::string name, uint64_t base)
+      : in_(std::move(raw), std::move(name), base),
         st_(std::make_unique<inflate_state>()) {}
   int pollFd() const override { return in_.pollFd(); }
   bool atEnd() const override { return done_; }
@@ -188,8 +193,8 @@ class GzipDecoder final : public ByteSource {
 
 class ZstdDecoder final : public ByteSource {
  public:
-  ZstdDecoder(std::unique_ptr<ByteSource> raw, std::string name)
-      : in_(std::move(raw), std::move(name)), z_(ZSTD_createDStream()) {
+  ZstdDecoder(std::unique_ptr<ByteSource> raw, std::string name, uint64_t base)
+      : in_(std::move(raw), std::move(name), base), z_(ZSTD_createDStream()) {
     ZSTD_initDStream(z_);
   }
   ~ZstdDecoder() override { ZSTD_freeDStream(z_); }
@@ -231,7 +236,10 @@ class ZstdDecoder final : public ByteSource {
       flushing_ = out.pos == out.size;  // decoded bytes may be waiting
       hint_ = rc;
       frame_open_ = rc != 0;
-      if (out.pos > 0) break;
+      // Go on to the next block while there is room: one call fills the
+      // slot (a block per call cost the master a poll() and a trip through
+      // its loop for every 128 KiB). A stream stops at its second read that
+      // would wait (refill: kLater), so decoded records never wait for more.
     }
     if (out.pos == 0 && !pending_.ok()) return pending_;
     return out.pos;
@@ -249,12 +257,14 @@ class ZstdDecoder final : public ByteSource {
 
 }  // namespace
 
-std::unique_ptr<ByteSource> makeGzipDecoder(std::unique_ptr<ByteSource> raw, std::string name) {
-  return std::make_unique<GzipDecoder>(std::move(raw), std::move(name));
+std::unique_ptr<ByteSource> makeGzipDecoder(std::unique_ptr<ByteSource> raw,
+                                            std::string name, uint64_t base) {
+  return std::make_unique<GzipDecoder>(std::move(raw), std::move(name), base);
 }
 
-std::unique_ptr<ByteSource> makeZstdDecoder(std::unique_ptr<ByteSource> raw, std::string name) {
-  return std::make_unique<ZstdDecoder>(std::move(raw), std::move(name));
+std::unique_ptr<ByteSource> makeZstdDecoder(std::unique_ptr<ByteSource> raw,
+                                            std::string name, uint64_t base) {
+  return std::make_unique<ZstdDecoder>(std::move(raw), std::move(name), base);
 }
 
 }  // namespace clusterproc

@@ -88,9 +88,26 @@ Status openOne(const std::string& path, Input& in, size_t& kept_fds) {
   }
   in.compression = detectCompression(std::string_view(in.data, std::min<size_t>(in.size, 4)));
   if (in.compression != Compression::kNone) {
-    // Compressed: decoded by the master into the ring like a stream.
+    // Compressed: decoded by the master into the ring like a stream, or,
+    // made of independent frames, by the workers (they pread the frames).
+    // The master preads the compressed bytes too: cheaper than faulting in
+    // the mapping (docs/performance.md, "The read path").
     in.mapped = false;
-    in.source = makeDecoder(in.compression, makeMemorySource(in.data, in.size), in.name);
+    if (kept_fds < keptFdLimit()) {
+      in.frames = findFrames(in.compression, in.data, in.size);
+      // The headers read are not needed again in this process.
+      ::madvise(const_cast<char*>(in.data), in.readable, MADV_DONTNEED);
+      if (in.frames.size() < 2) in.frames.clear();
+      in.fd = fd;
+      ++kept_fds;
+      in.source =
+          makeDecoder(in.compression, makeRangeSource(in, 0, in.size), in.name);
+    } else {
+      ::close(fd);  // the mapping keeps the file
+      in.source = makeDecoder(in.compression,
+                              makeMemorySource(in.data, in.size), in.name);
+    }
+    return Status();
   }
   if (in.mapped && kept_fds < keptFdLimit()) {
     in.fd = fd;  // workers pread their chunks (docs/architecture.md)
@@ -205,6 +222,44 @@ Status checkNotShrunk(const Input& in) {
     return Status();
   }
   return shrankError(in, static_cast<uint64_t>(st.st_size));
+}
+
+namespace {
+
+class RangeSource final : public ByteSource {
+ public:
+  RangeSource(const Input& in, uint64_t begin, uint64_t end)
+      : pos_(begin), end_(end) {
+    // What readAt() uses, copied: the Input may move (into the run's list).
+    in_.name = in.name;
+    in_.fd = in.fd;
+    in_.data = in.data;
+    in_.size = in.size;
+  }
+  int pollFd() const override { return -1; }
+  Result<size_t> read(char* buf, size_t n) override {
+    Result<size_t> got =
+        readAt(in_, pos_, buf,
+               static_cast<size_t>(std::min<uint64_t>(n, end_ - pos_)));
+    if (!got.ok()) return got;
+    // A file that shrank: the decoder reports truncated data there.
+    if (got.value() == 0) end_ = pos_;
+    pos_ += got.value();
+    return got;
+  }
+  bool atEnd() const override { return pos_ >= end_; }
+
+ private:
+  Input in_;
+  uint64_t pos_;
+  uint64_t end_;
+};
+
+}  // namespace
+
+std::unique_ptr<ByteSource> makeRangeSource(const Input& in, uint64_t begin,
+                                            uint64_t end) {
+  return std::make_unique<RangeSource>(in, begin, end);
 }
 
 void closeInputs(std::vector<Input>& inputs) {

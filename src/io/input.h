@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "byte_source.h"
+#include "compressed_frames.h"
 #include "status.h"
 
 namespace clusterproc {
@@ -28,6 +29,10 @@ struct Input {
   /// Stream inputs (also compressed files): where the master reads bytes.
   std::shared_ptr<ByteSource> source;
   Compression compression = Compression::kNone;
+  /// A compressed regular file of two frames or members or more (zstd,
+  /// BGZF): its pieces, which workers can decode on their own (fd kept).
+  /// Empty otherwise: the master decodes it through source.
+  std::vector<CompressedFrame> frames;
 };
 
 /// Opens every input; a missing or unreadable one fails with exit code 2.
@@ -60,6 +65,11 @@ Status shrankError(const Input& in, uint64_t now_size);
 /// An input error if a mapped file is now shorter than when it was mapped
 /// (its missing pages would raise SIGBUS).
 Status checkNotShrunk(const Input& in);
+
+/// Reads bytes [begin, end) of a regular file with readAt(), as a source
+/// (never waits: pollFd() is -1).
+std::unique_ptr<ByteSource> makeRangeSource(const Input& in, uint64_t begin,
+                                            uint64_t end);
 
 /// Unmaps and closes the inputs.
 void closeInputs(std::vector<Input>& inputs);

@@ -31,6 +31,14 @@ struct ChunkReport {
   bool exec_fatal = false;         ///< --exec: the command cannot run at all
   std::string exec_stderr;         ///< --exec: the successful command's stderr
   std::string partial;             ///< the job state of this chunk's records
+  /// A piece of a compressed file decoded by the worker (kPieceSlot): see
+  /// DecodedPiece (piece_decoder.h); offsets from the piece's first
+  /// decoded byte.
+  uint64_t piece_skip = 0;
+  uint64_t piece_end = 0;
+  uint64_t piece_decoded = 0;
+  std::string input_error;  ///< damage met: the input ends there
+  uint64_t cut_bytes = 0;   ///< with input_error: bytes of the cut line
 };
 
 }  // namespace clusterproc

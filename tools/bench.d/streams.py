@@ -2,7 +2,9 @@
 
 Rows (issue 14): a group-by on .gz against DuckDB on the same .gz, against `igzip -dc`
 alone and against clusterproc on the plain file; the same for .zst (`zstd -dc`; DuckDB when
-its build reads zstd); multi-member gzip and multi-frame zstd, -j2 against -j1; `cat FILE |
+its build reads zstd); multi-member gzip (16 concatenated members: decoded by the master;
+BGZF from bgzip: decoded by the workers) and multi-frame zstd (16 frames; pzstd), -j2
+against -j1, and the workers' decoding against the master's (CLUSTERPROC_DECODE=master); `cat FILE |
 clusterproc --count` against the file; the latency of a record through a live pipe (a
 writer that writes one record, then waits; median of 20).
 """
@@ -17,7 +19,8 @@ import time
 def compressed(bench, F, name, sh):
     """Makes (once, cached next to F) the file name from F with the shell command sh
     (reading "$1", writing "$2")."""
-    path = os.path.join(bench.a.dir, name)
+    # Named after F (web-1G-seed7.jsonl.gz, ...): a --size run caches its own.
+    path = os.path.join(bench.a.dir, os.path.basename(F).replace(".jsonl", "") + name)
     if not os.path.exists(path):
         bench_log(f"streams: making {name}")
         tmp = path + ".tmp"
@@ -35,6 +38,7 @@ class Fixed:
 
     def __init__(self, label, times, text):
         self.label, self.times, self.cpus, self.text, self.inner = label, times, [0.0], text, False
+        self.walls = times  # dump() writes them (tools/bench's last-run.json)
         self.scale = 1.0
 
     def display(self):
@@ -71,12 +75,14 @@ def live_latency(binary, n=20, pause=0.3):
 
 def run(bench, Cmd, measure):
     a, F, q = bench.a, bench.F, shlex.quote
-    gz = compressed(bench, F, "web-1G-seed7.jsonl.gz", 'gzip -6 -c "$1" > "$2"')
-    zst = compressed(bench, F, "web-1G-seed7.jsonl.zst", 'zstd -q -3 -c "$1" > "$2"')
+    gz = compressed(bench, F, ".jsonl.gz", 'gzip -6 -c "$1" > "$2"')
+    zst = compressed(bench, F, ".jsonl.zst", 'zstd -q -3 -c "$1" > "$2"')
     parts = ('d=$(mktemp -d) && split -n l/16 "$1" "$d/p." && for f in "$d"/p.*; do %s; done'
              ' > "$2"; rc=$?; rm -rf "$d"; exit $rc')
-    mgz = compressed(bench, F, "web-1G-seed7.16members.gz", parts % 'gzip -6 -c "$f"')
-    mzst = compressed(bench, F, "web-1G-seed7.16frames.zst", parts % 'zstd -q -3 -c "$f"')
+    mgz = compressed(bench, F, ".16members.gz", parts % 'gzip -6 -c "$f"')
+    mzst = compressed(bench, F, ".16frames.zst", parts % 'zstd -q -3 -c "$f"')
+    bgz = compressed(bench, F, ".bgzf.gz", 'bgzip -@2 -c "$1" > "$2"')
+    pzst = compressed(bench, F, ".pzstd.zst", 'pzstd -q -p 2 -3 -c "$1" > "$2"')
     GB = ["--group-by", "host", "--agg", bench.GB_AGG]
 
     def cp(label, *args):
@@ -112,13 +118,24 @@ def run(bench, Cmd, measure):
               "≤ 1.15× `zstd -dc` (ratio ≥ 0.87)", 1 / 1.15, note="decompression alone")
     bench.add("(same)", c_zst, plain, "≤ 1.2× the plain file (ratio ≥ 0.83)", 1 / 1.2)
 
-    for name, path in (("16-member .gz", mgz), ("16-frame .zst", mzst)):
+    for name, path in (("16-member .gz", mgz), ("16-frame .zst", mzst), ("BGZF .gz (bgzip)", bgz),
+                       ("pzstd .zst", pzst)):
         j1 = cp("clusterproc -j1", "-j1", *GB, path)
         j2 = cp("clusterproc -j2", "-j2", *GB, path)
         bench.check(j2.run_once(True)[3] == want, f"{name} -j2 == plain file")
         j1.run_once()
         measure([j1, j2], a.reps)
         bench.add(f"`--group-by …` on a {name}: -j2 vs -j1", j2, j1, "-j2 ≥ 1.7× faster than -j1", 1.7)
+    for name, path in (("BGZF .gz (bgzip)", bgz), ("pzstd .zst", pzst)):
+        # The same file decoded by the master into the ring (as one-member files are).
+        w = cp("clusterproc -j2", "-j2", *GB, path)
+        m = Cmd("CLUSTERPROC_DECODE=master clusterproc -j2",
+                sh=f"CLUSTERPROC_DECODE=master {q(a.bin)} -j2 {' '.join(q(x) for x in GB)} {q(path)}")
+        bench.check(m.run_once(True)[3] == want, f"{name} decoded by the master == plain file")
+        w.run_once()
+        measure([w, m], a.reps)
+        bench.add(f"`--group-by …` on a {name}: workers decode vs the master", w, m, None,
+                  note="decoded by the master")
 
     s_in = Cmd("cat FILE | clusterproc --count", sh=f"cat {q(F)} | {q(a.bin)} --count")
     s_f = cp("clusterproc --count FILE", "--count", F)

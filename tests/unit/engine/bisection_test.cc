@@ -145,9 +145,9 @@ TEST_CASE(
   CrashRecovery rec(1, [&](const Assign&) { return data.data(); });
   Assign a = chunk(3, data), queued = chunk(4, data), next;
   CHECK(rec.idle());
-  rec.requeue(queued, false,
-              "signal 9 (Killed)");  // only queued behind: not counted
-  rec.requeue(a, true, "signal 9 (Killed)");
+  CHECK(rec.requeue(queued, false,
+              "signal 9 (Killed)"));  // only queued behind: not counted
+  CHECK(rec.requeue(a, true, "signal 9 (Killed)"));
   REQUIRE(rec.next(next));
   CHECK(next.chunk_id == 3);  // the crashed one first
   REQUIRE(rec.next(next));
@@ -155,7 +155,7 @@ TEST_CASE(
   CHECK(!rec.next(next));
   CHECK(rec.idle());
   // Second crash of chunk 3 (--retries 1): bisected, in probes of its halves.
-  rec.requeue(a, true, "signal 9 (Killed)");
+  CHECK(rec.requeue(a, true, "signal 9 (Killed)"));
   CHECK(!rec.idle());
   Assign p1, p2;
   REQUIRE(rec.next(p1));
@@ -168,13 +168,13 @@ TEST_CASE(
   r1.partial = "state 1";
   CHECK(!rec.probeDone(std::move(r1)));
   // The second probe's worker dies: the probe crashed and is split.
-  rec.requeue(p2, true, "signal 9 (Killed)");
+  CHECK(rec.requeue(p2, true, "signal 9 (Killed)"));
   CHECK(rec.takeFinished().empty());
   Assign p3, p4;
   REQUIRE(rec.next(p3));
   REQUIRE(rec.next(p4));
   CHECK(p3.size + p4.size == p2.size);
-  rec.requeue(p4, true, "signal 9 (Killed)");  // a poison line
+  CHECK(rec.requeue(p4, true, "signal 9 (Killed)"));  // a poison line
   CHECK(rec.takeFinished().empty());           // p3 still running
   std::optional<ChunkReport> full = rec.probeDone(probeReport(
       p3, std::string_view(data).substr(p3.offset - a.offset, p3.size)));
@@ -194,11 +194,11 @@ TEST_CASE(
     "loss") {
   std::string data = "poison\n";
   CrashRecovery rec(0, [&](const Assign&) { return data.data(); });
-  rec.requeue(chunk(0, data), true,
-              "signal 9 (Killed)");  // --retries 0: bisect now
+  CHECK(rec.requeue(chunk(0, data), true,
+              "signal 9 (Killed)"));  // --retries 0: bisect now
   Assign p;
   REQUIRE(rec.next(p));
-  rec.requeue(p, true, "signal 9 (Killed)");
+  CHECK(rec.requeue(p, true, "signal 9 (Killed)"));
   std::vector<ChunkReport> done = rec.takeFinished();
   REQUIRE(done.size() == 1);
   CHECK(done[0].bad.size() == 1);
