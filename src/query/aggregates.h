@@ -41,10 +41,10 @@ enum class AggParam : uint8_t {
 struct AggregateInfo {
   std::string_view name;  ///< lowercase
   AggFunc func;
-  uint8_t min_args;         ///< count: 0 (count, or count(x))
-  uint8_t max_args;         ///< 2 for those with a parameter
-  AggParam param;           ///< the second argument's meaning
-  double fixed_param = 0;   ///< the parameter of one without it (median: 0.5)
+  uint8_t min_args;        ///< count: 0 (count, or count(x))
+  uint8_t max_args;        ///< 2 for those with a parameter
+  AggParam param;          ///< the second argument's meaning
+  double fixed_param = 0;  ///< the parameter of one without it (median: 0.5)
 };
 
 /// Every aggregate, in the order the documentation lists them.

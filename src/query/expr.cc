@@ -140,7 +140,8 @@ std::string lowercase(std::string_view s) {
 }
 
 /// Checks the second argument of quantile/quantile_exact/top.
-bool aggregateParam(Parser& p, const AggregateInfo& agg, const expr::Node& arg, size_t at, double& out) {
+bool aggregateParam(Parser& p, const AggregateInfo& agg, const expr::Node& arg,
+                    size_t at, double& out) {
   const Value* v = arg.constant();
   if (!v || !v->isNumber()) {
     p.fail(at, "expected a number");
@@ -196,7 +197,8 @@ bool parseAggItem(Parser& p, AggCall& call) {
     return false;
   }
   p.advance();
-  if (agg->func == AggFunc::kCount && p.token().type == Tok::kLParen && countStar(p)) {
+  if (agg->func == AggFunc::kCount && p.token().type == Tok::kLParen &&
+      countStar(p)) {
     call.name = expr::compactText(p.text().substr(begin, p.lastEnd() - begin));
     if (p.atWord("as") && !parseAlias(p, call.name)) return false;
     return true;
@@ -229,17 +231,19 @@ bool parseAggItem(Parser& p, AggCall& call) {
   const size_t min_args = agg->min_args;
   const size_t max_args = agg->max_args;
   if (args.size() < min_args || args.size() > max_args) {
-    std::string m = call.func + "() takes " +
-                    (min_args == max_args ? std::to_string(min_args)
-                                          : std::to_string(min_args) + " or " +
-                                                std::to_string(max_args)) +
-                    (max_args == 1 && min_args == 1 ? " argument" : " arguments") + " (got " +
-                    std::to_string(args.size()) + ")";
+    std::string m =
+        call.func + "() takes " +
+        (min_args == max_args
+             ? std::to_string(min_args)
+             : std::to_string(min_args) + " or " + std::to_string(max_args)) +
+        (max_args == 1 && min_args == 1 ? " argument" : " arguments") +
+        " (got " + std::to_string(args.size()) + ")";
     p.fail(begin, m);
     return false;
   }
   call.param = agg->fixed_param;
-  if (agg->param != AggParam::kNone && !aggregateParam(p, *agg, *args[1], arg_at[1], call.param)) {
+  if (agg->param != AggParam::kNone &&
+      !aggregateParam(p, *agg, *args[1], arg_at[1], call.param)) {
     return false;
   }
   if (!args.empty()) {
@@ -255,7 +259,9 @@ bool parseAggItem(Parser& p, AggCall& call) {
 
 }  // namespace
 
-bool isAggregateName(std::string_view name) { return findAggregate(name) != nullptr; }
+bool isAggregateName(std::string_view name) {
+  return findAggregate(name) != nullptr;
+}
 
 Result<std::unique_ptr<Expr>> parseExpr(std::string_view text, std::string_view option) {
   if (isBlank(text)) return emptyError(option);
