@@ -105,23 +105,6 @@ std::string badTempPath(const MpiWorld& world) {
          ".jsonl";
 }
 
-Status readWholeFile(const std::string& path, std::string& out) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status::error(ExitCode::kInput, errnoText("open", path));
-  char buf[1 << 16];
-  Status s;
-  for (;;) {
-    Result<size_t> n = readSome(fd, buf, sizeof buf, path);
-    if (!n.ok() || n.value() == 0) {
-      if (!n.ok()) s = n.status();
-      break;
-    }
-    out.append(buf, n.value());
-  }
-  closeFd(fd);
-  return s;
-}
-
 /// --checkpoint DIR: each rank keeps its own checkpoint in DIR/rank-R-of-N,
 /// so a rerun with as many ranks resumes every shard where it stopped.
 Result<std::string> rankCheckpoint(const MpiWorld& world,
@@ -160,7 +143,7 @@ RankPart runShard(MpiWorld& world, const Job& job) {
   Result<PartialRun> run = runToPartial(local);
   if (!local.bad_records_path.empty()) {
     // Written (committed) on success and after --max-errors; gathered below.
-    Status r = readWholeFile(local.bad_records_path, part.bad_lines);
+    Status r = readFile(local.bad_records_path, part.bad_lines);
     ::unlink(local.bad_records_path.c_str());
     if (run.ok() && !r.ok()) return failWith(r);
   }

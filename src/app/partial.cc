@@ -236,27 +236,13 @@ Job statsJob(const Job& job) {
   return j;
 }
 
-/// The whole of a file ("-": standard input).
+/// The whole of a file ("-": standard input). An interrupt must end a
+/// wait on a terminal or pipe.
 Status readWhole(const std::string& path, std::string& out) {
-  const bool std_in = path == "-";
-  const std::string name = std_in ? "standard input" : path;
-  int fd = std_in ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return Status::error(ExitCode::kInput,
-                         errnoText("cannot open partial", path));
-  char buf[1 << 16];
-  Status s;
-  for (;;) {
-    // Not readSome(): an interrupt must end a wait on a terminal or pipe.
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) s = checkSignal();
-    if (n < 0 && errno != EINTR)
-      s = Status::error(ExitCode::kInput, errnoText("read", name));
-    if (!s.ok() || n == 0) break;
-    if (n > 0) out.append(buf, static_cast<size_t>(n));
+  if (path == "-") {
+    return readToEnd(STDIN_FILENO, out, "standard input", checkSignal);
   }
-  if (!std_in) closeFd(fd);
-  return s;
+  return readFile(path, out, "cannot open partial", checkSignal);
 }
 
 }  // namespace

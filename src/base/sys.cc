@@ -1,5 +1,6 @@
 #include "sys.h"
 
+#include <fcntl.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -89,6 +90,41 @@ Result<size_t> readFull(int fd, void* buf, size_t len, const std::string& subjec
   return done;
 }
 
+int openRetry(const char* path, int flags, mode_t mode) {
+  for (;;) {
+    int fd = ::open(path, flags, mode);
+    if (fd >= 0 || errno != EINTR) return fd;
+  }
+}
+
+Status readToEnd(int fd, std::string& out, const std::string& subject,
+                 OnInterrupt on_interrupt) {
+  char buf[1 << 16];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n == 0) return Status();
+    if (n > 0) {
+      out.append(buf, static_cast<size_t>(n));
+    } else if (errno != EINTR) {
+      return Status::error(ExitCode::kInput, errnoText("read", subject));
+    } else if (on_interrupt != nullptr) {
+      Status s = on_interrupt();
+      if (!s.ok()) return s;
+    }
+  }
+}
+
+Status readFile(const std::string& path, std::string& out,
+                const std::string& open_what, OnInterrupt on_interrupt) {
+  int fd = openRetry(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return Status::error(ExitCode::kInput, errnoText(open_what, path));
+  }
+  Status s = readToEnd(fd, out, path, on_interrupt);
+  closeFd(fd);
+  return s;
+}
+
 void closeFd(int& fd) {
   if (fd >= 0) {
     // POSIX leaves the fd state unspecified after EINTR on close; on Linux it
@@ -103,6 +139,17 @@ pid_t waitPid(pid_t pid, int* status, int options) {
     pid_t r = ::waitpid(pid, status, options);
     if (r >= 0 || errno != EINTR) return r;
   }
+}
+
+std::string waitStatusText(int status) {
+  if (WIFEXITED(status)) {
+    return "exit status " + std::to_string(WEXITSTATUS(status));
+  }
+  if (WIFSIGNALED(status)) {
+    const int sig = WTERMSIG(status);
+    return "signal " + std::to_string(sig) + " (" + ::strsignal(sig) + ")";
+  }
+  return "wait status " + std::to_string(status);
 }
 
 }  // namespace clusterproc

@@ -30,10 +30,32 @@ Result<size_t> readSome(int fd, void* buf, size_t len, const std::string& subjec
 /// Reads exactly len bytes unless end of file comes first; returns the count.
 Result<size_t> readFull(int fd, void* buf, size_t len, const std::string& subject);
 
+/// open() retried on EINTR; returns the descriptor or -1 (errno set).
+int openRetry(const char* path, int flags, mode_t mode = 0);
+
+/// Called when a read is interrupted by a signal: an error ends the read.
+using OnInterrupt = Status (*)();
+
+/// Appends what is left of fd to out, up to end of file. on_interrupt
+/// (optional): asked on EINTR, so that a signal can end a wait on a terminal
+/// or pipe; without it EINTR is retried.
+Status readToEnd(int fd, std::string& out, const std::string& subject,
+                 OnInterrupt on_interrupt = nullptr);
+
+/// Appends the whole file at path to out. An open failure is
+/// "open_what: path: strerror" (kInput); a read failure "read: path: ...".
+Status readFile(const std::string& path, std::string& out,
+                const std::string& open_what = "open",
+                OnInterrupt on_interrupt = nullptr);
+
 /// Closes fd if it is open and sets it to -1.
 void closeFd(int& fd);
 
 /// waitpid() retried on EINTR; returns the pid or -1.
 pid_t waitPid(pid_t pid, int* status, int options);
+
+/// How a process ended, from its wait status: "exit status 3",
+/// "signal 9 (Killed)" (or "wait status N" for anything else).
+std::string waitStatusText(int status);
 
 }  // namespace clusterproc

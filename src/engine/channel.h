@@ -1,7 +1,8 @@
 #pragma once
 // Framed messages on pipes: {type u32, length u32, payload}. Control messages
-// fit in PIPE_BUF; chunk data itself never travels here (it is in mmap or
-// shared memory), only assignments, per-chunk reports and final partials.
+// fit in PIPE_BUF; chunk data itself never travels here (a worker reads a
+// file's chunk itself, io/chunk_reader.h, and a stream's from the shared-memory
+// ring), only assignments, per-chunk reports and final partials.
 
 #include <cstdint>
 #include <initializer_list>

@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "fd.h"
 #include "sys.h"
 
 namespace clusterproc {
@@ -22,74 +23,71 @@ constexpr size_t kBlock = 1 << 16;
 /// and system calls per chunk than the default 64 KiB (best effort).
 constexpr int kPipeSize = 1 << 20;
 
-std::string describe(int status) {
-  if (WIFEXITED(status)) return "exit status " + std::to_string(WEXITSTATUS(status));
-  if (WIFSIGNALED(status)) {
-    return "signal " + std::to_string(WTERMSIG(status)) + " (" + strsignal(WTERMSIG(status)) + ")";
-  }
-  return "status " + std::to_string(status);
-}
-
-/// Pumps input into fds[0] and drains fds[1] (stdout) and fds[2] (stderr)
-/// until both outputs reach EOF.
-Status pump(int in_fd, int out_fd, int err_fd, std::string_view input, bool splice,
-            std::string& out, ExecOutcome& r) {
+/// Pumps input into in_fd and drains out_fd (stdout) and err_fd (stderr)
+/// until both outputs reach EOF; closes each as it is done with it.
+Status pump(UniqueFd& in_fd, UniqueFd& out_fd, UniqueFd& err_fd,
+            std::string_view input, bool splice, std::string& out,
+            ExecOutcome& r) {
   size_t written = 0;
   char buf[kBlock];
   // Most commands (cat, grep, jq -c) write about as much as they read: room
   // for that, so stdout is read straight into place without regrowing.
   size_t used = 0;  // bytes of out that hold output; the rest is room
   if (out.size() < input.size() + kBlock) out.resize(input.size() + kBlock);
-  if (input.empty()) closeFd(in_fd);
-  while (out_fd >= 0 || err_fd >= 0) {
-    pollfd fds[3] = {{in_fd, POLLOUT, 0}, {out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}};
+  if (input.empty()) in_fd.reset();
+  while (out_fd.valid() || err_fd.valid()) {
+    pollfd fds[3] = {{in_fd.get(), POLLOUT, 0},
+                     {out_fd.get(), POLLIN, 0},
+                     {err_fd.get(), POLLIN, 0}};
     if (::poll(fds, 3, -1) < 0) {
       if (errno == EINTR) continue;
-      Status s = Status::error(ExitCode::kWorkerFailed, errnoText("poll", "--exec pipes"));
-      closeFd(in_fd);
-      closeFd(out_fd);
-      closeFd(err_fd);
-      return s;
+      return Status::error(ExitCode::kWorkerFailed,
+                           errnoText("poll", "--exec pipes"));
     }
-    if (in_fd >= 0 && fds[0].revents) {
+    if (in_fd.valid() && fds[0].revents) {
       ssize_t n;
       if (splice) {
         // The pipe takes references to the pages instead of a copy.
         iovec iov{const_cast<char*>(input.data() + written), input.size() - written};
-        n = ::vmsplice(in_fd, &iov, 1, SPLICE_F_NONBLOCK);
+        n = ::vmsplice(in_fd.get(), &iov, 1, SPLICE_F_NONBLOCK);
       } else {
-        n = ::write(in_fd, input.data() + written, input.size() - written);
+        n = ::write(in_fd.get(), input.data() + written,
+                    input.size() - written);
       }
       if (n > 0) written += static_cast<size_t>(n);
       // EPIPE: the command stopped reading; that is its right.
-      if ((n < 0 && errno != EINTR && errno != EAGAIN) || written == input.size()) closeFd(in_fd);
+      if ((n < 0 && errno != EINTR && errno != EAGAIN) ||
+          written == input.size())
+        in_fd.reset();
     }
-    if (out_fd >= 0 && fds[1].revents) {
+    if (out_fd.valid() && fds[1].revents) {
       // Read into the string's own room (grown by half when short).
       if (out.size() - used < kBlock) out.resize(used + used / 2 + kPipeSize);
-      ssize_t n = ::read(out_fd, out.data() + used, out.size() - used);
+      ssize_t n = ::read(out_fd.get(), out.data() + used, out.size() - used);
       if (n > 0) used += static_cast<size_t>(n);
-      if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) closeFd(out_fd);
+      if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN))
+        out_fd.reset();
     }
-    if (err_fd >= 0 && fds[2].revents) {
-      ssize_t n = ::read(err_fd, buf, sizeof buf);
+    if (err_fd.valid() && fds[2].revents) {
+      ssize_t n = ::read(err_fd.get(), buf, sizeof buf);
       if (n > 0) {
         r.err.append(buf, static_cast<size_t>(n));
       } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
-        closeFd(err_fd);
+        err_fd.reset();
       }
     }
   }
-  closeFd(in_fd);
+  in_fd.reset();
   out.resize(used);
   return Status();
 }
 
 }  // namespace
 
-Result<ExecOutcome> runCommand(const std::string& cmd, std::string_view input,
-                               const std::vector<std::pair<std::string, std::string>>& env,
-                               bool stable_input, std::string& out) {
+Result<ExecOutcome> runShell(
+    const std::string& cmd, std::string_view input,
+    const std::vector<std::pair<std::string, std::string>>& env,
+    bool stable_input, std::string& out) {
   // Everything the child needs is built before vfork(): between vfork and
   // exec it may only make system calls.
   std::vector<std::string> env_text;
@@ -111,47 +109,53 @@ Result<ExecOutcome> runCommand(const std::string& cmd, std::string_view input,
   struct sigaction dfl = {};
   dfl.sa_handler = SIG_DFL;
 
-  int in[2], outp[2], err[2];
-  if (::pipe2(in, O_CLOEXEC) != 0) return Status::error(ExitCode::kWorkerFailed, errnoText("pipe", "--exec"));
-  if (::pipe2(outp, O_CLOEXEC) != 0) {
-    ::close(in[0]);
-    ::close(in[1]);
-    return Status::error(ExitCode::kWorkerFailed, errnoText("pipe", "--exec"));
-  }
-  if (::pipe2(err, O_CLOEXEC) != 0) {
-    for (int fd : {in[0], in[1], outp[0], outp[1]}) ::close(fd);
-    return Status::error(ExitCode::kWorkerFailed, errnoText("pipe", "--exec"));
-  }
+  Result<Pipe> in = Pipe::open(O_CLOEXEC, "--exec");
+  if (!in.ok()) return in.status();
+  Result<Pipe> outp = Pipe::open(O_CLOEXEC, "--exec");
+  if (!outp.ok()) return outp.status();
+  Result<Pipe> err = Pipe::open(O_CLOEXEC, "--exec");
+  if (!err.ok()) return err.status();
   // vfork, not fork: no copy of the worker's page tables and no
   // copy-on-write faults afterwards, which cost more than the command (cat)
-  // itself when it runs once per chunk.
+  // itself when it runs once per chunk. The child shares our memory until
+  // execve: it only makes system calls (dup2 keeps no O_CLOEXEC, so its
+  // stdin, stdout and stderr survive execve; every other end closes there).
+  const int child_in = in.value().read.get();
+  const int child_out = outp.value().write.get();
+  const int child_err = err.value().write.get();
   pid_t pid = ::vfork();
   if (pid == 0) {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     ::sigaction(SIGPIPE, &dfl, nullptr);  // the worker ignores it; the command must not
-    ::dup2(in[0], STDIN_FILENO);
-    ::dup2(outp[1], STDOUT_FILENO);
-    ::dup2(err[1], STDERR_FILENO);
+    ::dup2(child_in, STDIN_FILENO);
+    ::dup2(child_out, STDOUT_FILENO);
+    ::dup2(child_err, STDERR_FILENO);
     ::execve("/bin/sh", argv, envp.data());
     ::_exit(127);
   }
-  ::close(in[0]);
-  ::close(outp[1]);
-  ::close(err[1]);
-  if (pid < 0) {
-    for (int fd : {in[1], outp[0], err[0]}) ::close(fd);
+  in.value().read.reset();
+  outp.value().write.reset();
+  err.value().write.reset();
+  if (pid < 0)
     return Status::error(ExitCode::kWorkerFailed, errnoText("fork", "--exec"));
-  }
-  ::fcntl(in[1], F_SETFL, O_NONBLOCK);
-  ::fcntl(in[1], F_SETPIPE_SZ, kPipeSize);   // may fail (pipe-max-size): then 64 KiB
-  ::fcntl(outp[0], F_SETPIPE_SZ, kPipeSize);
+  UniqueFd& in_fd = in.value().write;
+  UniqueFd& out_fd = outp.value().read;
+  ::fcntl(in_fd.get(), F_SETFL, O_NONBLOCK);
+  ::fcntl(in_fd.get(), F_SETPIPE_SZ,
+          kPipeSize);  // may fail (pipe-max-size): then 64 KiB
+  ::fcntl(out_fd.get(), F_SETPIPE_SZ, kPipeSize);
   ExecOutcome r;
-  Status s = pump(in[1], outp[0], err[0], input, stable_input, out, r);
+  Status s = pump(in_fd, out_fd, err.value().read, input, stable_input, out, r);
+  // Closed before the wait (a poll error leaves them open): a command
+  // blocked on a full pipe then ends by SIGPIPE instead of hanging us.
+  in_fd.reset();
+  out_fd.reset();
+  err.value().read.reset();
   int status = 0;
   waitPid(pid, &status, 0);
   if (!s.ok()) return s;
   r.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-  r.how = describe(status);
+  r.how = waitStatusText(status);
   if (WIFEXITED(status)) r.exit_status = WEXITSTATUS(status);
   return r;
 }

@@ -28,8 +28,9 @@ struct ExecOutcome {
 /// copied; not for buffers that are reused later (a ring slot, a string),
 /// which a command's lingering child could still read. Fails only when the
 /// command cannot be started.
-Result<ExecOutcome> runCommand(const std::string& cmd, std::string_view input,
-                               const std::vector<std::pair<std::string, std::string>>& env,
-                               bool stable_input, std::string& out);
+Result<ExecOutcome> runShell(
+    const std::string& cmd, std::string_view input,
+    const std::vector<std::pair<std::string, std::string>>& env,
+    bool stable_input, std::string& out);
 
 }  // namespace clusterproc

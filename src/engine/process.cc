@@ -7,8 +7,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstring>
 
+#include "fd.h"
 #include "signals.h"
 #include "sys.h"
 
@@ -16,24 +16,10 @@ namespace clusterproc {
 
 namespace {
 
-/// Pipe creation with both ends close-on-exec (no leak into --exec children).
-Status makePipe(int fds[2]) {
-  if (::pipe2(fds, O_CLOEXEC) != 0) {
-    return Status::error(ExitCode::kWorkerFailed, errnoText("pipe", "worker channel"));
-  }
-  return Status();
-}
-
+/// How a worker ended, or "" for a clean exit 0.
 std::string describeEnd(int status) {
-  if (WIFEXITED(status)) {
-    if (WEXITSTATUS(status) == 0) return "";
-    return "exit status " + std::to_string(WEXITSTATUS(status));
-  }
-  if (WIFSIGNALED(status)) {
-    int sig = WTERMSIG(status);
-    return "signal " + std::to_string(sig) + " (" + strsignal(sig) + ")";
-  }
-  return "unknown status " + std::to_string(status);
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return "";
+  return waitStatusText(status);
 }
 
 }  // namespace
@@ -41,23 +27,18 @@ std::string describeEnd(int status) {
 ForkLauncher::~ForkLauncher() { killAll(); }
 
 Result<WorkerHandle> ForkLauncher::start(const WorkerBody& body) {
-  int cmd[2], res[2];
-  Status s = makePipe(cmd);
-  if (!s.ok()) return s;
-  s = makePipe(res);
-  if (!s.ok()) {
-    ::close(cmd[0]);
-    ::close(cmd[1]);
-    return s;
-  }
+  // Both ends close-on-exec: no leak into --exec children.
+  Result<Pipe> cmd = Pipe::open(O_CLOEXEC, "worker channel");
+  if (!cmd.ok()) return cmd.status();
+  Result<Pipe> res = Pipe::open(O_CLOEXEC, "worker channel");
+  if (!res.ok()) return res.status();
   pid_t master = ::getpid();
   pid_t pid = ::fork();
   if (pid < 0) {
-    Status err = Status::error(ExitCode::kWorkerFailed, errnoText("fork", "worker"));
-    for (int fd : {cmd[0], cmd[1], res[0], res[1]}) ::close(fd);
-    return err;
+    return Status::error(ExitCode::kWorkerFailed, errnoText("fork", "worker"));
   }
   if (pid == 0) {
+    // The child leaves by _exit: no destructor runs, it closes by hand.
     resetSignalsInChild();
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (::getppid() != master) ::_exit(1);  // the master died before prctl
@@ -66,11 +47,11 @@ Result<WorkerHandle> ForkLauncher::start(const WorkerBody& body) {
       ::close(h.cmd_fd);
       ::close(h.result_fd);
     }
-    ::close(cmd[1]);
-    ::close(res[0]);
+    cmd.value().write.reset();
+    res.value().read.reset();
     int code = 1;
     try {
-      code = body(cmd[0], res[1]);
+      code = body(cmd.value().read.get(), res.value().write.get());
     } catch (...) {
       code = 70;  // no exception may escape a worker
     }
@@ -79,9 +60,8 @@ Result<WorkerHandle> ForkLauncher::start(const WorkerBody& body) {
   // Both sides call setpgid so that the group exists whichever runs first.
   ::setpgid(pid, group_);
   if (group_ == 0) group_ = pid;
-  ::close(cmd[0]);
-  ::close(res[1]);
-  WorkerHandle h{pid, cmd[1], res[0]};
+  // The worker's ends close as cmd and res go.
+  WorkerHandle h{pid, cmd.value().write.release(), res.value().read.release()};
   live_.push_back(h);
   return h;
 }

@@ -48,7 +48,8 @@ void runExec(const WorkerContext& ctx, std::string_view input, bool stable_input
       {"CLUSTERPROC_CHUNK", std::to_string(report.chunk_id)},
       {"CLUSTERPROC_WORKER", std::to_string(ctx.index)}};
   for (unsigned attempt = 0;; ++attempt) {
-    Result<ExecOutcome> r = runCommand(ctx.job->exec, input, env, stable_input, buf);
+    Result<ExecOutcome> r =
+        runShell(ctx.job->exec, input, env, stable_input, buf);
     if (!r.ok()) {
       report.exec_error = r.status().message();
       return;

@@ -1,7 +1,8 @@
 #pragma once
-// The worker process: takes chunk assignments from its pipe, scans the bytes
-// in place (mapped file or ring slot), reports each chunk, and at the end
-// sends its job state.
+// The worker process: takes chunk assignments from its pipe, gets the chunk's
+// bytes (a regular file's through io/chunk_reader.h: pread into a reused
+// buffer, or the inherited mapping; a stream's in place in its ring slot),
+// scans them, reports each chunk, and at the end sends its job state.
 
 #include <vector>
 

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <vector>
 
+#include "fd.h"
 #include "sys.h"
 
 namespace clusterproc {
@@ -54,33 +55,29 @@ Status openOne(const std::string& path, Input& in, size_t& kept_fds) {
     in.fd = STDIN_FILENO;
     return openStream(in);
   }
-  int fd;
-  do {
-    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  } while (fd < 0 && errno == EINTR);
-  if (fd < 0) return Status::error(ExitCode::kInput, errnoText("cannot open input", path));
+  UniqueFd fd(openRetry(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid())
+    return Status::error(ExitCode::kInput,
+                         errnoText("cannot open input", path));
   struct stat st;
-  if (::fstat(fd, &st) != 0) {
-    Status s = Status::error(ExitCode::kInput, errnoText("cannot stat input", path));
-    ::close(fd);
-    return s;
+  if (::fstat(fd.get(), &st) != 0) {
+    return Status::error(ExitCode::kInput,
+                         errnoText("cannot stat input", path));
   }
   if (S_ISDIR(st.st_mode)) {
-    ::close(fd);
     return Status::error(ExitCode::kInput, "cannot read input: " + path + ": Is a directory");
   }
   if (!S_ISREG(st.st_mode)) {
-    in.fd = fd;  // a named pipe or device: stream it
+    in.fd = fd.release();  // a named pipe or device: stream it
     return openStream(in);
   }
   in.mapped = true;
   in.size = static_cast<size_t>(st.st_size);
   if (in.size > 0) {
-    void* p = ::mmap(nullptr, in.size, PROT_READ, MAP_PRIVATE, fd, 0);
+    void* p = ::mmap(nullptr, in.size, PROT_READ, MAP_PRIVATE, fd.get(), 0);
     if (p == MAP_FAILED) {
-      Status s = Status::error(ExitCode::kInput, errnoText("cannot map input", path));
-      ::close(fd);
-      return s;
+      return Status::error(ExitCode::kInput,
+                           errnoText("cannot map input", path));
     }
     in.data = static_cast<const char*>(p);
     size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
@@ -98,23 +95,21 @@ Status openOne(const std::string& path, Input& in, size_t& kept_fds) {
       // The headers read are not needed again in this process.
       ::madvise(const_cast<char*>(in.data), in.readable, MADV_DONTNEED);
       if (in.frames.size() < 2) in.frames.clear();
-      in.fd = fd;
+      in.fd = fd.release();
       ++kept_fds;
       in.source =
           makeDecoder(in.compression, makeRangeSource(in, 0, in.size), in.name);
     } else {
-      ::close(fd);  // the mapping keeps the file
+      fd.reset();  // the mapping keeps the file
       in.source = makeDecoder(in.compression,
                               makeMemorySource(in.data, in.size), in.name);
     }
     return Status();
   }
   if (in.mapped && kept_fds < keptFdLimit()) {
-    in.fd = fd;  // workers pread their chunks (docs/architecture.md)
+    in.fd = fd.release();  // workers pread their chunks (docs/architecture.md)
     ++kept_fds;
-  } else {
-    ::close(fd);  // the mapping keeps the file
-  }
+  }  // else the mapping keeps the file: fd closes here
   return Status();
 }
 

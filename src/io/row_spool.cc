@@ -9,22 +9,20 @@
 
 namespace clusterproc {
 
-RowSpool::~RowSpool() { closeFd(fd_); }
-
 Status RowSpool::spill() {
-  if (fd_ < 0) {
+  if (!fd_.valid()) {
     const char* dir = std::getenv("TMPDIR");
     path_ =
         std::string(dir && *dir ? dir : "/tmp") + "/clusterproc-rows-XXXXXX";
-    fd_ = ::mkostemp(path_.data(), O_CLOEXEC);
-    if (fd_ < 0) {
+    fd_.reset(::mkostemp(path_.data(), O_CLOEXEC));
+    if (!fd_.valid()) {
       return Status::error(
           ExitCode::kInput,
           errnoText("cannot create a temporary file for the rows", path_));
     }
     ::unlink(path_.c_str());  // gone on every way out; the descriptor keeps it
   }
-  Status s = writeAll(fd_, buf_.data(), buf_.size(), path_);
+  Status s = writeAll(fd_.get(), buf_.data(), buf_.size(), path_);
   buf_.clear();
   return s;
 }
@@ -37,7 +35,7 @@ Status RowSpool::append(std::string_view row) {
 }
 
 Status RowSpool::replay(const std::function<Status(std::string_view)>& f) {
-  if (fd_ < 0) {
+  if (!fd_.valid()) {
     for (size_t start = 0; start < buf_.size();) {
       size_t nl = buf_.find('\n', start);
       Status s = f(std::string_view(buf_).substr(start, nl - start));
@@ -48,7 +46,7 @@ Status RowSpool::replay(const std::function<Status(std::string_view)>& f) {
   }
   Status s = spill();
   if (!s.ok()) return s;
-  if (::lseek(fd_, 0, SEEK_SET) != 0)
+  if (::lseek(fd_.get(), 0, SEEK_SET) != 0)
     return Status::error(ExitCode::kInput, errnoText("lseek", path_));
   // buf_ holds the bytes read and not yet used: whole rows are taken from
   // its front, a row longer than a block makes it grow.
@@ -58,7 +56,7 @@ Status RowSpool::replay(const std::function<Status(std::string_view)>& f) {
     used = 0;
     size_t have = buf_.size();
     buf_.resize(have + memory_);
-    Result<size_t> n = readFull(fd_, buf_.data() + have, memory_, path_);
+    Result<size_t> n = readFull(fd_.get(), buf_.data() + have, memory_, path_);
     if (!n.ok()) return n.status();
     buf_.resize(have + n.value());
     for (size_t nl; (nl = buf_.find('\n', used)) != std::string::npos;

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "fd.h"
 #include "status.h"
 
 namespace clusterproc {
@@ -18,7 +19,6 @@ class RowSpool {
  public:
   /// memory: bytes kept in memory before the rows go to a file.
   explicit RowSpool(size_t memory = 8u << 20) : memory_(memory) {}
-  ~RowSpool();
   RowSpool(const RowSpool&) = delete;
   RowSpool& operator=(const RowSpool&) = delete;
 
@@ -29,13 +29,13 @@ class RowSpool {
   /// Rows appended.
   uint64_t rows() const { return rows_; }
   /// Whether the rows went to a file.
-  bool spilled() const { return fd_ >= 0; }
+  bool spilled() const { return fd_.valid(); }
 
  private:
   Status spill();
   size_t memory_;
   std::string buf_;
-  int fd_ = -1;
+  UniqueFd fd_;
   std::string path_;  ///< the file's name, for messages (already unlinked)
   uint64_t rows_ = 0;
 };

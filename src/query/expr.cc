@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cmath>
 
+#include "aggregates.h"
 #include "expr_node.h"
 #include "expr_parser.h"
 
@@ -15,10 +16,6 @@ using expr::Ctx;
 using expr::NodePtr;
 using expr::Parser;
 using expr::Tok;
-
-constexpr std::array<std::string_view, 15> kAggregates{
-    "count", "sum",      "min",    "max",            "avg",  "stddev", "var", "count_distinct",
-    "approx_distinct",   "quantile", "median", "quantile_exact", "top", "first", "last"};
 
 class CompiledExpr final : public Expr {
  public:
@@ -143,7 +140,8 @@ std::string lowercase(std::string_view s) {
 }
 
 /// Checks the second argument of quantile/quantile_exact/top.
-bool aggregateParam(Parser& p, const AggCall& call, const expr::Node& arg, size_t at, double& out) {
+bool aggregateParam(Parser& p, const AggregateInfo& agg, const expr::Node& arg,
+                    size_t at, double& out) {
   const Value* v = arg.constant();
   if (!v || !v->isNumber()) {
     p.fail(at, "expected a number");
@@ -152,7 +150,7 @@ bool aggregateParam(Parser& p, const AggCall& call, const expr::Node& arg, size_
   const double d = v->asDouble();
   std::string shown;
   appendValueJson(shown, *v);
-  if (call.func == "top") {
+  if (agg.param == AggParam::kCount) {
     if (d < 1 || d != std::floor(d) || d > 9007199254740992.0) {
       p.fail(at, "k must be an integer >= 1 (got " + shown + ")");
       return false;
@@ -190,15 +188,17 @@ bool parseAggItem(Parser& p, AggCall& call) {
     return false;
   }
   call.func = lowercase(p.tokenText());
-  if (!isAggregateName(call.func)) {
-    const std::vector<std::string_view> known(kAggregates.begin(),
-                                              kAggregates.end());
+  const AggregateInfo* agg = findAggregate(call.func);
+  if (agg == nullptr) {
+    std::vector<std::string_view> known;
+    for (const AggregateInfo& a : aggregateTable()) known.push_back(a.name);
     p.fail(begin, "unknown aggregate '" + std::string(p.tokenText()) + "'" +
                       expr::suggestNames(call.func, known));
     return false;
   }
   p.advance();
-  if (call.func == "count" && p.token().type == Tok::kLParen && countStar(p)) {
+  if (agg->func == AggFunc::kCount && p.token().type == Tok::kLParen &&
+      countStar(p)) {
     call.name = expr::compactText(p.text().substr(begin, p.lastEnd() - begin));
     if (p.atWord("as") && !parseAlias(p, call.name)) return false;
     return true;
@@ -228,19 +228,24 @@ bool parseAggItem(Parser& p, AggCall& call) {
     }
     p.advance();
   }
-  const bool two = call.func == "quantile" || call.func == "quantile_exact" || call.func == "top";
-  const size_t min_args = call.func == "count" ? 0 : two ? 2 : 1;
-  const size_t max_args = two ? 2 : 1;
+  const size_t min_args = agg->min_args;
+  const size_t max_args = agg->max_args;
   if (args.size() < min_args || args.size() > max_args) {
-    std::string m = call.func + "() takes " +
-                    (min_args == max_args ? std::to_string(min_args) : "0 or 1") +
-                    (max_args == 1 && min_args == 1 ? " argument" : " arguments") + " (got " +
-                    std::to_string(args.size()) + ")";
+    std::string m =
+        call.func + "() takes " +
+        (min_args == max_args
+             ? std::to_string(min_args)
+             : std::to_string(min_args) + " or " + std::to_string(max_args)) +
+        (max_args == 1 && min_args == 1 ? " argument" : " arguments") +
+        " (got " + std::to_string(args.size()) + ")";
     p.fail(begin, m);
     return false;
   }
-  if (two && !aggregateParam(p, call, *args[1], arg_at[1], call.param)) return false;
-  if (call.func == "median") call.param = 0.5;
+  call.param = agg->fixed_param;
+  if (agg->param != AggParam::kNone &&
+      !aggregateParam(p, *agg, *args[1], arg_at[1], call.param)) {
+    return false;
+  }
   if (!args.empty()) {
     std::string arg_name = expr::compactText(p.text().substr(arg_at[0], arg_end[0] - arg_at[0]));
     call.arg = std::make_unique<CompiledExpr>(std::move(args[0]),
@@ -255,10 +260,7 @@ bool parseAggItem(Parser& p, AggCall& call) {
 }  // namespace
 
 bool isAggregateName(std::string_view name) {
-  for (std::string_view a : kAggregates) {
-    if (a == name) return true;
-  }
-  return false;
+  return findAggregate(name) != nullptr;
 }
 
 Result<std::unique_ptr<Expr>> parseExpr(std::string_view text, std::string_view option) {

@@ -85,12 +85,11 @@ Result<std::vector<ListItem>> parseList(std::string_view text,
 /// One aggregate call of --agg: "count", "count(x)", "sum(x)",
 /// "quantile(x, 0.99)", "top(x, 5)" [as NAME].
 struct AggCall {
-  /// Lowercase name: count sum min max avg stddev var count_distinct
-  /// approx_distinct quantile median quantile_exact top first last.
+  /// Lowercase name, one of aggregateTable() (aggregates.h).
   std::string func;
   std::unique_ptr<Expr> arg;  ///< null for bare "count"
-  /// q for quantile/quantile_exact (0 <= q <= 1; 0.5 for median), k for top
-  /// (an integer >= 1); 0 otherwise.
+  /// The AggParam argument (q in [0, 1], k an integer >= 1), or the
+  /// aggregate's fixed_param (median: 0.5); 0 otherwise.
   double param = 0;
   /// "as NAME" or the text without white space: "count", "sum(bytes)",
   /// "quantile(latency_ms,0.99)".

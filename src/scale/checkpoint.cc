@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "fd.h"
 #include "output.h"
 #include "partial_format.h"
 #include "sys.h"
@@ -97,15 +98,10 @@ const std::string* extension(const Partial& p, const std::string& key) {
 }
 
 Status syncDir(const std::string& dir) {
-  int fd;
-  do {
-    fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  } while (fd < 0 && errno == EINTR);
-  if (fd < 0) return inputError(errnoText("cannot open folder", dir));
-  int r = ::fsync(fd);
-  Status s = r == 0 ? Status() : inputError(errnoText("fsync", dir));
-  closeFd(fd);
-  return s;
+  UniqueFd fd(openRetry(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd.valid()) return inputError(errnoText("cannot open folder", dir));
+  if (::fsync(fd.get()) != 0) return inputError(errnoText("fsync", dir));
+  return Status();
 }
 
 }  // namespace
@@ -135,7 +131,6 @@ Checkpoint::~Checkpoint() {
     (void)::unlink((dir_ + "/" + kLockName).c_str());
     if (created_) (void)::rmdir(dir_.c_str());
   }
-  closeFd(lock_fd_);
 }
 
 Result<std::unique_ptr<Checkpoint>> Checkpoint::open(const Job& job,
@@ -152,10 +147,9 @@ Result<std::unique_ptr<Checkpoint>> Checkpoint::open(const Job& job,
   std::unique_ptr<Checkpoint> c(new Checkpoint(job, dir));
   c->created_ = created;
   std::string lock = dir + "/" + kLockName;
-  do {
-    c->lock_fd_ = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-  } while (c->lock_fd_ < 0 && errno == EINTR);
-  if (c->lock_fd_ < 0) return inputError(errnoText("cannot create", lock));
+  c->lock_fd_.reset(
+      openRetry(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666));
+  if (!c->lock_fd_.valid()) return inputError(errnoText("cannot create", lock));
   // A POSIX record lock, not flock(): it belongs to this process only, so
   // the forked workers do not hold it, and it goes when the master dies
   // even while its workers are still being killed.
@@ -164,7 +158,7 @@ Result<std::unique_ptr<Checkpoint>> Checkpoint::open(const Job& job,
   fl.l_whence = SEEK_SET;
   int r;
   do {
-    r = ::fcntl(c->lock_fd_, F_SETLK, &fl);
+    r = ::fcntl(c->lock_fd_.get(), F_SETLK, &fl);
   } while (r != 0 && errno == EINTR);
   if (r != 0) {
     if (errno == EACCES || errno == EAGAIN) {
@@ -186,27 +180,16 @@ Result<std::unique_ptr<Checkpoint>> Checkpoint::open(const Job& job,
   c->identity_ = identity.value();
 
   std::string path = dir + "/" + kFileName;
-  int fd;
-  do {
-    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  } while (fd < 0 && errno == EINTR);
-  if (fd < 0) {
+  UniqueFd fd(openRetry(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) {
     if (errno == ENOENT) return c;  // a fresh start
     return inputError(errnoText("cannot open checkpoint", path));
   }
   c->found_ = true;
   std::string bytes;
-  char buf[1 << 16];
-  for (;;) {
-    Result<size_t> n = readSome(fd, buf, sizeof buf, path);
-    if (!n.ok()) {
-      closeFd(fd);
-      return n.status();
-    }
-    if (n.value() == 0) break;
-    bytes.append(buf, n.value());
-  }
-  closeFd(fd);
+  Status read = readToEnd(fd.get(), bytes, path);
+  if (!read.ok()) return read;
+  fd.reset();
   const std::string again = "; remove " + dir + " to start over";
   Result<std::vector<Partial>> parts = decodePartials(bytes, path);
   if (!parts.ok()) return inputError(parts.status().message() + again);
@@ -328,7 +311,7 @@ Status Checkpoint::finish() {
     return inputError(errnoText("cannot remove checkpoint", path));
   }
   (void)::unlink((dir_ + "/" + kLockName).c_str());
-  closeFd(lock_fd_);
+  lock_fd_.reset();
   (void)::rmdir(dir_.c_str());  // only when empty: other files are the user's
   return Status();
 }

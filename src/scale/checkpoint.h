@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "fd.h"
 #include "input.h"
 #include "job.h"
 #include "job_state.h"
@@ -93,7 +94,7 @@ class Checkpoint {
   const Job& job_;
   std::string dir_;
   std::string identity_;  ///< the inputs' identity (extension "inputs-identity")
-  int lock_fd_ = -1;
+  UniqueFd lock_fd_;
   bool created_ = false;  ///< this run made DIR
   bool locked_ = false;   ///< this run holds DIR/lock
   bool found_ = false;    ///< DIR/checkpoint existed (loaded or refused)

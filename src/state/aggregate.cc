@@ -18,30 +18,6 @@ namespace {
 // writeValue()'s kind byte for a big number (after the ValueKinds).
 constexpr uint8_t kBigNumberTag = 8;
 
-struct NamedFunc {
-  std::string_view name;
-  AggFunc func;
-};
-
-// kCountOf is reached through "count" with an argument.
-constexpr NamedFunc kFuncs[] = {
-    {"count", AggFunc::kCount},
-    {"sum", AggFunc::kSum},
-    {"min", AggFunc::kMin},
-    {"max", AggFunc::kMax},
-    {"avg", AggFunc::kAvg},
-    {"stddev", AggFunc::kStddev},
-    {"var", AggFunc::kVar},
-    {"count_distinct", AggFunc::kCountDistinct},
-    {"approx_distinct", AggFunc::kApproxDistinct},
-    {"quantile", AggFunc::kQuantile},
-    {"median", AggFunc::kMedian},
-    {"quantile_exact", AggFunc::kQuantileExact},
-    {"top", AggFunc::kTop},
-    {"first", AggFunc::kFirst},
-    {"last", AggFunc::kLast},
-};
-
 Status usage(std::string message) {
   return Status::error(ExitCode::kUsage, std::move(message));
 }
@@ -186,50 +162,39 @@ class HllColumn final : public StateColumn<Hll> {
 }  // namespace
 
 Result<AggFunc> aggFuncFromName(std::string_view name, bool has_arg) {
-  for (const NamedFunc& f : kFuncs) {
-    if (f.name != name) continue;
-    if (f.func == AggFunc::kCount)
-      return has_arg ? AggFunc::kCountOf : AggFunc::kCount;
-    if (!has_arg) {
-      return usage("aggregate " + std::string(name) +
-                   " needs an argument: " + std::string(name) + "(x)");
-    }
-    return f.func;
+  const AggregateInfo* f = findAggregate(name);
+  if (f == nullptr) {
+    return usage("unknown aggregate '" + std::string(name) +
+                 "' (known: " + aggregateNameList() + ")");
   }
-  std::string known;
-  for (const NamedFunc& f : kFuncs) {
-    if (!known.empty()) known += ", ";
-    known += f.name;
+  if (f->func == AggFunc::kCount)
+    return has_arg ? AggFunc::kCountOf : AggFunc::kCount;
+  if (!has_arg) {
+    return usage("aggregate " + std::string(name) +
+                 " needs an argument: " + std::string(name) + "(x)");
   }
-  return usage("unknown aggregate '" + std::string(name) +
-               "' (known: " + known + ")");
+  return f->func;
 }
 
 std::string_view aggFuncName(AggFunc func) {
   if (func == AggFunc::kCountOf) return "count";
-  for (const NamedFunc& f : kFuncs) {
+  for (const AggregateInfo& f : aggregateTable()) {
     if (f.func == func) return f.name;
   }
   return "?";
 }
 
 Status checkAggSpec(const AggSpec& spec) {
-  switch (spec.func) {
-    case AggFunc::kQuantile:
-    case AggFunc::kQuantileExact:
-      if (!(spec.param >= 0 && spec.param <= 1)) {
-        return usage(std::string(aggFuncName(spec.func)) +
-                     ": q must be between 0 and 1");
-      }
-      break;
-    case AggFunc::kTop:
-      if (!(spec.param >= 1 && spec.param < 2147483648.0) ||
-          spec.param != std::floor(spec.param)) {
-        return usage("top: k must be a positive integer");
-      }
-      break;
-    default:
-      break;
+  const std::string name(aggFuncName(spec.func));
+  const AggregateInfo* f = findAggregate(name);
+  const AggParam param = f != nullptr ? f->param : AggParam::kNone;
+  if (param == AggParam::kFraction && !(spec.param >= 0 && spec.param <= 1)) {
+    return usage(name + ": q must be between 0 and 1");
+  }
+  if (param == AggParam::kCount &&
+      (!(spec.param >= 1 && spec.param < 2147483648.0) ||
+       spec.param != std::floor(spec.param))) {
+    return usage(name + ": k must be a positive integer");
   }
   return Status();
 }

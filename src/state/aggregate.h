@@ -10,31 +10,12 @@
 #include <string_view>
 #include <vector>
 
+#include "aggregates.h"
 #include "bytes.h"
 #include "status.h"
 #include "value.h"
 
 namespace clusterproc {
-
-/// The aggregate functions of SPEC section 4.
-enum class AggFunc : uint8_t {
-  kCount,
-  kCountOf,
-  kSum,
-  kMin,
-  kMax,
-  kAvg,
-  kStddev,
-  kVar,
-  kCountDistinct,
-  kApproxDistinct,
-  kQuantile,
-  kMedian,
-  kQuantileExact,
-  kTop,
-  kFirst,
-  kLast,
-};
 
 /// The function called `name`. "count" with no argument is kCount; "count"
 /// with one is kCountOf. Unknown names, and a missing or unexpected argument,

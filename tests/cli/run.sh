@@ -17,10 +17,46 @@ fail() { echo "FAIL $*"; failures=$((failures + 1)); }
 expect_eq() { if [ "$2" == "$3" ]; then ok "$1"; else fail "$1: want [$2] got [$3]"; fi; }
 expect_same_file() { if cmp -s "$2" "$3"; then ok "$1"; else fail "$1: $2 and $3 differ"; diff <(head -c 2000 "$2") <(head -c 2000 "$3") | head -5; fi; }
 # Segments in /dev/shm left by a run: named clusterproc-<master pid>-...; one
-# older than a second is a leak (a live run unlinks its segment at once).
-shm_count() { find /dev/shm -maxdepth 1 -name 'clusterproc-*' ! -newermt '-1 second' 2>/dev/null | wc -l; }
+# whose master is gone, or older than a second, is a leak (a live run unlinks
+# its segment at once).
+shm_count() {
+  local f pid n=0
+  for f in /dev/shm/clusterproc-*; do
+    [ -e "$f" ] || continue
+    pid=${f#/dev/shm/clusterproc-}
+    pid=${pid%%-*}
+    if [ ! -d "/proc/$pid" ] || [ -n "$(find "$f" -maxdepth 0 ! -newermt '-1 second' 2>/dev/null)" ]; then
+      n=$((n + 1))
+    fi
+  done
+  echo "$n"
+}
 # clusterproc processes of this test run (master and workers share its command line)
 procs() { pgrep -f "^$BIN( |\$)" | wc -l; }
+# wait_until CONDITION [SECONDS]: evaluates the shell condition every 0.05 s
+# until it holds (status 0) or SECONDS (default 10: generous, for a loaded
+# machine) have passed (status 1). It returns as soon as the condition holds.
+wait_until() {
+  local deadline=$((SECONDS + ${2:-10}))
+  until eval "$1"; do
+    [ "$SECONDS" -ge "$deadline" ] && return 1
+    sleep 0.05
+  done
+}
+# expect_clean NAME [SEGMENTS]: after a run ends, no clusterproc process is
+# left, no more than SEGMENTS (default: as many as before the suite) leaked
+# segments are in /dev/shm, and no temporary output file is left in $T.
+expect_clean() {
+  local segments=${2:-$shm_before_suite}
+  wait_until '[ "$(procs)" -eq 0 ]'
+  expect_eq "$1: no clusterproc process left" 0 "$(procs)"
+  wait_until "[ \"\$(shm_count)\" -le $segments ]" 3
+  local n
+  n=$(shm_count)
+  if [ "$n" -le "$segments" ]; then ok "$1: no segment left in /dev/shm"; else fail "$1: $n segments in /dev/shm (want $segments)"; fi
+  expect_eq "$1: no temporary file left" "" "$(find "$T" -name '*.clusterproc-tmp-*' 2>/dev/null)"
+}
+shm_before_suite=$(shm_count)
 
 # tmux_screen SCRIPT COLS ROWS: runs bash SCRIPT in a fresh tmux terminal of
 # COLS x ROWS until the screen shows a line "done N" (the script's last
@@ -39,6 +75,17 @@ tmux_screen() {
 
 # shellcheck source=/dev/null
 for f in "$HERE"/cases/${3:-*}.sh; do source "$f"; done
+# Each case file runs in a subshell of its own: a variable, cd or trap it
+# sets cannot reach the next. Its failures come back as its exit status.
+for f in "$HERE"/cases/${3:-*}.sh; do
+  # shellcheck source=/dev/null
+  (
+    failures=0
+    source "$f"
+    exit $((failures > 255 ? 255 : failures))
+  )
+  failures=$((failures + $?))
+done
 
 echo "== $failures failure(s)"
 [ "$failures" -eq 0 ]

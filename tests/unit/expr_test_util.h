@@ -3,6 +3,7 @@
 // evaluated against it.
 
 #include <catch2/catch.hpp>
+#include <initializer_list>
 #include <memory>
 #include <string>
 
@@ -45,6 +46,20 @@ class Eval {
   EvalArena arena_;
   std::unique_ptr<Expr> expr_;
 };
+
+/// An expression and the JSON text of its value.
+struct JsonCase {
+  std::string expr;
+  std::string json;
+};
+
+/// Checks each expression's value, as JSON text, against e's record.
+inline void checkJson(Eval& e, std::initializer_list<JsonCase> cases) {
+  for (const JsonCase& c : cases) {
+    INFO(c.expr);
+    CHECK(e.json(c.expr) == c.json);
+  }
+}
 
 /// The message of the usage error of a --where expression, or "".
 inline std::string whereError(const std::string& text) {

@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "sys.h"
+
 namespace clusterproc::testing {
 
 /// A fresh folder under $TMPDIR (or /tmp), removed with its content on
@@ -64,10 +66,10 @@ inline void writeFile(const std::string& path, const std::string& content) {
 
 /// The whole content of path (binary).
 inline std::string readFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path);
-  return std::string(std::istreambuf_iterator<char>(in),
-                     std::istreambuf_iterator<char>());
+  std::string out;
+  Status s = clusterproc::readFile(path, out);
+  if (!s.ok()) throw std::runtime_error(s.message());
+  return out;
 }
 
 /// Deterministic sample text: `lines` lines of random length in [0, max_len]

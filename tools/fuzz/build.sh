@@ -14,11 +14,11 @@ TARGETS=("$@")
 [ ${#TARGETS[@]} -eq 0 ] && TARGETS=(chunker record expr)
 
 # The src/ files each target links (the closure of what it calls).
-CHUNKER_SRC=(chunker chunk_source shm_ring sys input byte_source decoders shard
+CHUNKER_SRC=(chunker chunk_source shm_ring sys fd input byte_source decoders shard
   compressed_frames)
 EXPR_SRC=(expr expr_parser expr_lexer expr_node expr_ops expr_functions expr_text
   expr_strings expr_numbers expr_time
-  value json_write big_number json_diagnose bytes sys)
+  aggregates value json_write big_number json_diagnose bytes sys)
 RECORD_SRC=(chunker field_fetch summary summary_stats summary_trie scalar value_set
   hll aggregate aggregate_distinct aggregate_quantile aggregate_sum aggregate_variance
   ddsketch exact_sum record_scanner job_state stream_states aggregate_state

@@ -3,16 +3,13 @@ before=$(shm_count)
 # SIGINT while reading a slow stream (the shared-memory ring is in use).
 ( for i in $(seq 1 50); do echo '{"a":1}'; sleep 0.1; done ) | "$BIN" -j3 --count > "$T/o" 2> "$T/e" &
 pid=$!
-sleep 0.5
+wait_until '[ "$(procs)" -ge 3 ]'
 workers=$(procs)
 [ "$workers" -ge 2 ] && ok "workers are running during the stream" || fail "no workers seen ($workers)"
 kill -INT $pid
 wait $pid; rc=$?
 expect_eq "SIGINT: exit 130" 130 "$rc"
-sleep 0.2
-expect_eq "SIGINT: no clusterproc process left" 0 "$(procs)"
-sleep 1
-expect_eq "SIGINT: no segment left in /dev/shm" "$before" "$(shm_count)"
+expect_clean "SIGINT" "$before"
 # SIGTERM on a file run.
 "$GEN" --lines 400000 --seed 9 > "$T/big.jsonl"
 "$BIN" -j2 --count --chunk-size 4K "$T/big.jsonl" > "$T/o" 2> "$T/e" &
@@ -21,23 +18,21 @@ sleep 0.15
 kill -TERM $pid
 wait $pid; rc=$?
 if [ $rc -eq 0 ]; then ok "SIGTERM: (run finished before the signal)"; else expect_eq "SIGTERM: exit 143" 143 "$rc"; fi
-sleep 0.2
-expect_eq "SIGTERM: no clusterproc process left" 0 "$(procs)"
+expect_clean "SIGTERM" "$before"
 # SIGHUP (the terminal went away): exit 129, nothing left behind, no -o file.
 ( for i in $(seq 1 50); do echo '{"a":1}'; sleep 0.1; done ) | "$BIN" -j2 --count -o "$T/hup.out" 2> "$T/e" &
 pid=$!
-sleep 0.5
+wait_until '[ "$(procs)" -ge 3 ]'
 kill -HUP $pid
 wait $pid; rc=$?
 expect_eq "SIGHUP: exit 129" 129 "$rc"
-sleep 0.2
-expect_eq "SIGHUP: no clusterproc process left" 0 "$(procs)"
+expect_clean "SIGHUP" "$before"
 expect_eq "SIGHUP: no output file, no temporary file" "" "$(ls -A "$T" | grep hup.out)"
 # A hang-up that was ignored when the run started (nohup) stays ignored.
 ( trap '' HUP; for i in $(seq 1 10); do echo '{"a":1}'; sleep 0.1; done ) |
   ( trap '' HUP; exec "$BIN" -j2 --count ) > "$T/o" 2> "$T/e" &
 pid=$!
-sleep 0.4
+wait_until '[ "$(procs)" -ge 3 ]'
 pkill -HUP -f "^$BIN( |\$)"
 wait $pid; rc=$?
 expect_eq "SIGHUP ignored (nohup): the run finishes, exit 0" "0 {\"count\":10}" "$rc $(cat "$T/o")"
@@ -49,11 +44,10 @@ if command -v tmux > /dev/null; then
   feeder=$!
   tmux -S "$hsock" -f /dev/null new-session -d -x 80 -y 10 \
     "'$BIN' -j2 --count --progress -o '$T/tty.out' '$T/hup.fifo'"
-  for _ in $(seq 1 30); do [ "$(procs)" -ge 3 ] && break; sleep 0.1; done
+  wait_until '[ "$(procs)" -ge 3 ]'
   expect_eq "closed terminal: master and workers run in the terminal" 3 "$(procs)"
   tmux -S "$hsock" kill-server
-  for _ in $(seq 1 20); do [ "$(procs)" -eq 0 ] && break; sleep 0.1; done
-  expect_eq "closed terminal: no clusterproc process left" 0 "$(procs)"
+  expect_clean "closed terminal" "$before"
   expect_eq "closed terminal: no output file, no temporary file" "" "$(ls -A "$T" | grep tty.out)"
   kill $feeder 2> /dev/null; wait $feeder 2> /dev/null
 else
@@ -70,27 +64,22 @@ rm -f "$T/go"
 { head -n 10000 "$T/kill.jsonl"; while [ ! -e "$T/go" ]; do sleep 0.05; done; tail -n +10001 "$T/kill.jsonl"; } |
   "$BIN" -j2 --chunk-size 4K --count > "$T/o" 2> "$T/e" &
 master=$!
-victim=
-for _ in $(seq 1 50); do
-  victim=$(pgrep -P "$master" | head -1)
-  [ -n "$victim" ] && break
-  sleep 0.1
-done
+wait_until '[ -n "$(pgrep -P "$master")" ]'
+victim=$(pgrep -P "$master" | head -1)
 [ -n "$victim" ] && kill -KILL "$victim"
 touch "$T/go"
 wait "$master"
 expect_eq "worker SIGKILL: exit code of a run without the kill" "$want" "$?"
 expect_same_file "worker SIGKILL: result identical to a run without the kill" "$T/ref.out" "$T/o"
 grep -q "warning: worker .* (pid $victim) died (signal 9 (Killed)).*; running it again" "$T/e" && ok "worker SIGKILL: warning names the worker" || fail "worker SIGKILL: warning: $(head -3 "$T/e")"
-sleep 0.2
-expect_eq "worker SIGKILL: no clusterproc process left" 0 "$(procs)"
-expect_eq "worker SIGKILL: no segment left" "$before" "$(shm_count)"
+expect_clean "worker SIGKILL" "$before"
 # The master killed with SIGKILL: workers follow it at once.
 ( sleep 3; echo '{"a":1}' ) | "$BIN" -j2 --count > /dev/null 2>&1 &
-sleep 0.4
+wait_until '[ "$(procs)" -ge 3 ]'
 master=$(pgrep -o -f "^$BIN( |$)")
 kill -KILL "$master"
-sleep 0.3
+wait_until '[ "$(procs)" -eq 0 ]'
 expect_eq "master SIGKILL: workers gone" 0 "$(procs)"
+wait_until "[ \"\$(shm_count)\" -le $before ]" 3
 expect_eq "master SIGKILL: no segment left" "$before" "$(shm_count)"
 wait 2>/dev/null

@@ -214,21 +214,15 @@ trap '' INT TERM
 echo \$? > "$T/rc.\$OMPI_COMM_WORLD_RANK"
 EOF
   chmod +x "$T/rank.sh"
-  local sig i pid codes
+  local sig pid codes
   for sig in TERM INT; do
     rm -f "$T"/rc.* "$T/sig.json"
-    for i in $(seq 500); do  # the processes of earlier runs have left
-      [ "$(procs)" -eq 0 ] && break
-      sleep 0.02
-    done
+    wait_until '[ "$(procs)" -eq 0 ]'  # the processes of earlier runs have left
     # not through mpi(): $! must be mpirun's pid, not a subshell's
     OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
       mpirun -q --oversubscribe --bind-to none -n 2 "$T/rank.sh" > /dev/null 2>&1 &
     pid=$!
-    for i in $(seq 500); do
-      [ "$(procs)" -ge 4 ] && break  # two ranks and their workers
-      sleep 0.02
-    done
+    wait_until '[ "$(procs)" -ge 4 ]'  # two ranks and their workers
     kill -$sig $pid
     wait $pid
     # mpirun SIGKILLs what is left of a rank's process group a second after
@@ -237,9 +231,7 @@ EOF
     expect_eq "--mpi and SIG$sig to mpirun: the ranks exit 143" "143 " "$codes"
     expect_eq "--mpi and SIG$sig: no result file" 0 "$(ls "$T"/sig.json 2> /dev/null | wc -l)"
     expect_eq "--mpi and SIG$sig: no temporary file" 0 "$(ls -A "$T" | grep -c 'clusterproc-tmp')"
-    sleep 0.3
-    expect_eq "--mpi and SIG$sig: no clusterproc process left" 0 "$(procs)"
-    expect_eq "--mpi and SIG$sig: no shared-memory segment left" 0 "$(shm_count)"
+    expect_clean "--mpi and SIG$sig" 0
   done
 }
 

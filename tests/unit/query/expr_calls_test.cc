@@ -12,6 +12,7 @@
 using clusterproc::EvalArena;
 using clusterproc::parseAggList;
 using clusterproc::parseExpr;
+using clusterproc::testing::checkJson;
 using clusterproc::testing::Eval;
 using clusterproc::testing::whereError;
 
@@ -26,10 +27,12 @@ const char* kRecord =
 
 TEST_CASE("if evaluates one branch by truthiness") {
   Eval e(kRecord);
-  CHECK(e.json("if(status >= 500, 'error', 'ok')") == R"("error")");
-  CHECK(e.json("if(n, 1, 2)") == "2");
-  CHECK(e.json("if(0, 1, 2)") == "1");
-  CHECK(e.json("if(missing, 1, n)") == "null");
+  checkJson(e, {
+                   {"if(status >= 500, 'error', 'ok')", R"("error")"},
+                   {"if(n, 1, 2)", "2"},
+                   {"if(0, 1, 2)", "1"},
+                   {"if(missing, 1, n)", "null"},
+               });
   CHECK(e.test("if(true, status == 503, false)"));
 }
 
@@ -57,20 +60,24 @@ TEST_CASE("replace rewrites every match with groups") {
   CHECK(e.json(R"(replace(path, '[0-9]+', 'N'))") == R"("/api/vN/users/N")");
   CHECK(e.json(R"(replace(host, '^([a-z]+)-(\\d+)', '\\2-\\1'))") ==
         R"("01-web.example.com")");
-  CHECK(e.json(R"(replace('aaa', 'a*', '-'))") == R"("-")");
-  CHECK(e.json(R"(replace('abc', 'x*', '-'))") == R"("-a-b-c-")");
-  CHECK(e.json(R"(replace('héllo', '', '.'))") == R"(".h.é.l.l.o.")");
-  CHECK(e.json(R"(replace('abc', 'z', 'y'))") == R"("abc")");
-  CHECK(e.json(R"(replace(i, '5', '6'))") == "null");
+  checkJson(e, {
+                   {R"(replace('aaa', 'a*', '-'))", R"("-")"},
+                   {R"(replace('abc', 'x*', '-'))", R"("-a-b-c-")"},
+                   {R"(replace('héllo', '', '.'))", R"(".h.é.l.l.o.")"},
+                   {R"(replace('abc', 'z', 'y'))", R"("abc")"},
+                   {R"(replace(i, '5', '6'))", "null"},
+               });
 }
 
 TEST_CASE("extract gives the first match or a group, null without one") {
   Eval e(kRecord);
-  CHECK(e.json(R"(extract(path, '[0-9]+'))") == R"("1")");
-  CHECK(e.json(R"(extract(path, '/users/([0-9]+)', 1))") == R"("42")");
-  CHECK(e.json(R"(extract(path, 'nothing'))") == "null");
-  CHECK(e.json(R"(extract(path, '(x)?api', 1))") == "null");
-  CHECK(e.json(R"(extract(n, 'a'))") == "null");
+  checkJson(e, {
+                   {R"(extract(path, '[0-9]+'))", R"("1")"},
+                   {R"(extract(path, '/users/([0-9]+)', 1))", R"("42")"},
+                   {R"(extract(path, 'nothing'))", "null"},
+                   {R"(extract(path, '(x)?api', 1))", "null"},
+                   {R"(extract(n, 'a'))", "null"},
+               });
 }
 
 TEST_CASE("regex arguments are checked when parsed") {
@@ -92,21 +99,25 @@ TEST_CASE("regex arguments are checked when parsed") {
 
 TEST_CASE("trim, ltrim and rtrim remove white space or given characters") {
   Eval e(kRecord);
-  CHECK(e.json("trim(s)") == R"("Hello, Wörld")");
-  CHECK(e.json("ltrim(s)") == R"("Hello, Wörld  ")");
-  CHECK(e.json("rtrim(s)") == R"("  Hello, Wörld")");
-  CHECK(e.json("trim('xxabcxyx', 'xy')") == R"("abc")");
-  CHECK(e.json("trim('ééaéé', 'é')") == R"("a")");
-  CHECK(e.json("trim('\\t\\n a \\r')") == R"("a")");
-  CHECK(e.json("trim(i)") == "null");
+  checkJson(e, {
+                   {"trim(s)", R"("Hello, Wörld")"},
+                   {"ltrim(s)", R"("Hello, Wörld  ")"},
+                   {"rtrim(s)", R"("  Hello, Wörld")"},
+                   {"trim('xxabcxyx', 'xy')", R"("abc")"},
+                   {"trim('ééaéé', 'é')", R"("a")"},
+                   {"trim('\\t\\n a \\r')", R"("a")"},
+                   {"trim(i)", "null"},
+               });
 }
 
 TEST_CASE("join shows elements as text and null as empty") {
   Eval e(kRecord);
-  CHECK(e.json("join(tags, ',')") == R"("a,,1,true,{\"k\":\"v\"},é")");
-  CHECK(e.json("join(split('a/b', '/'), '-')") == R"("a-b")");
-  CHECK(e.json("join([], ',')") == R"("")");
-  CHECK(e.json("join(s, ',')") == "null");
+  checkJson(e, {
+                   {"join(tags, ',')", R"("a,,1,true,{\"k\":\"v\"},é")"},
+                   {"join(split('a/b', '/'), '-')", R"("a-b")"},
+                   {"join([], ',')", R"("")"},
+                   {"join(s, ',')", "null"},
+               });
 }
 
 TEST_CASE("concat skips nulls and shows other values as text") {
@@ -118,51 +129,59 @@ TEST_CASE("concat skips nulls and shows other values as text") {
 
 TEST_CASE("round to digits rounds the exact value half away from zero") {
   Eval e(kRecord);
-  CHECK(e.json("round(x, 0)") == "3");
-  CHECK(e.json("round(neg, 0)") == "-3");
-  CHECK(e.json("round(0.125, 2)") == "0.13");
-  CHECK(e.json("round(-0.125, 2)") == "-0.13");
+  checkJson(e, {
+                   {"round(x, 0)", "3"},
+                   {"round(neg, 0)", "-3"},
+                   {"round(0.125, 2)", "0.13"},
+                   {"round(-0.125, 2)", "-0.13"},
+               });
   CHECK(e.json("round(1.005, 2)") == "1");  // 1.005 is 1.00499999999999989...
-  CHECK(e.json("round(2.675, 2)") == "2.67");
-  CHECK(e.json("round(9.995, 2)") == "9.99");
-  CHECK(e.json("round(0.5, 0)") == "1");
-  CHECK(e.json("round(99.95, 1)") == "100");
-  CHECK(e.json("round(3.14159, 3)") == "3.142");
-  CHECK(e.json("round(i, 2)") == "53");
-  CHECK(e.json("round(1250, -2)") == "1300");
-  CHECK(e.json("round(-1250, -2)") == "-1300");
-  CHECK(e.json("round(1249, -2)") == "1200");
-  CHECK(e.json("round(x, n)") == "null");
+  checkJson(e, {
+                   {"round(2.675, 2)", "2.67"},
+                   {"round(9.995, 2)", "9.99"},
+                   {"round(0.5, 0)", "1"},
+                   {"round(99.95, 1)", "100"},
+                   {"round(3.14159, 3)", "3.142"},
+                   {"round(i, 2)", "53"},
+                   {"round(1250, -2)", "1300"},
+                   {"round(-1250, -2)", "-1300"},
+                   {"round(1249, -2)", "1200"},
+                   {"round(x, n)", "null"},
+               });
 }
 
 TEST_CASE("log, ln, exp, sqrt and pow") {
   Eval e(kRecord);
-  CHECK(e.json("log(1000)") == "3");
-  CHECK(e.json("log(2, 1024)") == "10");
-  CHECK(e.json("ln(1)") == "0");
-  CHECK(e.json("exp(0)") == "1");
-  CHECK(e.json("sqrt(16)") == "4");
-  CHECK(e.json("pow(2, 10)") == "1024");
-  CHECK(e.json("pow(2, 63)") == "9223372036854775808");
-  CHECK(e.json("pow(2, 64)") == "1.8446744073709552e+19");
-  CHECK(e.json("pow(-3, 3)") == "-27");
-  CHECK(e.json("pow(4, 0.5)") == "2");
-  CHECK(e.json("pow(2, -1)") == "0.5");
-  CHECK(e.json("log(0)") == "null");
-  CHECK(e.json("ln(-1)") == "null");
-  CHECK(e.json("sqrt(-1)") == "null");
-  CHECK(e.json("exp(1000)") == "null");
-  CHECK(e.json("sqrt('4')") == "null");
+  checkJson(e, {
+                   {"log(1000)", "3"},
+                   {"log(2, 1024)", "10"},
+                   {"ln(1)", "0"},
+                   {"exp(0)", "1"},
+                   {"sqrt(16)", "4"},
+                   {"pow(2, 10)", "1024"},
+                   {"pow(2, 63)", "9223372036854775808"},
+                   {"pow(2, 64)", "1.8446744073709552e+19"},
+                   {"pow(-3, 3)", "-27"},
+                   {"pow(4, 0.5)", "2"},
+                   {"pow(2, -1)", "0.5"},
+                   {"log(0)", "null"},
+                   {"ln(-1)", "null"},
+                   {"sqrt(-1)", "null"},
+                   {"exp(1000)", "null"},
+                   {"sqrt('4')", "null"},
+               });
 }
 
 TEST_CASE("least and greatest ignore nulls and use the order of comparisons") {
   Eval e(kRecord);
-  CHECK(e.json("least(3, 1.5, n, 2)") == "1.5");
-  CHECK(e.json("greatest(3, 1.5, missing, 2)") == "3");
-  CHECK(e.json("greatest(1, 'a', false)") == R"("a")");
-  CHECK(e.json("least(1, 'a', false)") == "false");
-  CHECK(e.json("least(n, missing)") == "null");
-  CHECK(e.json("greatest(big, 1e30)") == "1e+30");
+  checkJson(e, {
+                   {"least(3, 1.5, n, 2)", "1.5"},
+                   {"greatest(3, 1.5, missing, 2)", "3"},
+                   {"greatest(1, 'a', false)", R"("a")"},
+                   {"least(1, 'a', false)", "false"},
+                   {"least(n, missing)", "null"},
+                   {"greatest(big, 1e30)", "1e+30"},
+               });
 }
 
 TEST_CASE("hash is FNV-1a of the canonical JSON text, 63 bits") {

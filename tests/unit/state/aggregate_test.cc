@@ -13,19 +13,18 @@
 #include "aggregate_variance.h"
 #include "exact_sum.h"
 #include "group_table.h"
+#include "value_test_util.h"
 
 namespace clusterproc {
 namespace {
 
-Value I(int64_t v) { return Value::integer(v); }
-Value U(uint64_t v) { return Value::uinteger(v); }
-Value D(double v) { return Value::number(v); }
-Value S(std::string_view v) { return Value::string(v); }
-Value B(bool v) { return Value::boolean(v); }
-Value A(std::string_view json) {
-  return Value::container(ValueKind::kArray, json);
-}
-const Value N = Value::null();
+using testing::A;
+using testing::B;
+using testing::D;
+using testing::I;
+using testing::N;
+using testing::S;
+using testing::U;
 
 // The result of one aggregate over xs (record i at input position
 // orders[i], or i), as JSON text.
