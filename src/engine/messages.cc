@@ -57,7 +57,7 @@ void encodeReportParts(const ChunkReport& rep, std::string& head, std::string& t
   w.bytes(rep.exec_stderr);
   w.bytes(rep.partial);
   w.u64(rep.row_lines.size());
-  w.raw(rep.row_lines.data(), rep.row_lines.size() * sizeof(uint64_t));
+  w.u64s(rep.row_lines.data(), rep.row_lines.size());
   w.u64(rep.bad.size());
   for (const BadRecord& b : rep.bad) {
     w.u64(b.line);
