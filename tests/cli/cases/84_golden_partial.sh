@@ -24,7 +24,7 @@ assert sum(r["count"] for r in rows) == len(recs)
 EOF_PY
 "$BIN" merge "$G/golden-v1-summary.part" > "$T/golden-summary.out"
 expect_same_file "golden summary partial: merge gives the committed summary" \
-  "$G/golden-v1-summary.json" "$T/golden-summary.out"
+  "$G/golden-v1-summary.jsonl" "$T/golden-summary.out"
 # The header and the start of the body as docs/partials.md describes them,
 # read with python's struct ("<": little-endian), not with clusterproc.
 python3 - "$G/golden-v1-group.part" "$G/golden-v1-group.agg" << 'EOF_PY' && ok "golden group-by partial: python reads the documented layout" || fail "golden group-by partial: layout differs from docs/partials.md"

@@ -87,7 +87,7 @@ TEST_CASE("golden partial: a summary partial decodes to its values",
   CHECK(p.totals.records == 22);
   CHECK(p.totals.bad_records == 0);
   CHECK(mergedRows("golden-v1-summary.part", bytes) ==
-        dataFile("golden-v1-summary.json"));
+        dataFile("golden-v1-summary.jsonl"));
 }
 
 }  // namespace
