@@ -31,7 +31,7 @@ int main(int argc, char** argv) {
   } else {
     code = runCommand(job, [&](RunCounts& counts) { return runJob(job, counts, nullptr); });
   }
-  if (code == kDiedOfSigpipe) {
+  if (code == static_cast<int>(ExitCode::kBrokenPipe)) {
     ::signal(SIGPIPE, SIG_DFL);
     ::raise(SIGPIPE);
   }

@@ -39,7 +39,8 @@ std::string rankName(const MpiWorld& world) {
 
 /// Prints s as main does, naming the rank when there are several.
 int report(const MpiWorld& world, const Status& s) {
-  if (world.size() == 1 || s.message() == kBrokenPipe) return reportError(s);
+  if (world.size() == 1 || s.code() == ExitCode::kBrokenPipe)
+    return reportError(s);
   return reportError(
       Status::error(s.code(), rankName(world) + ": " + s.message()));
 }

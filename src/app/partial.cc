@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "command.h"
+#include "console.h"
 #include "job_state.h"
 #include "output.h"
 #include "partial_format.h"
@@ -220,11 +221,9 @@ Status mergeTo(const Job& options, NamedPartials inputs, RunCounts& counts) {
     counts.rows = sink.rows();
   }
   if (s.ok() && t.bad_records > 0) {
-    std::string note = "clusterproc: note: the partials hold " +
-                       std::to_string(t.bad_records) + " bad record" +
-                       (t.bad_records == 1 ? "" : "s") +
-                       ", reported by the runs that made them\n";
-    (void)writeAll(STDERR_FILENO, note.data(), note.size(), "standard error");
+    console().note("the partials hold " + std::to_string(t.bad_records) +
+                   " bad record" + (t.bad_records == 1 ? "" : "s") +
+                   ", reported by the runs that made them");
   }
   return s;
 }

@@ -1,5 +1,6 @@
 #pragma once
-// Status and Result: how modules report errors with context; only main prints them.
+// Status and Result: how modules report errors with context; the console
+// (console.h) prints them, once, for main.
 
 #include <string>
 #include <utility>
@@ -14,13 +15,15 @@ enum class ExitCode : int {
   kInput = 2,
   kBadRecords = 3,
   kWorkerFailed = 4,
+  kBrokenPipe =
+      141,  ///< the reader of stdout left: stop quietly (128 + SIGPIPE)
   kHangup = 129,
   kInterrupted = 130,
   kTerminated = 143,
 };
 
 /// An error message with the exit code it maps to; an empty Status is success.
-class Status {
+class [[nodiscard]] Status {
  public:
   Status() = default;
   static Status error(ExitCode code, std::string message) {
@@ -42,7 +45,7 @@ class Status {
 
 /// A value or the Status that explains why there is none.
 template <typename T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : v_(std::move(value)) {}        // NOLINT: implicit by design
   Result(Status status) : v_(std::move(status)) {}  // NOLINT: implicit by design

@@ -2,16 +2,14 @@
 
 #include <unistd.h>
 
-#include "output.h"
+#include "console.h"
 #include "run_stats.h"
 #include "sys.h"
 
 namespace clusterproc {
 
 int reportError(const Status& s) {
-  if (s.message() == kBrokenPipe) return kDiedOfSigpipe;
-  std::string msg = "clusterproc: " + s.message() + "\n";
-  (void)writeAll(STDERR_FILENO, msg.data(), msg.size(), "standard error");
+  console().error(s);
   return static_cast<int>(s.code());
 }
 

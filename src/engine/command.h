@@ -1,9 +1,7 @@
 #pragma once
 // A command from its Job to its exit code: runs it under --stats and
-// --stats-json, and prints its error. This is the one place that prints an
-// error ("clusterproc: MESSAGE" on stderr).
-
-#include <signal.h>
+// --stats-json, and prints its error (on the console) and decides the exit
+// code.
 
 #include <functional>
 
@@ -13,12 +11,9 @@
 
 namespace clusterproc {
 
-/// The exit code when the reader of standard output left: main() then ends
-/// quietly by SIGPIPE, as the standard filters do.
-inline constexpr int kDiedOfSigpipe = 128 + SIGPIPE;
-
-/// Prints s's message and returns its exit code (kDiedOfSigpipe, without a
-/// message, for a closed standard output).
+/// Prints s's message and returns its exit code (141, ExitCode::kBrokenPipe,
+/// without a message, for a closed standard output: main() then ends by
+/// SIGPIPE, as the standard filters do).
 int reportError(const Status& s);
 
 /// Runs body, the work of job, with its statistics: 0 on success, 3 when

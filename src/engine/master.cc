@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "console.h"
 #include "messages.h"
 #include "progress.h"
 #include "signals.h"
@@ -119,21 +120,18 @@ void Master::saveInterrupted() {
   RunTotals t = totals_;
   t.bytes = resumed_bytes_ + merged_bytes_;
   Status s = checkpoint_->save(position_, t, *state_);
-  std::string warn =
-      s.ok() ? "clusterproc: progress saved in " + checkpoint_->path() +
-                   "; run the same command again to resume\n"
-             : "clusterproc: warning: the checkpoint was not saved: " + s.message() + "\n";
-  if (progress_) progress_->clear();
-  (void)writeAll(STDERR_FILENO, warn.data(), warn.size(), "standard error");
+  if (s.ok()) {
+    console().say("progress saved in " + checkpoint_->path() +
+                  "; run the same command again to resume");
+  } else {
+    console().warn("the checkpoint was not saved: " + s.message());
+  }
 }
 
 Status Master::passStderr(std::string& text) {
   // --exec: a successful command's stderr, chunk by chunk in input order
   // (as its stdout), straight to our stderr; stdout is never involved.
-  if (text.empty()) return Status();
-  if (progress_) progress_->clear();
-  Status s =
-      writeAll(STDERR_FILENO, text.data(), text.size(), "standard error");
+  Status s = console().passThrough(text);
   text.clear();
   return s;
 }
@@ -323,7 +321,6 @@ Status Master::reportBad(const ChunkReport& r, const ChunkMeta& m,
   for (const BadRecord& b : r.bad) {
     if (b.line > cut) break;
     ++totals_.bad_records;
-    if (progress_) progress_->clear();
     Status s = reporter_.report(inputs_[m.input].name, line_base_ + b.line,
                                 m.offset + b.offset, b);
     if (!s.ok()) return s;
@@ -385,9 +382,7 @@ Status Master::workerLost(Worker& w, const std::string& why) {
                              std::to_string(recovery_.deaths()) +
                              " worker deaths");
   }
-  std::string warn = "clusterproc: warning: " + msg + "; running it again\n";
-  if (progress_) progress_->clear();
-  (void)writeAll(STDERR_FILENO, warn.data(), warn.size(), "standard error");
+  console().warn(msg + "; running it again");
   bool first = true;
   for (uint64_t id : w.in_flight) {
     requeue(id, first, how);

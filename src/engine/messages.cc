@@ -62,7 +62,7 @@ void encodeReportParts(const ChunkReport& rep, std::string& head, std::string& t
   w.bytes(rep.input_error);
   w.u64(rep.cut_bytes);
   w.u64(rep.row_lines.size());
-  w.raw(rep.row_lines.data(), rep.row_lines.size() * sizeof(uint64_t));
+  w.u64s(rep.row_lines.data(), rep.row_lines.size());
   w.u64(rep.bad.size());
   for (const BadRecord& b : rep.bad) {
     w.u64(b.line);

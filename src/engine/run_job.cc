@@ -7,6 +7,7 @@
 
 #include "bad_records.h"
 #include "checkpoint.h"
+#include "console.h"
 #include "input.h"
 #include "master.h"
 #include "output.h"
@@ -92,16 +93,17 @@ Status runJob(const Job& job, RunCounts& counts, RunState* state) {
   BadRecordReporter reporter(std::move(bad_file), 10);
   ResultSink sink(job, query.value(), output.value(), format.value());
   ForkLauncher launcher;
-  ProgressLine progress(STDERR_FILENO,
-                        progressWanted(job, ::isatty(STDERR_FILENO) == 1,
-                                       ::isatty(STDOUT_FILENO) == 1, ::getenv("TERM")),
-                        known_size, job.workers);
+  ProgressLine progress(
+      console(),
+      progressWanted(job, ::isatty(STDERR_FILENO) == 1,
+                     ::isatty(STDOUT_FILENO) == 1, ::getenv("TERM")),
+      known_size, job.workers);
   Master master(job, query.value(), inputs.value(), ring.get(), launcher, reporter, sink);
   if (checkpoint) {
     Status s = master.setCheckpoint(checkpoint.get(), ranges);
     if (!s.ok()) return s;
-    std::string note = checkpoint->resumeNote();
-    (void)writeAll(STDERR_FILENO, note.data(), note.size(), "standard error");
+    if (std::string note = checkpoint->resumeNote(); !note.empty())
+      console().say(note);
   } else {
     master.setRanges(ranges, 0);
   }

@@ -10,6 +10,7 @@
 #include <iterator>
 #include <string>
 
+#include "console.h"
 #include "output.h"
 
 namespace clusterproc {
@@ -41,8 +42,7 @@ bool g_caught[std::size(kHandled)] = {};
 // output behind, say why, exit 2 (the workers follow by parent-death signal).
 void onBus(int) {
   removeTempOutputsNow();
-  const char msg[] = "clusterproc: an input file shrank while being read\n";
-  [[maybe_unused]] ssize_t n = ::write(STDERR_FILENO, msg, sizeof msg - 1);
+  consoleLastWords("an input file shrank while being read");
   ::_exit(2);
 }
 

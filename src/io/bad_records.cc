@@ -3,6 +3,7 @@
 #include <simdjson.h>
 #include <unistd.h>
 
+#include "console.h"
 #include "json_write.h"
 #include "sys.h"
 
@@ -48,8 +49,7 @@ Status BadRecordReporter::report(const std::string& file, uint64_t line,
   ++count_;
   if (count_ <= show_) {
     line_ = file + ":" + std::to_string(line) + ": " + bad.reason + "\n";
-    // stderr is diagnostics only: a failure to write it is not fatal.
-    (void)writeAll(STDERR_FILENO, line_.data(), line_.size(), "standard error");
+    console().print(line_);
   }
   if (!file_) return Status();
   line_ = "{\"file\":";
@@ -68,10 +68,8 @@ Status BadRecordReporter::report(const std::string& file, uint64_t line,
 
 Status BadRecordReporter::finish() {
   if (count_ > show_) {
-    std::string msg = "clusterproc: " + std::to_string(count_) +
-                      " bad records in all; the first " + std::to_string(show_) +
-                      " are shown above\n";
-    (void)writeAll(STDERR_FILENO, msg.data(), msg.size(), "standard error");
+    console().say(std::to_string(count_) + " bad records in all; the first " +
+                  std::to_string(show_) + " are shown above");
   }
   if (file_) return file_->commit();
   return Status();

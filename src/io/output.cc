@@ -157,7 +157,7 @@ Status OutputFile::writeOut(std::string_view data) {
   Status s = writeAll(fd_, data.data(), data.size(),
                       target_.empty() ? "standard output" : direct_ ? target_ : temp_);
   if (!s.ok() && errno == EPIPE && target_.empty()) {
-    return Status::error(ExitCode::kInput, kBrokenPipe);
+    return Status::error(ExitCode::kBrokenPipe, "broken pipe");
   }
   return s;
 }

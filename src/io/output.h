@@ -15,9 +15,6 @@ namespace clusterproc {
 /// the master's SIGBUS handler (a mapped input that shrank under it).
 void removeTempOutputsNow();
 
-/// Set on a Status when the reader of standard output went away (EPIPE).
-inline constexpr const char* kBrokenPipe = "broken pipe";
-
 /// An output destination. Without commit(), a file target is left untouched
 /// and the temporary file is removed when the object dies.
 class OutputFile {
@@ -32,7 +29,7 @@ class OutputFile {
   OutputFile& operator=(OutputFile&&) = delete;
   ~OutputFile();
 
-  /// Buffers and writes; a closed stdout reader gives Status kBrokenPipe.
+  /// Buffers and writes; a closed stdout reader gives ExitCode::kBrokenPipe.
   Status write(std::string_view data);
   /// Writes out what is buffered when the destination can be read while
   /// the run goes on (standard output, a device or pipe given with -o);

@@ -1,21 +1,14 @@
 #include "progress.h"
 
-#include <sys/ioctl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
-
-#include "sys.h"
 
 namespace clusterproc {
 
 namespace {
 
-constexpr const char* kErase = "\r\x1b[K";
 // Rates are measured over this much recent time: long enough to be steady,
 // short enough to follow a change of pace.
 constexpr double kRateWindowS = 3.0;
@@ -160,8 +153,9 @@ uint64_t knownInputSize(const std::vector<Input>& inputs) {
   return total;
 }
 
-ProgressLine::ProgressLine(int fd, bool enabled, uint64_t total, unsigned workers)
-    : fd_(fd),
+ProgressLine::ProgressLine(Console& console, bool enabled, uint64_t total,
+                           unsigned workers)
+    : console_(console),
       enabled_(enabled),
       total_(total),
       workers_(workers),
@@ -199,35 +193,12 @@ void ProgressLine::update(const ProgressSample& sample, Clock::time_point now) {
   if (now - last_draw_ < std::chrono::milliseconds(kPeriodMs)) return;
   last_draw_ = now;
   if (window_.empty()) window_.push_back({start_, 0, 0});
-  // Text first, then clear what is left of a longer previous line: no flicker.
-  write("\r" + renderProgress(view(sample, now), width()) + "\x1b[K");
-  drawn_ = true;
-}
-
-void ProgressLine::clear() {
-  if (!drawn_) return;
-  write(kErase);
-  drawn_ = false;
+  console_.drawProgress(renderProgress(view(sample, now), console_.width()));
 }
 
 void ProgressLine::finish() {
-  clear();
+  if (enabled_) console_.endProgress();
   enabled_ = false;
-}
-
-void ProgressLine::write(const std::string& text) {
-  // The line is decoration: a failure to write it is not an error.
-  (void)writeAll(fd_, text.data(), text.size(), "standard error");
-}
-
-size_t ProgressLine::width() const {
-  struct winsize ws;
-  if (::ioctl(fd_, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
-  if (const char* cols = std::getenv("COLUMNS")) {
-    long n = std::strtol(cols, nullptr, 10);
-    if (n > 0) return static_cast<size_t>(n);
-  }
-  return 80;
 }
 
 }  // namespace clusterproc

@@ -1,6 +1,7 @@
 #pragma once
 // The progress line on standard error: one line redrawn in place at most
-// ~8 times a second, erased before any other message and at the end.
+// ~8 times a second, and erased at the end. The console (base/console.h)
+// draws it, and erases and redraws it around every other message.
 
 #include <chrono>
 #include <cstddef>
@@ -9,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "console.h"
 #include "input.h"
 #include "job.h"
 
@@ -51,7 +53,7 @@ bool progressWanted(const Job& job, bool stderr_tty, bool stdout_tty, const char
 /// Input size in bytes when every input is a mapped file, else 0 (unknown).
 uint64_t knownInputSize(const std::vector<Input>& inputs);
 
-/// The line itself: owns the "is something drawn" state of stderr.
+/// The line itself: what it shows and when; the console draws it.
 class ProgressLine {
  public:
   using Clock = std::chrono::steady_clock;
@@ -59,7 +61,8 @@ class ProgressLine {
   static constexpr int kPeriodMs = 125;
 
   /// A disabled line never writes. total 0: unknown size.
-  ProgressLine(int fd, bool enabled, uint64_t total, unsigned workers);
+  ProgressLine(Console& console, bool enabled, uint64_t total,
+               unsigned workers);
   ~ProgressLine();
   ProgressLine(const ProgressLine&) = delete;
   ProgressLine& operator=(const ProgressLine&) = delete;
@@ -70,25 +73,18 @@ class ProgressLine {
   /// Redraws the line if kPeriodMs passed since the last drawing.
   void update(const ProgressSample& sample) { update(sample, Clock::now()); }
   void update(const ProgressSample& sample, Clock::time_point now);
-  /// Erases the line (if drawn) so that another message can be written;
-  /// the next update() draws it again.
-  void clear();
   /// Erases the line for good: later updates draw nothing.
   void finish();
   /// The view the line would show for sample at now (for tests).
   ProgressView view(const ProgressSample& sample, Clock::time_point now);
 
  private:
-  void write(const std::string& text);
-  size_t width() const;
-
-  int fd_;
+  Console& console_;
   bool enabled_;
   uint64_t total_;
   unsigned workers_;
   Clock::time_point start_;
   Clock::time_point last_draw_;
-  bool drawn_ = false;
   /// Recent (time, bytes, records) samples for the rates.
   struct Point {
     Clock::time_point t;

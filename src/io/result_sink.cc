@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "console.h"
 #include "row_sort.h"
 #include "summary_table.h"
 #include "sys.h"
@@ -142,10 +143,9 @@ Status ResultSink::finish() {
     for (const std::string& item : sortRows(buffered_, query_.sort)) {
       // Not an error (a column may be null everywhere), but a misspelt field
       // would otherwise leave the rows unsorted without a word.
-      std::string note =
-          "clusterproc: warning: --sort '" + item +
-          "' is null on every row (a missing field?): it orders nothing\n";
-      (void)writeAll(STDERR_FILENO, note.data(), note.size(), "standard error");
+      console().warn(
+          "--sort '" + item +
+          "' is null on every row (a missing field?): it orders nothing");
     }
   }
   size_t n = buffered_.size();

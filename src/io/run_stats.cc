@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "bad_records.h"
+#include "console.h"
 #include "json_write.h"
 #include "progress.h"
 #include "sys.h"
@@ -141,9 +142,7 @@ Status RunStatsRecorder::finish(int exit_code, const std::string& error) {
     stats_.error = std::to_string(stats_.bad_records) + " bad records";
   }
   if (job_->stats) {
-    std::string text = formatStatsText(stats_);
-    // Diagnostics only, like the bad-record lines: a closed stderr is not fatal.
-    (void)writeAll(STDERR_FILENO, text.data(), text.size(), "standard error");
+    console().print(formatStatsText(stats_));
   }
   if (!json_) return Status();
   Status s = json_->write(formatStatsJson(stats_));

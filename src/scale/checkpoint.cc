@@ -256,14 +256,15 @@ std::vector<InputRange> Checkpoint::remaining(std::vector<InputRange> ranges) co
 std::string Checkpoint::resumeNote() const {
   if (!resume_) return "";
   const RunTotals& t = resume_->totals;
-  std::string note = "clusterproc: resuming from " + dir_ + "/" + kFileName + ": " +
-                     std::to_string(t.bytes) + " bytes (" + std::to_string(t.records) +
+  std::string note = "resuming from " + dir_ + "/" + kFileName + ": " +
+                     std::to_string(t.bytes) + " bytes (" +
+                     std::to_string(t.records) +
                      " records) were done by an earlier run";
   if (t.bad_records > 0) {
     note += "; its " + std::to_string(t.bad_records) +
             " bad records were reported by that run and are counted here";
   }
-  return note + "\n";
+  return note;
 }
 
 Status Checkpoint::save(const CheckpointPosition& pos, const RunTotals& totals,

@@ -73,7 +73,7 @@ class Checkpoint {
   /// The ranges to process: ranges (the shard's, or whole inputs) with the
   /// part before the resume position removed.
   std::vector<InputRange> remaining(std::vector<InputRange> ranges) const;
-  /// One line for stderr about what an earlier run did ("" when not resuming).
+  /// What an earlier run did, for the console ("" when not resuming).
   std::string resumeNote() const;
 
   /// Called after each chunk merged in order: writes the checkpoint when one

@@ -32,13 +32,6 @@ uint32_t crc(std::string_view bytes) {
   return static_cast<uint32_t>(c);
 }
 
-template <typename T>
-T load(const char* p) {
-  T v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-
 bool shellSafe(const std::string& w) {
   if (w.empty()) return false;
   for (char c : w) {
@@ -156,10 +149,8 @@ std::string encodePartial(const Partial& p) {
   }
   ByteWriter out;
   out.raw(kMagic, sizeof kMagic);
-  uint16_t version = kPartialVersion;
-  uint16_t flags = 0;
-  out.raw(&version, sizeof version);
-  out.raw(&flags, sizeof flags);
+  out.u16(kPartialVersion);
+  out.u16(0);  // flags
   out.u64(body.str().size());
   out.str() += body.str();
   out.u32(crc(out.str()));
@@ -187,14 +178,16 @@ Result<std::vector<Partial>> decodePartials(std::string_view bytes,
                             " bytes, the header alone is " +
                             std::to_string(kHeaderSize));
     }
-    const uint16_t version = load<uint16_t>(rest.data() + 8);
+    const uint16_t version =
+        static_cast<uint16_t>(loadLittle(rest.data() + 8, 2));
     if (version == 0 || version > kPartialVersion) {
       return bad(where, "partial format version " + std::to_string(version) +
                             " not supported (this build reads versions up to " +
                             std::to_string(kPartialVersion) + ")");
     }
-    const uint16_t flags = load<uint16_t>(rest.data() + 10);
-    const uint64_t body = load<uint64_t>(rest.data() + 12);
+    const uint16_t flags =
+        static_cast<uint16_t>(loadLittle(rest.data() + 10, 2));
+    const uint64_t body = loadLittle(rest.data() + 12, 8);
     if (body > rest.size() - kHeaderSize ||
         rest.size() - kHeaderSize - body < kChecksumSize) {
       const bool huge = body > (uint64_t{1} << 62);
@@ -205,7 +198,7 @@ Result<std::vector<Partial>> decodePartials(std::string_view bytes,
                                                             kChecksumSize)));
     }
     const size_t total = kHeaderSize + body + kChecksumSize;
-    if (load<uint32_t>(rest.data() + kHeaderSize + body) !=
+    if (loadLittle(rest.data() + kHeaderSize + body, 4) !=
         crc(rest.substr(0, kHeaderSize + body))) {
       return bad(where, "checksum mismatch: corrupt partial");
     }

@@ -232,7 +232,7 @@ std::string SummaryState::serialize() const {
     p.node->stats().serialize(w);
     push_children(*p.node, ++count);
   }
-  std::memcpy(w.str().data() + 1, &count, sizeof count);  // as u64() wrote
+  w.patchU64(1, count);
   return std::move(w.str());
 }
 

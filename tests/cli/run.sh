@@ -73,8 +73,6 @@ tmux_screen() {
   printf '%s\n' "$screen"
 }
 
-# shellcheck source=/dev/null
-for f in "$HERE"/cases/${3:-*}.sh; do source "$f"; done
 # Each case file runs in a subshell of its own: a variable, cd or trap it
 # sets cannot reach the next. Its failures come back as its exit status.
 for f in "$HERE"/cases/${3:-*}.sh; do

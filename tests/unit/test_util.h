@@ -104,4 +104,21 @@ inline std::vector<std::string> specLines(const std::string& text) {
   return lines;
 }
 
+/// The bytes that f(fd) writes to the pipe fd, read back once it is done
+/// (less than a pipe's capacity, 64 KiB).
+template <typename F>
+std::string captured(F f) {
+  int fds[2];
+  if (::pipe(fds) != 0) throw std::runtime_error("pipe failed");
+  f(fds[1]);
+  ::close(fds[1]);
+  std::string out;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(fds[0], buf, sizeof buf)) > 0)
+    out.append(buf, static_cast<size_t>(n));
+  ::close(fds[0]);
+  return out;
+}
+
 }  // namespace clusterproc::testing

@@ -116,63 +116,56 @@ TEST_CASE("progress: the total is known only when every input is a mapped file")
   CHECK(knownInputSize(inputs) == 0);
 }
 
-/// The bytes written to a pipe by f, read back once it is done.
-template <typename F>
-std::string captured(F f) {
-  int fds[2];
-  REQUIRE(::pipe(fds) == 0);
-  f(fds[1]);
-  ::close(fds[1]);
-  std::string out;
-  char buf[4096];
-  ssize_t n;
-  while ((n = ::read(fds[0], buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
-  ::close(fds[0]);
-  return out;
-}
-
-TEST_CASE("progress: redrawn at most every period, erased by clear and finish") {
-  std::string out = captured([](int fd) {
-    ProgressLine line(fd, true, 1000, 2);
+TEST_CASE(
+    "progress: redrawn at most every period, erased around messages and at the "
+    "end") {
+  std::string out = testing::captured([](int fd) {
+    Console console(fd);
+    ProgressLine line(console, true, 1000, 2);
     auto t0 = ProgressLine::Clock::now();
     ProgressSample s;
     s.bytes = 100;
     line.update(s, t0 + 50ms);  // too early: nothing
     line.update(s, t0 + 130ms);
     line.update(s, t0 + 200ms);  // within the period: nothing
-    line.clear();
-    line.clear();  // nothing drawn: nothing to erase
+    console.warn("between");     // erased, then drawn again
     s.bytes = 500;
     line.update(s, t0 + 300ms);
     line.finish();
     line.update(s, t0 + 900ms);  // finished: nothing
+    console.warn("after");       // no line to erase
   });
   std::string erase = "\r\x1b[K";
   size_t first = out.find(" 10% ");
   size_t second = out.find(" 50% ");
   REQUIRE(first != std::string::npos);
   REQUIRE(second != std::string::npos);
-  CHECK(out.find(" 10% ", first + 1) == std::string::npos);
-  CHECK(out.substr(out.size() - erase.size()) == erase);
-  // Two drawings, each "\r...\x1b[K", and two erasures.
+  size_t warned = out.find(erase + "clusterproc: warning: between\n\r");
+  REQUIRE(warned != std::string::npos);
+  // The same line is drawn again after the message.
+  CHECK(out.find(" 10% ", warned) < second);
+  std::string tail = erase + "clusterproc: warning: after\n";
+  CHECK(out.substr(out.size() - tail.size()) == tail);
+  // Three drawings, each "\r...\x1b[K", and two erasures.
   size_t cr = 0;
   for (char c : out) cr += c == '\r';
-  CHECK(cr == 4);
+  CHECK(cr == 5);
 }
 
 TEST_CASE("progress: a disabled line writes nothing") {
-  std::string out = captured([](int fd) {
-    ProgressLine line(fd, false, 0, 2);
+  std::string out = testing::captured([](int fd) {
+    Console console(fd);
+    ProgressLine line(console, false, 0, 2);
     CHECK(line.pollTimeoutMs() == -1);
     line.update(ProgressSample{}, ProgressLine::Clock::now() + 1s);
-    line.clear();
     line.finish();
   });
   CHECK(out.empty());
 }
 
 TEST_CASE("progress: rates follow the recent window") {
-  ProgressLine line(-1, true, 0, 1);
+  Console console(-1);
+  ProgressLine line(console, true, 0, 1);
   auto t0 = ProgressLine::Clock::now();
   ProgressSample s;
   s.bytes = 1'000'000;
