@@ -66,17 +66,21 @@ unsigned allowedCpus() {
   return onlineCpus();
 }
 
-Status usage(const std::string& msg) { return Status::error(ExitCode::kUsage, msg); }
+Status usage(const std::string& msg) {
+  return Status::error(ExitCode::kUsage, msg);
+}
 
 /// Edit distance with adjacent transpositions (optimal string alignment).
 size_t editDistance(const std::string& a, const std::string& b) {
-  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  std::vector<std::vector<size_t>> d(a.size() + 1,
+                                     std::vector<size_t>(b.size() + 1));
   for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
   for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
   for (size_t i = 1; i <= a.size(); ++i) {
     for (size_t j = 1; j <= b.size(); ++j) {
       size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      d[i][j] =
+          std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
       if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
         d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
       }
@@ -109,7 +113,8 @@ Status unknownOption(const CLI::App& app, std::string arg) {
     }
   }
   std::string msg = "unknown option '" + arg + "'";
-  if (best_d <= 2 && best_d * 2 < arg.size()) return usage(msg + "; did you mean '" + best + "'?");
+  if (best_d <= 2 && best_d * 2 < arg.size())
+    return usage(msg + "; did you mean '" + best + "'?");
   if (prefixed == 1) return usage(msg + "; did you mean '" + prefix_of + "'?");
   return usage(msg + " (see clusterproc --help)");
 }
@@ -138,7 +143,8 @@ Status chooseKind(Job& job, bool count) {
   }
   int kinds = count + aggregate + !job.select.empty() + !job.exec.empty();
   if (kinds > 1) {
-    return usage("--count, --select, --exec and --group-by/--agg cannot be combined");
+    return usage(
+        "--count, --select, --exec and --group-by/--agg cannot be combined");
   }
   if (!job.exec.empty()) {
     job.kind = JobKind::kExec;
@@ -161,9 +167,12 @@ Status chooseKind(Job& job, bool count) {
         "--group-by/--agg output, not " +
         std::string(count ? "--count" : "--exec"));
   }
-  if (job.unordered && job.kind != JobKind::kExec) return usage("--unordered applies to --exec");
+  if (job.unordered && job.kind != JobKind::kExec)
+    return usage("--unordered applies to --exec");
   if (!job.format.empty() && job.kind == JobKind::kExec) {
-    return usage("--format does not apply to --exec (its output is the commands' bytes)");
+    return usage(
+        "--format does not apply to --exec (its output is the commands' "
+        "bytes)");
   }
   return Status();
 }
@@ -174,25 +183,32 @@ Status checkMpi(const Job& job) {
   if (!mpiBuiltIn()) {
     return usage(
         "--mpi: this clusterproc was built without MPI; rebuild it with "
-        "cmake -DCLUSTERPROC_MPI=ON (Debian: apt-get install libopenmpi-dev openmpi-bin)");
+        "cmake -DCLUSTERPROC_MPI=ON (Debian: apt-get install libopenmpi-dev "
+        "openmpi-bin)");
   }
   if (job.kind != JobKind::kSummary && job.kind != JobKind::kCount &&
       job.kind != JobKind::kAggregate) {
     return usage(
-        "--mpi runs the summary, --count and --group-by/--agg jobs; for --where, --select "
-        "and --exec run one --shard K/N per machine and concatenate the outputs in shard "
+        "--mpi runs the summary, --count and --group-by/--agg jobs; for "
+        "--where, --select "
+        "and --exec run one --shard K/N per machine and concatenate the "
+        "outputs in shard "
         "order (see docs/scale-out.md)");
   }
   for (const std::string& in : job.inputs) {
     if (in == "-") {
-      return usage("--mpi needs input files that every rank can read (standard input "
-                   "reaches rank 0 only)");
+      return usage(
+          "--mpi needs input files that every rank can read (standard input "
+          "reaches rank 0 only)");
     }
   }
   if (job.progress.value_or(false)) {
-    return usage("--progress does not apply to --mpi (the ranks' lines would mix on stderr)");
+    return usage(
+        "--progress does not apply to --mpi (the ranks' lines would mix on "
+        "stderr)");
   }
-  if (job.shard_count > 0) return usage("--shard does not apply to --mpi: each rank takes its shard");
+  if (job.shard_count > 0)
+    return usage("--shard does not apply to --mpi: each rank takes its shard");
   return Status();
 }
 
@@ -221,13 +237,15 @@ std::string notForMerge(const std::string& arg) {
   if (arg.rfind("-j", 0) == 0) name = "-j";
   for (const char* o : kJob) {
     if (name == o) {
-      return "merge: " + name + " is a job option: merge takes the job from the partials "
+      return "merge: " + name +
+             " is a job option: merge takes the job from the partials "
              "(give it to the runs that make them)";
     }
   }
   for (const char* o : kRun) {
     if (name == o || name == "-j") {
-      return "merge: " + name + " does not apply: merge reads partials and runs no workers";
+      return "merge: " + name +
+             " does not apply: merge reads partials and runs no workers";
     }
   }
   return "";
@@ -235,9 +253,11 @@ std::string notForMerge(const std::string& arg) {
 
 /// `clusterproc merge ...`; argv[0] is "merge".
 Result<CommandLine> parseMergeLine(int argc, char** argv) {
-  CLI::App app{"clusterproc merge: combine partials made with --partial into the result of\n"
-               "one run over all their inputs (or, with --partial, into one partial).",
-               "clusterproc merge"};
+  CLI::App app{
+      "clusterproc merge: combine partials made with --partial into the result "
+      "of\n"
+      "one run over all their inputs (or, with --partial, into one partial).",
+      "clusterproc merge"};
   app.footer(kMergeExamples);
   app.get_formatter()->column_width(26);
   app.get_formatter()->label("Positionals", "Arguments");
@@ -246,20 +266,24 @@ Result<CommandLine> parseMergeLine(int argc, char** argv) {
   job.merge = true;
   job.workers = 1;
   app.add_option("PARTIAL", job.inputs,
-                 "Partial files, each holding one or more partials; '-' is standard input "
+                 "Partial files, each holding one or more partials; '-' is "
+                 "standard input "
                  "(the default)")
       ->option_text("...");
   app.add_option("-f,--format", job.format,
                  "jsonl, json, csv, tsv or table (default: the extension of -o "
                  "FILE, else jsonl; table for rows on a terminal)")
       ->option_text("FORMAT");
-  app.add_option("-o,--output", job.output_path, "Write the result to FILE (atomically)")
+  app.add_option("-o,--output", job.output_path,
+                 "Write the result to FILE (atomically)")
       ->option_text("FILE");
   app.add_option("--partial", job.partial_path,
-                 "Write the merged partial to FILE ('-': standard output) instead of the result")
+                 "Write the merged partial to FILE ('-': standard output) "
+                 "instead of the result")
       ->option_text("FILE");
   app.add_flag("--stats", job.stats, "Print statistics on stderr at the end");
-  app.add_option("--stats-json", job.stats_json_path, "Write statistics as JSON to FILE")
+  app.add_option("--stats-json", job.stats_json_path,
+                 "Write statistics as JSON to FILE")
       ->option_text("FILE");
   for (int i = 1; i < argc && std::string(argv[i]) != "--"; ++i) {
     std::string refusal = notForMerge(argv[i]);
@@ -270,7 +294,8 @@ Result<CommandLine> parseMergeLine(int argc, char** argv) {
   } catch (const CLI::CallForHelp&) {
     return CommandLine{std::nullopt, app.help()};
   } catch (const CLI::ParseError& e) {
-    return usage("merge: " + std::string(e.what()) + " (see clusterproc merge --help)");
+    return usage("merge: " + std::string(e.what()) +
+                 " (see clusterproc merge --help)");
   }
   for (const std::string& extra : app.remaining()) {
     if (extra != "--") return unknownOption(app, extra);
@@ -278,9 +303,13 @@ Result<CommandLine> parseMergeLine(int argc, char** argv) {
   if (job.inputs.empty()) job.inputs.push_back("-");
   size_t stdin_uses = 0;
   for (const std::string& in : job.inputs) stdin_uses += in == "-";
-  if (stdin_uses > 1) return usage("merge: standard input ('-') can be read only once");
-  if (!job.partial_path.empty() && (!job.output_path.empty() || !job.format.empty())) {
-    return usage("merge: --partial writes a partial, not a result: -o and -f do not apply");
+  if (stdin_uses > 1)
+    return usage("merge: standard input ('-') can be read only once");
+  if (!job.partial_path.empty() &&
+      (!job.output_path.empty() || !job.format.empty())) {
+    return usage(
+        "merge: --partial writes a partial, not a result: -o and -f do not "
+        "apply");
   }
   return CommandLine{job, {}};
 }
@@ -292,21 +321,33 @@ Result<uint64_t> parseSize(const std::string& text, const std::string& option) {
   uint64_t v = 0;
   while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
     uint64_t d = static_cast<uint64_t>(text[i] - '0');
-    if (v > (UINT64_MAX - d) / 10) return usage(option + ": size too large: " + text);
+    if (v > (UINT64_MAX - d) / 10)
+      return usage(option + ": size too large: " + text);
     v = v * 10 + d;
     ++i;
   }
-  if (i == 0) return usage(option + ": not a size: '" + text + "' (use e.g. 64K, 4M, 1G)");
+  if (i == 0)
+    return usage(option + ": not a size: '" + text +
+                 "' (use e.g. 64K, 4M, 1G)");
   std::string unit = text.substr(i);
-  for (char& c : unit) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char& c : unit)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   int shift = 0;
-  if (unit.empty() || unit == "B") shift = 0;
-  else if (unit == "K" || unit == "KB" || unit == "KIB") shift = 10;
-  else if (unit == "M" || unit == "MB" || unit == "MIB") shift = 20;
-  else if (unit == "G" || unit == "GB" || unit == "GIB") shift = 30;
-  else if (unit == "T" || unit == "TB" || unit == "TIB") shift = 40;
-  else return usage(option + ": unknown size unit in '" + text + "' (use K, M or G)");
-  if (shift > 0 && v > (UINT64_MAX >> shift)) return usage(option + ": size too large: " + text);
+  if (unit.empty() || unit == "B")
+    shift = 0;
+  else if (unit == "K" || unit == "KB" || unit == "KIB")
+    shift = 10;
+  else if (unit == "M" || unit == "MB" || unit == "MIB")
+    shift = 20;
+  else if (unit == "G" || unit == "GB" || unit == "GIB")
+    shift = 30;
+  else if (unit == "T" || unit == "TB" || unit == "TIB")
+    shift = 40;
+  else
+    return usage(option + ": unknown size unit in '" + text +
+                 "' (use K, M or G)");
+  if (shift > 0 && v > (UINT64_MAX >> shift))
+    return usage(option + ": size too large: " + text);
   v <<= shift;
   if (v == 0) return usage(option + ": size must be positive: " + text);
   return v;
@@ -332,8 +373,10 @@ Result<uint64_t> parseMilliseconds(const std::string& text,
 }
 
 Result<CommandLine> parseCommandLine(int argc, char** argv) {
-  if (argc > 1 && std::string(argv[1]) == "merge") return parseMergeLine(argc - 1, argv + 1);
-  CLI::App app{"clusterproc: process newline-delimited JSON on every core.", "clusterproc"};
+  if (argc > 1 && std::string(argv[1]) == "merge")
+    return parseMergeLine(argc - 1, argv + 1);
+  CLI::App app{"clusterproc: process newline-delimited JSON on every core.",
+               "clusterproc"};
   app.footer(kExamples);
   app.get_formatter()->column_width(26);
   app.get_formatter()->label("Positionals", "Arguments");
@@ -344,8 +387,9 @@ Result<CommandLine> parseCommandLine(int argc, char** argv) {
   std::string chunk, max_record, shard, flush_after;
   bool count = false;
   bool progress = false;
-  app.add_option("INPUT", job.inputs,
-                 "Files (gzip/zstd too), named pipes or '-' (default: standard input)")
+  app.add_option(
+         "INPUT", job.inputs,
+         "Files (gzip/zstd too), named pipes or '-' (default: standard input)")
       ->option_text("...")
       ->group("Input");
   app.add_option(
@@ -356,9 +400,11 @@ Result<CommandLine> parseCommandLine(int argc, char** argv) {
       ->allow_extra_args(false)
       ->group("Job");
   app.add_option("--where", job.where,
-                 "Keep records where EXPR is neither false nor null (repeatable: all must hold)")
+                 "Keep records where EXPR is neither false nor null "
+                 "(repeatable: all must hold)")
       ->option_text("EXPR")
-      ->allow_extra_args(false)  // one EXPR per --where; what follows is an input
+      ->allow_extra_args(
+          false)  // one EXPR per --where; what follows is an input
       ->group("Job");
   app.add_option("--select", job.select,
                  "Output one object per record: 'EXPR [as NAME], ...'; '*' is "
@@ -370,21 +416,26 @@ Result<CommandLine> parseCommandLine(int argc, char** argv) {
                  "without them)")
       ->option_text("LIST")
       ->group("Job");
-  app.add_flag("--count", count, "Print {\"count\":N}, the number of (matching) records")
+  app.add_flag("--count", count,
+               "Print {\"count\":N}, the number of (matching) records")
       ->group("Job");
-  app.add_option("--group-by", job.group_by, "Group records by 'EXPR [as NAME], ...'")
+  app.add_option("--group-by", job.group_by,
+                 "Group records by 'EXPR [as NAME], ...'")
       ->option_text("LIST")
       ->group("Job");
   app.add_option("--agg", job.agg,
-                 "Aggregates per group: count, sum(x), avg(x), quantile(x, q), top(x, k), ...")
+                 "Aggregates per group: count, sum(x), avg(x), quantile(x, q), "
+                 "top(x, k), ...")
       ->option_text("LIST")
       ->group("Job");
   app.add_option("--exec", job.exec,
-                 "Pipe each chunk's (matching) lines to 'sh -c CMD'; outputs (and its stderr, to "
+                 "Pipe each chunk's (matching) lines to 'sh -c CMD'; outputs "
+                 "(and its stderr, to "
                  "stderr) in input order")
       ->option_text("CMD")
       ->group("Job");
-  app.add_flag("--unordered", job.unordered, "--exec: write outputs as they finish")
+  app.add_flag("--unordered", job.unordered,
+               "--exec: write outputs as they finish")
       ->group("Job");
   app.add_option("--sort", job.sort,
                  "Order the rows (alone: the records) by 'ITEM [asc|desc], "
@@ -403,12 +454,14 @@ Result<CommandLine> parseCommandLine(int argc, char** argv) {
                  "FILE, else jsonl; table for rows on a terminal)")
       ->option_text("FORMAT")
       ->group("Output");
-  app.add_option("-o,--output", job.output_path,
-                 "Write the result to FILE (atomically: renamed into place on success)")
+  app.add_option(
+         "-o,--output", job.output_path,
+         "Write the result to FILE (atomically: renamed into place on success)")
       ->option_text("FILE")
       ->group("Output");
   app.add_option("--partial", job.partial_path,
-                 "Write the job's mergeable state to FILE ('-': stdout) instead of its result; "
+                 "Write the job's mergeable state to FILE ('-': stdout) "
+                 "instead of its result; "
                  "combine with clusterproc merge")
       ->option_text("FILE")
       ->group("Output");
@@ -433,11 +486,13 @@ Result<CommandLine> parseCommandLine(int argc, char** argv) {
           ->option_text("N")
           ->group("Engine");
   app.add_option("--chunk-size", chunk,
-                 "Bytes per chunk, newline-aligned (e.g. 64K, 4M; default: auto, at most 4M, 8M with --exec)")
+                 "Bytes per chunk, newline-aligned (e.g. 64K, 4M; default: "
+                 "auto, at most 4M, 8M with --exec)")
       ->option_text("SIZE")
       ->group("Engine");
-  app.add_option("--max-record", max_record,
-                 "Longest record accepted (default 64M); longer lines are bad records")
+  app.add_option(
+         "--max-record", max_record,
+         "Longest record accepted (default 64M); longer lines are bad records")
       ->option_text("SIZE")
       ->group("Input");
   app.add_option("--flush-after", flush_after,
@@ -445,7 +500,8 @@ Result<CommandLine> parseCommandLine(int argc, char** argv) {
                  "partly filled chunk (default 100ms; 0: after every read)")
       ->option_text("DURATION")
       ->group("Input");
-  app.add_option("--retries", job.retries, "Retries of a chunk whose worker died (default 2)")
+  app.add_option("--retries", job.retries,
+                 "Retries of a chunk whose worker died (default 2)")
       ->option_text("N")
       ->group("Engine");
   app.add_option("--max-errors", job.max_errors,
@@ -453,31 +509,40 @@ Result<CommandLine> parseCommandLine(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber)
       ->option_text("N")
       ->group("Errors");
-  app.add_option("--bad-records", job.bad_records_path,
-                 "Write every bad record as a JSON line {file,line,offset,error,raw}")
+  app.add_option(
+         "--bad-records", job.bad_records_path,
+         "Write every bad record as a JSON line {file,line,offset,error,raw}")
       ->option_text("FILE")
       ->group("Errors");
-  CLI::Option* shard_opt = app.add_option("--shard", shard,
-                 "Process only the K-th of N line-aligned byte ranges of the files (0-based)")
-      ->option_text("K/N")
-      ->group("Input");
-  app.add_option("--checkpoint", job.checkpoint_dir,
-                 "Save progress in DIR; the same command run again resumes from it")
+  CLI::Option* shard_opt =
+      app.add_option("--shard", shard,
+                     "Process only the K-th of N line-aligned byte ranges of "
+                     "the files (0-based)")
+          ->option_text("K/N")
+          ->group("Input");
+  app.add_option(
+         "--checkpoint", job.checkpoint_dir,
+         "Save progress in DIR; the same command run again resumes from it")
       ->option_text("DIR")
       ->group("Engine");
   CLI::Option* progress_on =
-      app.add_flag("--progress", progress, "Show a progress line on stderr (default: on a terminal)")
+      app.add_flag("--progress", progress,
+                   "Show a progress line on stderr (default: on a terminal)")
           ->group("Monitoring");
-  CLI::Option* progress_off =
-      app.add_flag("--no-progress")->description("Never show the progress line")->group("Monitoring");
-  app.add_flag("--stats", job.stats, "Print run statistics on stderr at the end")
+  CLI::Option* progress_off = app.add_flag("--no-progress")
+                                  ->description("Never show the progress line")
+                                  ->group("Monitoring");
+  app.add_flag("--stats", job.stats,
+               "Print run statistics on stderr at the end")
       ->group("Monitoring");
-  app.add_option("--stats-json", job.stats_json_path,
-                 "Write run statistics as one JSON object to FILE, also on failure")
+  app.add_option(
+         "--stats-json", job.stats_json_path,
+         "Write run statistics as one JSON object to FILE, also on failure")
       ->option_text("FILE")
       ->group("Monitoring");
   app.add_flag("--mpi", job.mpi,
-               "One rank of 'mpirun -n R clusterproc --mpi ...': rank r runs shard r/R, "
+               "One rank of 'mpirun -n R clusterproc --mpi ...': rank r runs "
+               "shard r/R, "
                "rank 0 merges and writes the result")
       ->group("Beyond one machine");
 
@@ -486,7 +551,8 @@ Result<CommandLine> parseCommandLine(int argc, char** argv) {
   } catch (const CLI::CallForHelp&) {
     return CommandLine{std::nullopt, app.help()};
   } catch (const CLI::CallForVersion&) {
-    return CommandLine{std::nullopt, std::string(kVersion) + "\n" + mpiVersionLine() + "\n"};
+    return CommandLine{std::nullopt,
+                       std::string(kVersion) + "\n" + mpiVersionLine() + "\n"};
   } catch (const CLI::ParseError& e) {
     return usage(std::string(e.what()) + " (see clusterproc --help)");
   }
@@ -495,7 +561,8 @@ Result<CommandLine> parseCommandLine(int argc, char** argv) {
   }
   if (progress_on->count() > 0 || progress_off->count() > 0) {
     // Both given: the last one wins, as with other tools' on/off pairs.
-    job.progress = lastArg(argc, argv, "--progress") > lastArg(argc, argv, "--no-progress");
+    job.progress = lastArg(argc, argv, "--progress") >
+                   lastArg(argc, argv, "--no-progress");
   }
   if (job.inputs.empty()) job.inputs.push_back("-");
   Status s = chooseKind(job, count);
@@ -504,8 +571,10 @@ Result<CommandLine> parseCommandLine(int argc, char** argv) {
     s = checkPartialJob(job);
     if (!s.ok()) return s;
     if (!job.output_path.empty() || !job.format.empty()) {
-      return usage("--partial FILE replaces the result: -o and -f do not apply (give them to "
-                   "clusterproc merge)");
+      return usage(
+          "--partial FILE replaces the result: -o and -f do not apply (give "
+          "them to "
+          "clusterproc merge)");
     }
   }
   if (!chunk.empty()) {
@@ -531,7 +600,8 @@ Result<CommandLine> parseCommandLine(int argc, char** argv) {
   }
   size_t stdin_uses = 0;
   for (const std::string& in : job.inputs) stdin_uses += in == "-";
-  if (stdin_uses > 1) return usage("standard input ('-') can be read only once");
+  if (stdin_uses > 1)
+    return usage("standard input ('-') can be read only once");
   if (job.mpi) {
     s = checkMpi(job);
     if (!s.ok()) return s;

@@ -17,7 +17,8 @@ int main(int argc, char** argv) {
   if (!cl.ok()) return reportError(cl.status());
   if (!cl.value().job) {
     const std::string& text = cl.value().text;
-    Status s = writeAll(STDOUT_FILENO, text.data(), text.size(), "standard output");
+    Status s =
+        writeAll(STDOUT_FILENO, text.data(), text.size(), "standard output");
     return s.ok() ? 0 : reportError(s);
   }
   const Job& job = *cl.value().job;
@@ -29,7 +30,8 @@ int main(int argc, char** argv) {
   } else if (!job.partial_path.empty()) {
     code = partialCommand(job);
   } else {
-    code = runCommand(job, [&](RunCounts& counts) { return runJob(job, counts, nullptr); });
+    code = runCommand(
+        job, [&](RunCounts& counts) { return runJob(job, counts, nullptr); });
   }
   if (code == static_cast<int>(ExitCode::kBrokenPipe)) {
     ::signal(SIGPIPE, SIG_DFL);

@@ -30,7 +30,9 @@ class ByteWriter {
     buf_.append(s);
   }
   /// Bytes as they are (single bytes: magic numbers, HyperLogLog registers).
-  void raw(const void* p, size_t n) { buf_.append(static_cast<const char*>(p), n); }
+  void raw(const void* p, size_t n) {
+    buf_.append(static_cast<const char*>(p), n);
+  }
   /// Overwrites the u64 written at offset at (a count known only at the end).
   void patchU64(size_t at, uint64_t v);
   std::string& str() { return buf_; }

@@ -37,8 +37,9 @@ bool LineCursor::next(Line& line) {
   if (len > 0 && start[len - 1] == '\r') --len;
   line.text = std::string_view(start, len);
   // Most lines start with '{': skip the blank scan for them.
-  line.blank = len == 0 || ((start[0] == ' ' || start[0] == '\t' ||
-                             start[0] == '\r') && isBlank(line.text));
+  line.blank =
+      len == 0 || ((start[0] == ' ' || start[0] == '\t' || start[0] == '\r') &&
+                   isBlank(line.text));
   ++count_;
   return true;
 }

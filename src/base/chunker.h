@@ -18,8 +18,8 @@ size_t lastLineEnd(const char* data, size_t size);
 /// One line of a chunk: its text without "\n" or "\r\n", and where it starts.
 struct Line {
   std::string_view text;
-  size_t offset;   ///< from the chunk start
-  bool blank;      ///< empty or only spaces, tabs and \r
+  size_t offset;  ///< from the chunk start
+  bool blank;     ///< empty or only spaces, tabs and \r
 };
 
 /// Iterates the lines of a chunk; the last one may lack its newline.

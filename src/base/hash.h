@@ -105,7 +105,8 @@ inline void loadUpTo16(const char* p, size_t n, uint64_t w[2]) {
   };
   const uint64_t small =
       // Masked shifts: for m > 3 the value is discarded, but must stay defined.
-      byte(0) | byte(m / 2) << ((8 * (m / 2)) & 63) | byte(m - 1) << ((8 * (m - 1)) & 63);
+      byte(0) | byte(m / 2) << ((8 * (m / 2)) & 63) |
+      byte(m - 1) << ((8 * (m - 1)) & 63);
   w[0] = ge8 ? a8 : ge4 ? mid : small;
   w[1] = ge8 ? tail : 0;
 }
@@ -163,12 +164,12 @@ inline bool equalBytes(std::string_view a, std::string_view b) {
             (load64(p + n - 8) ^ load64(q + n - 8))) == 0;
   }
   if (n >= 4) {
-    return ((load32(p) ^ load32(q)) | (load32(p + n - 4) ^ load32(q + n - 4))) ==
-           0;
+    return ((load32(p) ^ load32(q)) |
+            (load32(p + n - 4) ^ load32(q + n - 4))) == 0;
   }
   if (n >= 2) {
-    return ((load16(p) ^ load16(q)) | (load16(p + n - 2) ^ load16(q + n - 2))) ==
-           0;
+    return ((load16(p) ^ load16(q)) |
+            (load16(p + n - 2) ^ load16(q + n - 2))) == 0;
   }
   return n == 0 || p[0] == q[0];
 }

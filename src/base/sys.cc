@@ -19,7 +19,8 @@ std::string errnoText(const std::string& what, const std::string& subject) {
   return text;
 }
 
-Status writeAll(int fd, const void* data, size_t len, const std::string& subject) {
+Status writeAll(int fd, const void* data, size_t len,
+                const std::string& subject) {
   const char* p = static_cast<const char*>(data);
   while (len > 0) {
     ssize_t n = ::write(fd, p, len);
@@ -68,7 +69,8 @@ Status writeAllParts(int fd, const std::string_view* parts, size_t n,
   return Status();
 }
 
-Result<size_t> readSome(int fd, void* buf, size_t len, const std::string& subject) {
+Result<size_t> readSome(int fd, void* buf, size_t len,
+                        const std::string& subject) {
   for (;;) {
     ssize_t n = ::read(fd, buf, len);
     if (n >= 0) return static_cast<size_t>(n);
@@ -78,7 +80,8 @@ Result<size_t> readSome(int fd, void* buf, size_t len, const std::string& subjec
   }
 }
 
-Result<size_t> readFull(int fd, void* buf, size_t len, const std::string& subject) {
+Result<size_t> readFull(int fd, void* buf, size_t len,
+                        const std::string& subject) {
   char* p = static_cast<char*>(buf);
   size_t done = 0;
   while (done < len) {

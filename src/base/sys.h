@@ -16,7 +16,8 @@ namespace clusterproc {
 std::string errnoText(const std::string& what, const std::string& subject);
 
 /// Writes all of data to fd, looping on short writes and EINTR.
-Status writeAll(int fd, const void* data, size_t len, const std::string& subject);
+Status writeAll(int fd, const void* data, size_t len,
+                const std::string& subject);
 
 /// Writes parts[0..n) to fd in order with writev, looping on short writes
 /// and EINTR (one call when the pipe takes it all, so a total below PIPE_BUF
@@ -25,10 +26,12 @@ Status writeAllParts(int fd, const std::string_view* parts, size_t n,
                      const std::string& subject);
 
 /// Reads up to len bytes once (retrying EINTR); 0 means end of file.
-Result<size_t> readSome(int fd, void* buf, size_t len, const std::string& subject);
+Result<size_t> readSome(int fd, void* buf, size_t len,
+                        const std::string& subject);
 
 /// Reads exactly len bytes unless end of file comes first; returns the count.
-Result<size_t> readFull(int fd, void* buf, size_t len, const std::string& subject);
+Result<size_t> readFull(int fd, void* buf, size_t len,
+                        const std::string& subject);
 
 /// open() retried on EINTR; returns the descriptor or -1 (errno set).
 int openRetry(const char* path, int flags, mode_t mode = 0);

@@ -11,7 +11,8 @@ Bisection::Bisection(const Assign& parent, const char* data)
   for (size_t pos = 0; pos < parent.size;) {
     starts_.push_back(pos);
     const void* nl = std::memchr(data + pos, '\n', parent.size - pos);
-    pos = nl ? static_cast<size_t>(static_cast<const char*>(nl) - data) + 1 : parent.size;
+    pos = nl ? static_cast<size_t>(static_cast<const char*>(nl) - data) + 1
+             : parent.size;
   }
   size_t lines = starts_.size();
   starts_.push_back(parent.size);
@@ -55,8 +56,10 @@ void Bisection::probeCrashed(uint64_t id, const std::string& how) {
     bad.line = r.first + 1;
     bad.offset = starts_[r.first];
     bad.reason = "worker crashed (" + how + ")";
-    std::string_view raw(data_ + starts_[r.first], starts_[r.end] - starts_[r.first]);
-    while (!raw.empty() && (raw.back() == '\n' || raw.back() == '\r')) raw.remove_suffix(1);
+    std::string_view raw(data_ + starts_[r.first],
+                         starts_[r.end] - starts_[r.first]);
+    while (!raw.empty() && (raw.back() == '\n' || raw.back() == '\r'))
+      raw.remove_suffix(1);
     bad.raw.assign(raw);
     poison_.push_back(std::move(bad));
     return;
@@ -90,8 +93,9 @@ ChunkReport Bisection::assemble() {
     if (out.exec_error.empty()) out.exec_error = rep.exec_error;
   }
   for (BadRecord& b : poison_) out.bad.push_back(std::move(b));
-  std::stable_sort(out.bad.begin(), out.bad.end(),
-                   [](const BadRecord& a, const BadRecord& b) { return a.line < b.line; });
+  std::stable_sort(
+      out.bad.begin(), out.bad.end(),
+      [](const BadRecord& a, const BadRecord& b) { return a.line < b.line; });
   return out;
 }
 

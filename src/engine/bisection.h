@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "messages.h"
 #include "chunk_report.h"
+#include "messages.h"
 
 namespace clusterproc {
 

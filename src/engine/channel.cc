@@ -17,7 +17,8 @@ Status writeFrame(int fd, MsgType type, std::string_view payload,
   return writeFrameParts(fd, type, {payload}, peer);
 }
 
-Status writeFrameParts(int fd, MsgType type, std::initializer_list<std::string_view> parts,
+Status writeFrameParts(int fd, MsgType type,
+                       std::initializer_list<std::string_view> parts,
                        const std::string& peer) {
   // One writev: frames below PIPE_BUF arrive atomically, and large payloads
   // (--exec output) are not copied into a frame buffer first.
@@ -25,15 +26,18 @@ Status writeFrameParts(int fd, MsgType type, std::initializer_list<std::string_v
   size_t n = 1;
   uint64_t size = 0;
   for (std::string_view p : parts) {
-    if (n == 16) return Status::error(ExitCode::kWorkerFailed, "frame of too many parts");
+    if (n == 16)
+      return Status::error(ExitCode::kWorkerFailed, "frame of too many parts");
     all[n++] = p;
     size += p.size();
   }
   if (size > UINT32_MAX) {
     return Status::error(ExitCode::kWorkerFailed,
-                         "message of " + std::to_string(size) + " bytes is too large for " + peer);
+                         "message of " + std::to_string(size) +
+                             " bytes is too large for " + peer);
   }
-  uint32_t header[2] = {static_cast<uint32_t>(type), static_cast<uint32_t>(size)};
+  uint32_t header[2] = {static_cast<uint32_t>(type),
+                        static_cast<uint32_t>(size)};
   all[0] = std::string_view(reinterpret_cast<const char*>(header), kHeader);
   return writeAllParts(fd, all, n, peer);
 }
@@ -45,13 +49,15 @@ Result<bool> readFrame(int fd, std::string& storage, Frame& frame,
   if (!n.ok()) return n.status();
   if (n.value() == 0) return false;
   if (n.value() != kHeader) {
-    return Status::error(ExitCode::kWorkerFailed, "truncated frame from " + peer);
+    return Status::error(ExitCode::kWorkerFailed,
+                         "truncated frame from " + peer);
   }
   storage.resize(header[1]);
   n = readFull(fd, storage.data(), header[1], peer);
   if (!n.ok()) return n.status();
   if (n.value() != header[1]) {
-    return Status::error(ExitCode::kWorkerFailed, "truncated frame from " + peer);
+    return Status::error(ExitCode::kWorkerFailed,
+                         "truncated frame from " + peer);
   }
   frame.type = static_cast<MsgType>(header[0]);
   frame.payload = storage;

@@ -36,7 +36,8 @@ Status writeFrame(int fd, MsgType type, std::string_view payload,
 
 /// Writes one frame whose payload is the concatenation of parts (at most 15),
 /// without copying them into one buffer (writev).
-Status writeFrameParts(int fd, MsgType type, std::initializer_list<std::string_view> parts,
+Status writeFrameParts(int fd, MsgType type,
+                       std::initializer_list<std::string_view> parts,
                        const std::string& peer);
 
 /// Reads one frame from a blocking fd into storage; false at clean EOF.

@@ -36,7 +36,8 @@ void ChunkSource::setRanges(std::vector<InputRange> ranges, uint64_t first_id) {
 void ChunkSource::endInput() {
   ++input_;
   pos_ = 0;
-  if (input_ < ranges_.size() && inputs_[input_].mapped) pos_ = ranges_[input_].begin;
+  if (input_ < ranges_.size() && inputs_[input_].mapped)
+    pos_ = ranges_[input_].begin;
   input_lines_ = lineBase(static_cast<uint32_t>(input_));
   frame_ = 0;
   slot_ = -1;
@@ -86,7 +87,8 @@ uint64_t bomLength(const char* p, uint64_t size) {
 
 ChunkSource::State ChunkSource::nextMapped(const Input& in, Assign& assign,
                                            ChunkMeta& meta) {
-  const uint64_t limit = input_ < ranges_.size() ? ranges_[input_].end : in.size;
+  const uint64_t limit =
+      input_ < ranges_.size() ? ranges_[input_].end : in.size;
   if (pos_ >= limit) return State::kDone;
   if (Status s = checkNotShrunk(in); !s.ok()) {
     // What was read before is processed; then the run ends with exit 2.
@@ -96,7 +98,8 @@ ChunkSource::State ChunkSource::nextMapped(const Input& in, Assign& assign,
   // Small files get smaller chunks so that every worker has work.
   uint64_t target = chunk_size_;
   if (target == 0) {
-    uint64_t span = limit - (input_ < ranges_.size() ? ranges_[input_].begin : 0);
+    uint64_t span =
+        limit - (input_ < ranges_.size() ? ranges_[input_].begin : 0);
     target = std::clamp<uint64_t>(span / (workers_ * 4ull), kMinAutoChunkSize,
                                   auto_cap_);
   }
@@ -108,8 +111,10 @@ ChunkSource::State ChunkSource::nextMapped(const Input& in, Assign& assign,
                      : lineEndAfter(in, pos_ + target - 1, limit);
   if (in.fd < 0) dropMapped(in, end > 0 ? end - 1 : 0, end, 2u << 20);
   const uint64_t from = pos_ + (pos_ == 0 ? bomLength(in.data, end) : 0);
-  assign = Assign{next_id_++, static_cast<uint32_t>(input_), kNoSlot, from, end - from};
-  meta = ChunkMeta{static_cast<uint32_t>(input_), from, end - from, kNoSlot, false, 0};
+  assign = Assign{next_id_++, static_cast<uint32_t>(input_), kNoSlot, from,
+                  end - from};
+  meta = ChunkMeta{
+      static_cast<uint32_t>(input_), from, end - from, kNoSlot, false, 0};
   if (count_lines_) {
     assign.file_line = input_lines_;
     input_lines_ += countNewlines(in.data + pos_, end - pos_);
@@ -185,8 +190,10 @@ ChunkSource::State ChunkSource::nextStream(Assign& assign, ChunkMeta& meta) {
       discarded_ += upto;
       std::memmove(base, base + upto, filled_ - upto);
       filled_ -= upto;
-      meta = ChunkMeta{static_cast<uint32_t>(input_), pos_, 0, kNoSlot, true, discarded_};
-      assign = Assign{next_id_++, static_cast<uint32_t>(input_), kNoSlot, pos_, 0};
+      meta = ChunkMeta{
+          static_cast<uint32_t>(input_), pos_, 0, kNoSlot, true, discarded_};
+      assign =
+          Assign{next_id_++, static_cast<uint32_t>(input_), kNoSlot, pos_, 0};
       assign.file_line = input_lines_;
       input_lines_ += count_lines_ ? 1 : 0;
       pos_ += discarded_;
@@ -238,8 +245,10 @@ ChunkSource::State ChunkSource::nextStream(Assign& assign, ChunkMeta& meta) {
     }
     uint32_t slot = static_cast<uint32_t>(slot_);
     const uint64_t bom = pos_ == 0 ? bomLength(base, end) : 0;
-    assign = Assign{next_id_++, static_cast<uint32_t>(input_), slot, bom, end - bom};
-    meta = ChunkMeta{static_cast<uint32_t>(input_), pos_ + bom, end - bom, slot, false, 0};
+    assign =
+        Assign{next_id_++, static_cast<uint32_t>(input_), slot, bom, end - bom};
+    meta = ChunkMeta{
+        static_cast<uint32_t>(input_), pos_ + bom, end - bom, slot, false, 0};
     if (count_lines_) {
       assign.file_line = input_lines_;
       // The last line of a stream may lack its newline: it ends the input.
@@ -267,7 +276,8 @@ Status ChunkSource::readMore() {
   const Input& in = inputs_[input_];
   // Fill up to a chunk; keep reading past it only while no line has ended.
   uint64_t want = filled_ < stream_chunk_ ? stream_chunk_ : ring_->capacity();
-  Result<size_t> n = in.source->read(ring_->slot(slot_) + filled_, want - filled_);
+  Result<size_t> n =
+      in.source->read(ring_->slot(slot_) + filled_, want - filled_);
   if (!n.ok()) {
     // Bad compressed data: what came before is processed, then the run
     // ends with this error (exit 2).

@@ -25,10 +25,10 @@ inline constexpr const char* kDecodeEnv = "CLUSTERPROC_DECODE";
 /// Where a chunk came from, kept by the master to rebase line numbers.
 struct ChunkMeta {
   uint32_t input = 0;
-  uint64_t offset = 0;         ///< byte offset of the chunk in its input
-  uint64_t size = 0;           ///< bytes of the chunk (mapped inputs)
-  uint32_t slot = kNoSlot;     ///< ring slot to release when done
-  bool oversized = false;      ///< a stream line beyond --max-record, dropped
+  uint64_t offset = 0;      ///< byte offset of the chunk in its input
+  uint64_t size = 0;        ///< bytes of the chunk (mapped inputs)
+  uint32_t slot = kNoSlot;  ///< ring slot to release when done
+  bool oversized = false;   ///< a stream line beyond --max-record, dropped
   uint64_t oversized_bytes = 0;
   /// A piece of a compressed file decoded by a worker (kPieceSlot): offset
   /// and size are known only from its report, set when it is merged.

@@ -48,7 +48,8 @@ Status pump(UniqueFd& in_fd, UniqueFd& out_fd, UniqueFd& err_fd,
       ssize_t n;
       if (splice) {
         // The pipe takes references to the pages instead of a copy.
-        iovec iov{const_cast<char*>(input.data() + written), input.size() - written};
+        iovec iov{const_cast<char*>(input.data() + written),
+                  input.size() - written};
         n = ::vmsplice(in_fd.get(), &iov, 1, SPLICE_F_NONBLOCK);
       } else {
         n = ::write(in_fd.get(), input.data() + written,
@@ -95,8 +96,9 @@ Result<ExecOutcome> runShell(
     std::string_view kv(*e);
     bool replaced = false;
     for (const auto& [k, v] : env) {
-      replaced = replaced || (kv.size() > k.size() && kv.compare(0, k.size(), k) == 0 &&
-                              kv[k.size()] == '=');
+      replaced =
+          replaced || (kv.size() > k.size() &&
+                       kv.compare(0, k.size(), k) == 0 && kv[k.size()] == '=');
     }
     if (!replaced) env_text.emplace_back(kv);
   }
@@ -126,7 +128,8 @@ Result<ExecOutcome> runShell(
   pid_t pid = ::vfork();
   if (pid == 0) {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    ::sigaction(SIGPIPE, &dfl, nullptr);  // the worker ignores it; the command must not
+    ::sigaction(SIGPIPE, &dfl,
+                nullptr);  // the worker ignores it; the command must not
     ::dup2(child_in, STDIN_FILENO);
     ::dup2(child_out, STDOUT_FILENO);
     ::dup2(child_err, STDERR_FILENO);

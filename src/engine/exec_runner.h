@@ -12,10 +12,10 @@ namespace clusterproc {
 
 /// How one run of the command went.
 struct ExecOutcome {
-  bool ok = false;          ///< exited 0
-  std::string how;          ///< "exit status 3", "signal 9 (Killed)"
-  int exit_status = -1;     ///< the exit status, or -1 (killed by a signal)
-  std::string err;          ///< its standard error, whole
+  bool ok = false;       ///< exited 0
+  std::string how;       ///< "exit status 3", "signal 9 (Killed)"
+  int exit_status = -1;  ///< the exit status, or -1 (killed by a signal)
+  std::string err;       ///< its standard error, whole
 };
 
 /// Starts sh -c cmd with env added, writes input to its stdin (a command

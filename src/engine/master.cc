@@ -25,7 +25,8 @@ namespace {
 constexpr size_t kMaxInFlight = 2;  // one chunk being scanned, one queued
 
 std::string workerName(unsigned index, pid_t pid) {
-  return "worker " + std::to_string(index) + " (pid " + std::to_string(pid) + ")";
+  return "worker " + std::to_string(index) + " (pid " + std::to_string(pid) +
+         ")";
 }
 
 }  // namespace
@@ -70,7 +71,8 @@ void Master::setRanges(std::vector<InputRange> ranges, uint64_t first_id) {
   order_end_ = first_id;  // a resumed state holds positions of chunks before it
 }
 
-Status Master::setCheckpoint(Checkpoint* checkpoint, std::vector<InputRange> ranges) {
+Status Master::setCheckpoint(Checkpoint* checkpoint,
+                             std::vector<InputRange> ranges) {
   checkpoint_ = checkpoint;
   if (!checkpoint->resume()) {
     setRanges(std::move(ranges), 0);
@@ -105,7 +107,8 @@ Status Master::mergeState(uint64_t id, std::string& partial) {
 Status Master::chunkMerged(const ChunkMeta& m, uint64_t id) {
   merged_bytes_ += m.size;
   if (checkpoint_ == nullptr) return Status();
-  position_ = CheckpointPosition{m.input, m.offset + m.size, line_base_, id + 1};
+  position_ =
+      CheckpointPosition{m.input, m.offset + m.size, line_base_, id + 1};
   have_position_ = true;
   RunTotals t = totals_;
   t.bytes = resumed_bytes_ + merged_bytes_;
@@ -155,8 +158,9 @@ Status Master::inputError() const {
 Status Master::startWorker(Worker& w) {
   WorkerContext ctx = ctx_;
   ctx.index = next_index_;
-  Result<WorkerHandle> h = launcher_.start(
-      [ctx](int cmd_fd, int result_fd) { return runWorker(ctx, cmd_fd, result_fd); });
+  Result<WorkerHandle> h = launcher_.start([ctx](int cmd_fd, int result_fd) {
+    return runWorker(ctx, cmd_fd, result_fd);
+  });
   if (!h.ok()) return h.status();
   w.handle = h.value();
   w.index = next_index_++;
@@ -180,7 +184,8 @@ Master::Worker* Master::leastBusy() {
   Worker* best = nullptr;
   for (Worker& w : workers_) {
     if (w.done || w.finish_sent || w.in_flight.size() >= kMaxInFlight) continue;
-    if (best == nullptr || w.in_flight.size() < best->in_flight.size()) best = &w;
+    if (best == nullptr || w.in_flight.size() < best->in_flight.size())
+      best = &w;
   }
   return best;
 }
@@ -347,9 +352,11 @@ std::string Master::describeChunk(uint64_t id) const {
            std::to_string(a->second.offset + a->second.size);
   }
   // Mapped inputs: offsets are the file's; ring slots: relative to the chunk.
-  uint64_t from = a->second.slot == kNoSlot ? a->second.offset : m->second.offset + a->second.offset;
-  return inputs_[m->second.input].name + " bytes " + std::to_string(from) + "-" +
-         std::to_string(from + a->second.size);
+  uint64_t from = a->second.slot == kNoSlot
+                      ? a->second.offset
+                      : m->second.offset + a->second.offset;
+  return inputs_[m->second.input].name + " bytes " + std::to_string(from) +
+         "-" + std::to_string(from + a->second.size);
 }
 
 void Master::requeue(uint64_t id, bool crashed, const std::string& how) {
@@ -375,7 +382,8 @@ Status Master::workerLost(Worker& w, const std::string& why) {
   }
   std::string how = end.empty() ? why : end;
   std::string msg = name + " died (" + how + ")";
-  if (!w.in_flight.empty()) msg += " while processing " + describeChunk(w.in_flight.front());
+  if (!w.in_flight.empty())
+    msg += " while processing " + describeChunk(w.in_flight.front());
   if (!recovery_.death(produced_)) {
     return Status::error(ExitCode::kWorkerFailed,
                          msg + "; giving up after " +
@@ -449,16 +457,19 @@ Status Master::onFrame(Worker& w, const Frame& frame) {
     case MsgType::kInputError:  // a file that shrank: a short pread
       return Status::error(ExitCode::kInput, std::string(frame.payload));
     case MsgType::kFailure:
-      return Status::error(ExitCode::kWorkerFailed, workerName(w.index, w.handle.pid) +
-                                                        ": " + std::string(frame.payload));
-    default:
       return Status::error(ExitCode::kWorkerFailed,
-                           workerName(w.index, w.handle.pid) + " sent an unknown message");
+                           workerName(w.index, w.handle.pid) + ": " +
+                               std::string(frame.payload));
+    default:
+      return Status::error(
+          ExitCode::kWorkerFailed,
+          workerName(w.index, w.handle.pid) + " sent an unknown message");
   }
 }
 
 Status Master::onReadable(Worker& w) {
-  Result<size_t> n = w.in.fill(w.handle.result_fd, workerName(w.index, w.handle.pid));
+  Result<size_t> n =
+      w.in.fill(w.handle.result_fd, workerName(w.index, w.handle.pid));
   if (!n.ok()) return n.status();
   Frame frame;
   while (!w.done && w.in.next(frame)) {
@@ -471,7 +482,9 @@ Status Master::onReadable(Worker& w) {
     w.done = true;
     std::string name = workerName(w.index, w.handle.pid);
     std::string end = launcher_.reap(w.handle);
-    if (!end.empty()) return Status::error(ExitCode::kWorkerFailed, name + " ended with " + end);
+    if (!end.empty())
+      return Status::error(ExitCode::kWorkerFailed,
+                           name + " ended with " + end);
   }
   return Status();
 }
@@ -513,7 +526,8 @@ Status Master::pollOnce() {
   int r = ::poll(fds.data(), fds.size(), timeout);
   if (r < 0) {
     if (errno == EINTR) return Status();
-    return Status::error(ExitCode::kWorkerFailed, errnoText("poll", "worker pipes"));
+    return Status::error(ExitCode::kWorkerFailed,
+                         errnoText("poll", "worker pipes"));
   }
   if (fds[0].revents != 0) {
     char buf[64];

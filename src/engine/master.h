@@ -131,8 +131,8 @@ class Master {
   uint64_t produced_ = 0;
   bool source_done_ = false;
   bool need_read_ = false;
-  bool stop_ = false;  ///< --limit reached: no more input needed
-  bool render_ = true;  ///< false: keepState()
+  bool stop_ = false;       ///< --limit reached: no more input needed
+  bool render_ = true;      ///< false: keepState()
   uint64_t order_end_ = 0;  ///< 1 + the largest chunk id handed out
   CrashRecovery recovery_;
   unsigned next_index_ = 0;  ///< number of the next worker started
@@ -145,8 +145,8 @@ class Master {
   Checkpoint* checkpoint_ = nullptr;
   CheckpointPosition position_;  ///< after the chunks merged so far
   bool have_position_ = false;
-  uint64_t resumed_bytes_ = 0;   ///< input bytes done by an earlier run
-  uint64_t merged_bytes_ = 0;    ///< input bytes of the chunks merged in order
+  uint64_t resumed_bytes_ = 0;  ///< input bytes done by an earlier run
+  uint64_t merged_bytes_ = 0;   ///< input bytes of the chunks merged in order
 };
 
 }  // namespace clusterproc

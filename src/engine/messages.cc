@@ -6,8 +6,9 @@ namespace clusterproc {
 
 namespace {
 Status malformed(const char* what) {
-  return Status::error(ExitCode::kWorkerFailed,
-                       std::string("malformed ") + what + " message on a worker pipe");
+  return Status::error(
+      ExitCode::kWorkerFailed,
+      std::string("malformed ") + what + " message on a worker pipe");
 }
 }  // namespace
 
@@ -43,7 +44,8 @@ namespace {
 
 /// The encoded report around its output: head ends with the output's
 /// length, tail is everything after the output.
-void encodeReportParts(const ChunkReport& rep, std::string& head, std::string& tail) {
+void encodeReportParts(const ChunkReport& rep, std::string& head,
+                       std::string& tail) {
   ByteWriter h;
   h.u64(rep.chunk_id);
   h.u64(rep.lines);
@@ -105,7 +107,8 @@ Result<ChunkReport> decodeReport(std::string_view payload) {
   rep.input_error = r.bytes();
   rep.cut_bytes = r.u64();
   uint64_t rows = r.u64();
-  if (r.failed() || rows > payload.size() / sizeof(uint64_t)) return malformed("report");
+  if (r.failed() || rows > payload.size() / sizeof(uint64_t))
+    return malformed("report");
   rep.row_lines.resize(rows);
   for (uint64_t& line : rep.row_lines) line = r.u64();
   uint64_t n = r.u64();

@@ -23,8 +23,8 @@ struct Assign {
   uint32_t slot = kNoSlot;  ///< ring slot, or kNoSlot for a mapped input
   uint64_t offset = 0;      ///< within the mapped input, or within the slot
   uint64_t size = 0;
-  uint64_t order_id = 0;    ///< the chunk whose records these are (input order)
-  uint64_t line_base = 0;   ///< lines of that chunk before these bytes
+  uint64_t order_id = 0;   ///< the chunk whose records these are (input order)
+  uint64_t line_base = 0;  ///< lines of that chunk before these bytes
   /// Lines of the input before the chunk's first byte, for line(); counted
   /// only for jobs that use it (ChunkSource::setCountLines), else 0.
   uint64_t file_line = 0;

@@ -82,12 +82,14 @@ void ForkLauncher::killAll() {
 std::string ForkLauncher::reap(WorkerHandle& handle) {
   int status = 0;
   pid_t r = waitPid(handle.pid, &status, 0);
-  auto it = std::find_if(live_.begin(), live_.end(),
-                         [&](const WorkerHandle& h) { return h.pid == handle.pid; });
+  auto it =
+      std::find_if(live_.begin(), live_.end(),
+                   [&](const WorkerHandle& h) { return h.pid == handle.pid; });
   if (it != live_.end()) live_.erase(it);
   closeFd(handle.cmd_fd);
   closeFd(handle.result_fd);
-  if (r < 0) return errnoText("waitpid", "worker " + std::to_string(handle.pid));
+  if (r < 0)
+    return errnoText("waitpid", "worker " + std::to_string(handle.pid));
   return describeEnd(status);
 }
 

@@ -43,7 +43,10 @@ std::string parseErrorReason(simdjson::error_code code) {
 RecordScanner::RecordScanner(JobState& state,
                              const std::vector<std::unique_ptr<Expr>>& where,
                              uint64_t max_record, bool keep_raw)
-    : state_(state), where_(where), max_record_(max_record), keep_raw_(keep_raw) {
+    : state_(state),
+      where_(where),
+      max_record_(max_record),
+      keep_raw_(keep_raw) {
 #ifdef SIMDJSON_THREADS_ENABLED
   // Workers are forked processes: no stage-1 thread in a document stream
   // (and a region is a single batch anyway).
@@ -93,7 +96,8 @@ const char* kindOf(simdjson::dom::element e) {
 }  // namespace
 
 void RecordScanner::accept(simdjson::dom::element root, const Line& line,
-                           uint64_t line_no, uint64_t order, ChunkReport& report) {
+                           uint64_t line_no, uint64_t order,
+                           ChunkReport& report) {
   ++report.records;
   bool bad = false;
   if (exploder_ == nullptr) {
@@ -124,11 +128,13 @@ void RecordScanner::take(simdjson::dom::element root, std::string_view text,
   state_.add(rec, arena_, report);
 }
 
-void RecordScanner::scanLine(const Line& line, uint64_t line_no, size_t readable,
-                             uint64_t order, ChunkReport& report) {
+void RecordScanner::scanLine(const Line& line, uint64_t line_no,
+                             size_t readable, uint64_t order,
+                             ChunkReport& report) {
   if (line.text.size() > max_record_) {
     addBad(report, line_no, line.offset,
-           "record longer than --max-record (" + std::to_string(max_record_) + " bytes)",
+           "record longer than --max-record (" + std::to_string(max_record_) +
+               " bytes)",
            std::string_view());
     return;
   }
@@ -153,30 +159,35 @@ void RecordScanner::scanLine(const Line& line, uint64_t line_no, size_t readable
   accept(root, line, line_no, order, report);
 }
 
-void RecordScanner::scanLines(const char* data, size_t end, size_t readable, Pos& pos,
-                              uint64_t max_lines, uint64_t order, ChunkReport& report) {
+void RecordScanner::scanLines(const char* data, size_t end, size_t readable,
+                              Pos& pos, uint64_t max_lines, uint64_t order,
+                              ChunkReport& report) {
   LineCursor cursor(data + pos.at, end - pos.at);
   Line line;
   const size_t base = pos.at;
   while (cursor.count() < max_lines && cursor.next(line)) {
     line.offset += base;
-    if (!line.blank) scanLine(line, pos.lines + cursor.count(), readable, order, report);
+    if (!line.blank)
+      scanLine(line, pos.lines + cursor.count(), readable, order, report);
   }
   pos.at = base + cursor.consumed();
   pos.lines += cursor.count();
 }
 
-bool RecordScanner::scanStream(const char* data, size_t end, Pos& pos, uint64_t order,
-                               ChunkReport& report) {
+bool RecordScanner::scanStream(const char* data, size_t end, Pos& pos,
+                               uint64_t order, ChunkReport& report) {
   const size_t base = pos.at;
   simdjson::dom::document_stream stream;
-  if (stream_parser_.parse_many(data + base, end - base, end - base).get(stream)) return false;
+  if (stream_parser_.parse_many(data + base, end - base, end - base)
+          .get(stream))
+    return false;
   LineCursor cursor(data + base, end - base);
   Line line;
   for (auto it = stream.begin(); it != stream.end(); ++it) {
     // The next non-blank line; the document must be exactly its content.
     do {
-      if (!cursor.next(line)) return true;  // more documents than lines: misaligned
+      if (!cursor.next(line))
+        return true;  // more documents than lines: misaligned
       if (line.blank) {
         pos.at = base + cursor.consumed();
         ++pos.lines;
@@ -187,14 +198,16 @@ bool RecordScanner::scanStream(const char* data, size_t end, Pos& pos, uint64_t 
       // Stage 1 failed for the whole region (the bad byte may be anywhere in
       // it): another stream over the same bytes would fail again.
       using simdjson::error_code;
-      return err != error_code::UTF8_ERROR && err != error_code::UNESCAPED_CHARS &&
+      return err != error_code::UTF8_ERROR &&
+             err != error_code::UNESCAPED_CHARS &&
              err != error_code::UNCLOSED_STRING;
     }
     const char* first = line.text.data();
     const char* last = first + line.text.size();  // exclusive
-    while (isSpace(*first)) ++first;               // not blank: stops in the line
+    while (isSpace(*first)) ++first;  // not blank: stops in the line
     while (isSpace(last[-1])) --last;
-    if (data + base + it.current_index() != first || (*first != '{' && *first != '[')) {
+    if (data + base + it.current_index() != first ||
+        (*first != '{' && *first != '[')) {
       return true;
     }
     std::string_view src = it.source();
@@ -210,7 +223,8 @@ bool RecordScanner::scanStream(const char* data, size_t end, Pos& pos, uint64_t 
 }
 
 void RecordScanner::scan(const char* data, size_t size, size_t readable,
-                         uint64_t order_id, uint64_t line_base, ChunkReport& report) {
+                         uint64_t order_id, uint64_t line_base,
+                         ChunkReport& report) {
   const uint64_t order = (order_id << 32) | line_base;
   Pos pos;
   while (pos.at < size) {
@@ -222,10 +236,13 @@ void RecordScanner::scan(const char* data, size_t size, size_t readable,
         end - pos.at <= 4 * kStreamRegion) {
       bool retry = true;
       for (unsigned tries = 0; pos.at < end; ++tries) {
-        if (retry) retry = scanStream(data, end, pos, order, report) && tries < kStreamRestarts;
+        if (retry)
+          retry = scanStream(data, end, pos, order, report) &&
+                  tries < kStreamRestarts;
         // The line that stopped the stream (or, with no retries left, every
         // line to the end of the region) takes the per-line path.
-        scanLines(data, end, readable, pos, retry ? 1 : UINT64_MAX, order, report);
+        scanLines(data, end, readable, pos, retry ? 1 : UINT64_MAX, order,
+                  report);
       }
     } else {
       scanLines(data, end, readable, pos, UINT64_MAX, order, report);

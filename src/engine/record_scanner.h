@@ -32,7 +32,8 @@ namespace clusterproc {
 class RecordScanner {
  public:
   /// where: the compiled --where expressions (all must hold).
-  RecordScanner(JobState& state, const std::vector<std::unique_ptr<Expr>>& where,
+  RecordScanner(JobState& state,
+                const std::vector<std::unique_ptr<Expr>>& where,
                 uint64_t max_record, bool keep_raw);
   /// Scans [data, data + size); bytes up to data + readable may be read
   /// (simdjson's padding). Appends to report. Records are ordered as lines
@@ -98,8 +99,9 @@ class RecordScanner {
   simdjson::dom::parser stream_parser_;
   bool streaming_ = true;
   uint64_t streamed_ = 0;
-  std::string scratch_;  ///< padded copy for a record at the end of readable memory
-  EvalArena arena_;      ///< strings made while evaluating one record
+  std::string
+      scratch_;      ///< padded copy for a record at the end of readable memory
+  EvalArena arena_;  ///< strings made while evaluating one record
   uint64_t origin_base_ = 0;  ///< setOrigin()'s lines_before
   Exploder* exploder_ = nullptr;
   std::string object_reason_;  ///< empty: any record will do

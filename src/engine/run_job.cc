@@ -42,7 +42,8 @@ bool hasStreamInput(const std::vector<Input>& inputs) {
 
 Status runJob(const Job& job, RunCounts& counts, RunState* state) {
   if (!installMasterSignals()) {
-    return Status::error(ExitCode::kInput, errnoText("pipe or sigaction", "signal handlers"));
+    return Status::error(ExitCode::kInput,
+                         errnoText("pipe or sigaction", "signal handlers"));
   }
   Result<Query> query = compileQuery(job);
   if (!query.ok()) return query.status();
@@ -64,12 +65,14 @@ Status runJob(const Job& job, RunCounts& counts, RunState* state) {
   if (!job.checkpoint_dir.empty()) {
     Status s = requireMappedInputs(inputs.value(), "--checkpoint");
     if (!s.ok()) return s;
-    Result<std::unique_ptr<Checkpoint>> c = Checkpoint::open(job, inputs.value());
+    Result<std::unique_ptr<Checkpoint>> c =
+        Checkpoint::open(job, inputs.value());
     if (!c.ok()) return c.status();
     checkpoint = std::move(c.value());
     if (known_size > 0 && checkpoint->resume()) {
       known_size = 0;  // progress counts what is left
-      for (const InputRange& r : checkpoint->remaining(ranges)) known_size += r.end - r.begin;
+      for (const InputRange& r : checkpoint->remaining(ranges))
+        known_size += r.end - r.begin;
     }
   }
   // With state wanted, nothing is written here: "" (stdout) is never committed.
@@ -98,7 +101,8 @@ Status runJob(const Job& job, RunCounts& counts, RunState* state) {
       progressWanted(job, ::isatty(STDERR_FILENO) == 1,
                      ::isatty(STDOUT_FILENO) == 1, ::getenv("TERM")),
       known_size, job.workers);
-  Master master(job, query.value(), inputs.value(), ring.get(), launcher, reporter, sink);
+  Master master(job, query.value(), inputs.value(), ring.get(), launcher,
+                reporter, sink);
   if (checkpoint) {
     Status s = master.setCheckpoint(checkpoint.get(), ranges);
     if (!s.ok()) return s;

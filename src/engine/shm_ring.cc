@@ -3,10 +3,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/interprocess/mapped_region.hpp>
 #include <boost/interprocess/shared_memory_object.hpp>
-#include <algorithm>
 #include <chrono>
 
 namespace clusterproc {
@@ -57,8 +57,9 @@ Result<std::unique_ptr<ShmRing>> ShmRing::create(size_t slots, size_t chunk,
     }
     bip::shared_memory_object::remove(ring->name_.c_str());
   } catch (const bip::interprocess_exception& e) {
-    return Status::error(ExitCode::kInput, "cannot create shared memory segment " +
-                                               ring->name_ + ": " + e.what());
+    return Status::error(
+        ExitCode::kInput,
+        "cannot create shared memory segment " + ring->name_ + ": " + e.what());
   }
   ring->base_ = static_cast<char*>(ring->region_->region.get_address());
   return ring;

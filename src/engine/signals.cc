@@ -78,7 +78,8 @@ Status interruptedBy(int sig) {
                   : sig == SIGHUP ? ExitCode::kHangup
                                   : ExitCode::kTerminated;
   const char* name = sigabbrev_np(sig);
-  return Status::error(code, std::string("interrupted by SIG") + (name ? name : "?"));
+  return Status::error(code,
+                       std::string("interrupted by SIG") + (name ? name : "?"));
 }
 
 int signalWakeFd() { return g_wake[0]; }

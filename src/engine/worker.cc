@@ -42,8 +42,8 @@ void countLines(const char* data, size_t size, ChunkReport& report) {
 /// output in report.output, retrying a failed command; a last failure goes
 /// in exec_error. buf is the worker's output buffer: swapped into the
 /// report, and taken back by the caller once the report is sent.
-void runExec(const WorkerContext& ctx, std::string_view input, bool stable_input,
-             std::string& buf, ChunkReport& report) {
+void runExec(const WorkerContext& ctx, std::string_view input,
+             bool stable_input, std::string& buf, ChunkReport& report) {
   std::vector<std::pair<std::string, std::string>> env = {
       {"CLUSTERPROC_CHUNK", std::to_string(report.chunk_id)},
       {"CLUSTERPROC_WORKER", std::to_string(ctx.index)}};
@@ -108,7 +108,7 @@ int runWorker(const WorkerContext& ctx, int cmd_fd, int result_fd) {
     if (ctx.query->star)
       scanner.requireObjects(
           "--select '*' takes an object's members; this record is ");
-    ChunkReader reader;  // chunks of regular files, read with pread
+    ChunkReader reader;    // chunks of regular files, read with pread
     PieceDecoder decoder;  // pieces of compressed files
     std::string storage;
     std::string exec_buf;  // --exec output, reused from chunk to chunk
@@ -118,8 +118,9 @@ int runWorker(const WorkerContext& ctx, int cmd_fd, int result_fd) {
       if (!got.ok() || !got.value()) return 1;  // the master is gone
       if (frame.type == MsgType::kFinish) return 0;
       if (frame.type != MsgType::kAssign) {
-        sendFailure(result_fd, "unexpected message type " +
-                                   std::to_string(static_cast<uint32_t>(frame.type)));
+        sendFailure(result_fd,
+                    "unexpected message type " +
+                        std::to_string(static_cast<uint32_t>(frame.type)));
         return 1;
       }
       Result<Assign> a = decodeAssign(frame.payload);
@@ -192,7 +193,8 @@ int runWorker(const WorkerContext& ctx, int cmd_fd, int result_fd) {
                    4u << 20);
       Status s = writeReport(result_fd, report, "master");
       if (!s.ok()) return 1;
-      if (ctx.job->kind == JobKind::kExec && exec_buf.empty()) exec_buf.swap(report.output);
+      if (ctx.job->kind == JobKind::kExec && exec_buf.empty())
+        exec_buf.swap(report.output);
     }
   } catch (const std::exception& e) {
     sendFailure(result_fd, std::string("worker error: ") + e.what());

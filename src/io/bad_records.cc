@@ -14,7 +14,11 @@ namespace {
 /// Length of the valid UTF-8 sequence at s[i], or 0 if it is not valid.
 size_t utf8Length(std::string_view s, size_t i) {
   unsigned char c = static_cast<unsigned char>(s[i]);
-  size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+  size_t n = c < 0x80         ? 1
+             : (c >> 5) == 6  ? 2
+             : (c >> 4) == 14 ? 3
+             : (c >> 3) == 30 ? 4
+                              : 0;
   if (n == 0 || i + n > s.size()) return 0;
   return simdjson::validate_utf8(s.data() + i, n) ? n : 0;
 }
@@ -41,7 +45,8 @@ void appendJsonStringLossy(std::string& out, std::string_view s) {
   appendJsonString(out, clean);
 }
 
-BadRecordReporter::BadRecordReporter(std::optional<OutputFile> file, uint64_t show)
+BadRecordReporter::BadRecordReporter(std::optional<OutputFile> file,
+                                     uint64_t show)
     : file_(std::move(file)), show_(show) {}
 
 Status BadRecordReporter::report(const std::string& file, uint64_t line,

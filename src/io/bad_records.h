@@ -6,8 +6,8 @@
 #include <optional>
 #include <string>
 
-#include "output.h"
 #include "chunk_report.h"
+#include "output.h"
 
 namespace clusterproc {
 

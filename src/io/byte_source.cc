@@ -60,7 +60,8 @@ std::unique_ptr<ByteSource> makeGzipDecoder(std::unique_ptr<ByteSource> raw,
 std::unique_ptr<ByteSource> makeZstdDecoder(std::unique_ptr<ByteSource> raw,
                                             std::string name, uint64_t base);
 
-std::unique_ptr<ByteSource> makeFdSource(int fd, std::string name, std::string prefix) {
+std::unique_ptr<ByteSource> makeFdSource(int fd, std::string name,
+                                         std::string prefix) {
   return std::make_unique<FdSource>(fd, std::move(name), std::move(prefix));
 }
 
@@ -69,8 +70,10 @@ std::unique_ptr<ByteSource> makeMemorySource(const char* data, size_t size) {
 }
 
 Compression detectCompression(std::string_view head) {
-  if (head.size() >= 2 && head[0] == '\x1f' && head[1] == '\x8b') return Compression::kGzip;
-  if (head.size() >= 4 && head.substr(0, 4) == std::string_view("\x28\xb5\x2f\xfd", 4)) {
+  if (head.size() >= 2 && head[0] == '\x1f' && head[1] == '\x8b')
+    return Compression::kGzip;
+  if (head.size() >= 4 &&
+      head.substr(0, 4) == std::string_view("\x28\xb5\x2f\xfd", 4)) {
     return Compression::kZstd;
   }
   // A skippable frame (0x184D2A50-5F, little-endian) first: pzstd, seekable.
@@ -90,7 +93,8 @@ std::unique_ptr<ByteSource> makeDecoder(Compression compression,
       return makeGzipDecoder(std::move(raw), std::move(name), base);
     case Compression::kZstd:
       return makeZstdDecoder(std::move(raw), std::move(name), base);
-    case Compression::kNone: break;
+    case Compression::kNone:
+      break;
   }
   return raw;
 }

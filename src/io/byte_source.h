@@ -30,7 +30,8 @@ class ByteSource {
 };
 
 /// Reads fd, first returning the bytes in `prefix` (already read from it).
-std::unique_ptr<ByteSource> makeFdSource(int fd, std::string name, std::string prefix);
+std::unique_ptr<ByteSource> makeFdSource(int fd, std::string name,
+                                         std::string prefix);
 
 /// Compression recognised by magic bytes.
 enum class Compression { kNone, kGzip, kZstd };

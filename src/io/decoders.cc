@@ -222,8 +222,10 @@ class ZstdDecoder final : public ByteSource {
                       "the input ends inside a frame", pending_, done_)) {
           break;
         }
-        step = hint_ == 0 ? 5 : hint_;  // 5: ZSTD_FRAMEHEADERSIZE_PREFIX of a frame
-        if (ZSTD_nextInputType(z_) == ZSTDnit_block) step = ZSTD_nextSrcSizeToDecompress(z_);
+        step = hint_ == 0 ? 5
+                          : hint_;  // 5: ZSTD_FRAMEHEADERSIZE_PREFIX of a frame
+        if (ZSTD_nextInputType(z_) == ZSTDnit_block)
+          step = ZSTD_nextSrcSizeToDecompress(z_);
         step = std::min(step, in_.available());
       }
       ZSTD_inBuffer zin{in_.data(), step, 0};

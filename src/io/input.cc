@@ -35,7 +35,8 @@ Status openStream(Input& in) {
   if (!n.ok()) return n.status();
   head.resize(n.value());
   in.compression = detectCompression(head);
-  in.source = makeDecoder(in.compression, makeFdSource(in.fd, in.name, head), in.name);
+  in.source =
+      makeDecoder(in.compression, makeFdSource(in.fd, in.name, head), in.name);
   return Status();
 }
 
@@ -65,7 +66,8 @@ Status openOne(const std::string& path, Input& in, size_t& kept_fds) {
                          errnoText("cannot stat input", path));
   }
   if (S_ISDIR(st.st_mode)) {
-    return Status::error(ExitCode::kInput, "cannot read input: " + path + ": Is a directory");
+    return Status::error(ExitCode::kInput,
+                         "cannot read input: " + path + ": Is a directory");
   }
   if (!S_ISREG(st.st_mode)) {
     in.fd = fd.release();  // a named pipe or device: stream it
@@ -83,7 +85,8 @@ Status openOne(const std::string& path, Input& in, size_t& kept_fds) {
     size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
     in.readable = (in.size + page - 1) / page * page;
   }
-  in.compression = detectCompression(std::string_view(in.data, std::min<size_t>(in.size, 4)));
+  in.compression = detectCompression(
+      std::string_view(in.data, std::min<size_t>(in.size, 4)));
   if (in.compression != Compression::kNone) {
     // Compressed: decoded by the master into the ring like a stream, or,
     // made of independent frames, by the workers (they pread the frames).
@@ -147,8 +150,10 @@ void dropMapped(const Input& in, uint64_t from, uint64_t to, uint64_t margin) {
   if (!in.mapped || in.data == nullptr) return;
   static const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
   uint64_t lo = from > margin ? (from - margin) / page * page : 0;
-  uint64_t hi = std::min<uint64_t>(in.readable, (to + margin + page - 1) / page * page);
-  if (hi > lo) ::madvise(const_cast<char*>(in.data) + lo, hi - lo, MADV_DONTNEED);
+  uint64_t hi =
+      std::min<uint64_t>(in.readable, (to + margin + page - 1) / page * page);
+  if (hi > lo)
+    ::madvise(const_cast<char*>(in.data) + lo, hi - lo, MADV_DONTNEED);
 }
 
 Result<size_t> readAt(const Input& in, uint64_t offset, char* buf, size_t n) {
@@ -213,7 +218,8 @@ Status checkNotShrunk(const Input& in) {
   // By name: a file removed or replaced meanwhile keeps the mapped inode
   // intact, and stat() fails or shows another file; only a shrink is fatal.
   struct stat st;
-  if (::stat(in.name.c_str(), &st) != 0 || static_cast<size_t>(st.st_size) >= in.size) {
+  if (::stat(in.name.c_str(), &st) != 0 ||
+      static_cast<size_t>(st.st_size) >= in.size) {
     return Status();
   }
   return shrankError(in, static_cast<uint64_t>(st.st_size));

@@ -17,11 +17,11 @@ namespace clusterproc {
 /// One input of the run, opened before the workers are forked so that they
 /// inherit the mappings.
 struct Input {
-  std::string name;          ///< as given; "-" is shown as "(stdin)"
-  bool mapped = false;       ///< regular file, read through data
+  std::string name;     ///< as given; "-" is shown as "(stdin)"
+  bool mapped = false;  ///< regular file, read through data
   const char* data = nullptr;
-  size_t size = 0;           ///< file size (mapped only)
-  size_t readable = 0;       ///< bytes readable from data (page-rounded)
+  size_t size = 0;      ///< file size (mapped only)
+  size_t readable = 0;  ///< bytes readable from data (page-rounded)
   /// Stream inputs: the fd. Regular files: an fd for pread, or -1 when too
   /// many inputs are open (such a file is read through data). Closed at the
   /// end.

@@ -64,9 +64,11 @@ Result<OutputFile::Target> OutputFile::classify(const std::string& path) {
     return Target{path, true};
   }
   struct stat lst = {};
-  if (::lstat(path.c_str(), &lst) != 0 || !S_ISLNK(lst.st_mode)) return Target{path, false};
+  if (::lstat(path.c_str(), &lst) != 0 || !S_ISLNK(lst.st_mode))
+    return Target{path, false};
   // /dev/stdout, /proc/self/fd/N: whatever the descriptor is, write to it.
-  if (startsWith(path, "/dev/") || startsWith(path, "/proc/")) return Target{path, true};
+  if (startsWith(path, "/dev/") || startsWith(path, "/proc/"))
+    return Target{path, true};
   // A link to a regular file: replace the file, keep the link.
   char* real = ::realpath(path.c_str(), nullptr);
   if (real == nullptr) return Target{path, false};
@@ -86,9 +88,11 @@ Result<OutputFile> OutputFile::open(const std::string& path) {
   if (!target.ok()) return target.status();
   out.target_ = target.value().path;
   if (target.value().direct) {
-    int fd = ::open(out.target_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    int fd = ::open(out.target_.c_str(),
+                    O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
     if (fd < 0) {
-      return Status::error(ExitCode::kInput, errnoText("cannot open output", path));
+      return Status::error(ExitCode::kInput,
+                           errnoText("cannot open output", path));
     }
     out.fd_ = fd;
     out.direct_ = true;
@@ -96,10 +100,12 @@ Result<OutputFile> OutputFile::open(const std::string& path) {
     return out;
   }
   const std::string& real = out.target_;
-  std::string tmpl = folderOf(real) + "/." + baseOf(real) + ".clusterproc-tmp-XXXXXX";
+  std::string tmpl =
+      folderOf(real) + "/." + baseOf(real) + ".clusterproc-tmp-XXXXXX";
   int fd = ::mkostemp(tmpl.data(), O_CLOEXEC);
   if (fd < 0) {
-    return Status::error(ExitCode::kInput, errnoText("cannot create output", path));
+    return Status::error(ExitCode::kInput,
+                         errnoText("cannot create output", path));
   }
   // mkstemp makes the file 0600; give it the mode a plain create would.
   mode_t mask = ::umask(0);
@@ -120,7 +126,8 @@ Status OutputFile::checkWritable(const std::string& path) {
     return f.ok() ? Status() : f.status();
   }
   if (::access(target.value().path.c_str(), W_OK) != 0) {
-    return Status::error(ExitCode::kInput, errnoText("cannot open output", path));
+    return Status::error(ExitCode::kInput,
+                         errnoText("cannot open output", path));
   }
   return Status();
 }
@@ -155,7 +162,9 @@ void OutputFile::discard() {
 
 Status OutputFile::writeOut(std::string_view data) {
   Status s = writeAll(fd_, data.data(), data.size(),
-                      target_.empty() ? "standard output" : direct_ ? target_ : temp_);
+                      target_.empty() ? "standard output"
+                      : direct_       ? target_
+                                      : temp_);
   if (!s.ok() && errno == EPIPE && target_.empty()) {
     return Status::error(ExitCode::kBrokenPipe, "broken pipe");
   }
@@ -192,7 +201,8 @@ Status OutputFile::commit() {
   }
   closeFd(fd_);
   if (::rename(temp_.c_str(), target_.c_str()) != 0) {
-    return Status::error(ExitCode::kInput, errnoText("rename", temp_ + " -> " + target_));
+    return Status::error(ExitCode::kInput,
+                         errnoText("rename", temp_ + " -> " + target_));
   }
   unregisterTemp(temp_);
   temp_.clear();

@@ -16,7 +16,8 @@ constexpr size_t kMaxBar = 30;
 constexpr size_t kMinBar = 10;
 
 /// Scales v down by 1000 while it would print as 1000 or more.
-std::string withUnit(double v, const char* const* units, size_t n_units, bool integer_base) {
+std::string withUnit(double v, const char* const* units, size_t n_units,
+                     bool integer_base) {
   size_t u = 0;
   while (u + 1 < n_units && v >= 999.5) {
     v /= 1000;
@@ -51,7 +52,8 @@ std::string bar(double fraction, size_t width) {
 
 struct Piece {
   std::string text;
-  int drop;  // pieces with the highest rank go first when the line is too narrow
+  int drop;  // pieces with the highest rank go first when the line is too
+             // narrow
 };
 
 std::string join(const std::vector<Piece>& pieces) {
@@ -79,7 +81,8 @@ std::string humanDuration(double seconds) {
   long long s = seconds > 0 ? std::llround(seconds) : 0;
   char buf[32];
   if (s >= 3600) {
-    std::snprintf(buf, sizeof buf, "%lld:%02lld:%02lld", s / 3600, s / 60 % 60, s % 60);
+    std::snprintf(buf, sizeof buf, "%lld:%02lld:%02lld", s / 3600, s / 60 % 60,
+                  s % 60);
   } else {
     std::snprintf(buf, sizeof buf, "%lld:%02lld", s / 60, s % 60);
   }
@@ -89,14 +92,17 @@ std::string humanDuration(double seconds) {
 std::string renderProgress(const ProgressView& v, size_t width) {
   const ProgressSample& s = v.sample;
   const bool known = v.total > 0;
-  const double fraction =
-      known ? std::min(1.0, static_cast<double>(s.bytes) / static_cast<double>(v.total)) : 0;
+  const double fraction = known
+                              ? std::min(1.0, static_cast<double>(s.bytes) /
+                                                  static_cast<double>(v.total))
+                              : 0;
   std::vector<Piece> pieces;
   if (known) {
     char pct[8];
     std::snprintf(pct, sizeof pct, "%3d%%", static_cast<int>(fraction * 100));
-    pieces.push_back({std::string(pct) + " " + humanBytes(static_cast<double>(s.bytes)) +
-                          " / " + humanBytes(static_cast<double>(v.total)),
+    pieces.push_back({std::string(pct) + " " +
+                          humanBytes(static_cast<double>(s.bytes)) + " / " +
+                          humanBytes(static_cast<double>(v.total)),
                       0});
   } else {
     pieces.push_back({humanBytes(static_cast<double>(s.bytes)), 0});
@@ -108,21 +114,24 @@ std::string renderProgress(const ProgressView& v, size_t width) {
     if (s.bytes >= v.total) {
       eta = humanDuration(0);
     } else if (v.bytes_per_s > 0) {
-      eta = humanDuration(static_cast<double>(v.total - s.bytes) / v.bytes_per_s);
+      eta =
+          humanDuration(static_cast<double>(v.total - s.bytes) / v.bytes_per_s);
     }
     pieces.push_back({"ETA " + eta, 1});
   } else {
     pieces.push_back({"elapsed " + humanDuration(v.seconds), 1});
   }
-  pieces.push_back({"workers " + std::to_string(s.busy) + "/" + std::to_string(v.workers), 4});
+  pieces.push_back(
+      {"workers " + std::to_string(s.busy) + "/" + std::to_string(v.workers),
+       4});
   pieces.push_back({"bad " + std::to_string(s.bad_records), 1});
 
   const size_t room = width > 1 ? width - 1 : 0;
   std::string line = join(pieces);
   while (line.size() > room && pieces.size() > 1) {
-    auto worst = std::max_element(pieces.begin(), pieces.end(), [](const Piece& a, const Piece& b) {
-      return a.drop < b.drop;
-    });
+    auto worst = std::max_element(
+        pieces.begin(), pieces.end(),
+        [](const Piece& a, const Piece& b) { return a.drop < b.drop; });
     if (worst->drop == 0) break;
     pieces.erase(worst);
     line = join(pieces);
@@ -136,11 +145,13 @@ std::string renderProgress(const ProgressView& v, size_t width) {
   return line;
 }
 
-bool progressWanted(const Job& job, bool stderr_tty, bool stdout_tty, const char* term) {
+bool progressWanted(const Job& job, bool stderr_tty, bool stdout_tty,
+                    const char* term) {
   if (job.progress) return *job.progress;
   bool streams = job.kind == JobKind::kWhere || job.kind == JobKind::kSelect ||
                  job.kind == JobKind::kExec;
-  if (!stderr_tty || (stdout_tty && streams && job.output_path.empty())) return false;
+  if (!stderr_tty || (stdout_tty && streams && job.output_path.empty()))
+    return false;
   return term == nullptr || std::strcmp(term, "dumb") != 0;
 }
 
@@ -164,7 +175,8 @@ ProgressLine::ProgressLine(Console& console, bool enabled, uint64_t total,
 
 ProgressLine::~ProgressLine() { finish(); }
 
-ProgressView ProgressLine::view(const ProgressSample& sample, Clock::time_point now) {
+ProgressView ProgressLine::view(const ProgressSample& sample,
+                                Clock::time_point now) {
   ProgressView v;
   v.sample = sample;
   v.total = total_;
@@ -173,7 +185,8 @@ ProgressView ProgressLine::view(const ProgressSample& sample, Clock::time_point 
   window_.push_back({now, sample.bytes, sample.records});
   // Keep one point at least kRateWindowS old as the base of the rates.
   while (window_.size() > 2 &&
-         std::chrono::duration<double>(now - window_[1].t).count() >= kRateWindowS) {
+         std::chrono::duration<double>(now - window_[1].t).count() >=
+             kRateWindowS) {
     window_.pop_front();
   }
   const Point& base = window_.front();

@@ -27,7 +27,7 @@ struct ProgressSample {
 /// Everything one drawing of the line shows.
 struct ProgressView {
   ProgressSample sample;
-  uint64_t total = 0;        ///< input size in bytes; 0: unknown (streams)
+  uint64_t total = 0;  ///< input size in bytes; 0: unknown (streams)
   unsigned workers = 0;
   double seconds = 0;        ///< since the start of the run
   double bytes_per_s = 0;    ///< recent rate
@@ -48,7 +48,8 @@ std::string humanDuration(double seconds);
 /// Whether to show progress: --progress, --no-progress, or else on when
 /// stderr is a terminal whose TERM is not "dumb", unless the job's rows
 /// stream to a terminal on stdout (--where, --select, --exec): they would mix.
-bool progressWanted(const Job& job, bool stderr_tty, bool stdout_tty, const char* term);
+bool progressWanted(const Job& job, bool stderr_tty, bool stdout_tty,
+                    const char* term);
 
 /// Input size in bytes when every input is a mapped file, else 0 (unknown).
 uint64_t knownInputSize(const std::vector<Input>& inputs);

@@ -63,7 +63,8 @@ Result<Format> resolveFormat(const Job& job, bool stdout_is_terminal,
   bool tabular = (job.kind == JobKind::kSelect && !live_input) ||
                  job.kind == JobKind::kAggregate ||
                  job.kind == JobKind::kSummary;
-  if (stdout_is_terminal && job.output_path.empty() && tabular) return Format::kTable;
+  if (stdout_is_terminal && job.output_path.empty() && tabular)
+    return Format::kTable;
   return Format::kJsonl;
 }
 
@@ -85,7 +86,8 @@ Status ResultSink::emit(std::string_view row) {
 }
 
 Result<bool> ResultSink::addChunk(std::string_view output,
-                                  const std::vector<uint64_t>& row_lines, uint64_t& cut_line) {
+                                  const std::vector<uint64_t>& row_lines,
+                                  uint64_t& cut_line) {
   if (job_.kind == JobKind::kExec) {
     Status s = writeRaw(output);
     if (!s.ok()) return s;
@@ -101,7 +103,8 @@ Result<bool> ResultSink::addChunk(std::string_view output,
     }
     return false;
   }
-  uint64_t room = limited ? static_cast<uint64_t>(job_.limit) - rows_ : row_lines.size();
+  uint64_t room =
+      limited ? static_cast<uint64_t>(job_.limit) - rows_ : row_lines.size();
   size_t take = std::min<uint64_t>(room, row_lines.size());
   size_t end = 0;
   for (size_t i = 0; i < take; ++i) end = output.find('\n', end) + 1;

@@ -17,13 +17,15 @@ namespace clusterproc {
 /// Receives the rows of a run and writes them out.
 class ResultSink {
  public:
-  ResultSink(const Job& job, const Query& query, OutputFile& out, Format format);
+  ResultSink(const Job& job, const Query& query, OutputFile& out,
+             Format format);
 
   /// The output rows of one chunk, in chunk order ("row\n" each); row_lines
   /// gives each row's line in the chunk. When --limit is reached inside
   /// this chunk, returns true and sets cut_line to the line of the last row
   /// kept: the run stops there.
-  Result<bool> addChunk(std::string_view output, const std::vector<uint64_t>& row_lines,
+  Result<bool> addChunk(std::string_view output,
+                        const std::vector<uint64_t>& row_lines,
                         uint64_t& cut_line);
   /// --exec output bytes, written as they are (also for --unordered, as
   /// soon as a chunk is done).

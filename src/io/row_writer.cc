@@ -105,8 +105,9 @@ Result<Format> parseFormat(std::string_view name) {
   if (name == "csv") return Format::kCsv;
   if (name == "tsv") return Format::kTsv;
   if (name == "table") return Format::kTable;
-  return Status::error(ExitCode::kUsage, "--format: unknown format '" + std::string(name) +
-                                             "' (use jsonl, json, csv, tsv or table)");
+  return Status::error(ExitCode::kUsage,
+                       "--format: unknown format '" + std::string(name) +
+                           "' (use jsonl, json, csv, tsv or table)");
 }
 
 void appendCsvField(std::string& out, std::string_view field) {
@@ -125,11 +126,20 @@ void appendCsvField(std::string& out, std::string_view field) {
 void appendTsvField(std::string& out, std::string_view field) {
   for (char c : field) {
     switch (c) {
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\\': out += "\\\\"; break;
-      default: out += c;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      default:
+        out += c;
     }
   }
 }
@@ -140,20 +150,27 @@ size_t terminalWidth() {
     if (n > 0) return static_cast<size_t>(n);
   }
   struct winsize ws;
-  if (::isatty(STDOUT_FILENO) && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
+  if (::isatty(STDOUT_FILENO) && ::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+      ws.ws_col > 0) {
     return ws.ws_col;
   }
   return 0;
 }
 
 std::unique_ptr<RowWriter> makeRowWriter(Format f, OutputFile& out,
-                                         std::vector<std::string> columns, size_t width) {
+                                         std::vector<std::string> columns,
+                                         size_t width) {
   switch (f) {
-    case Format::kJsonl: return std::make_unique<JsonlWriter>(out);
-    case Format::kJson: return std::make_unique<JsonWriter>(out);
-    case Format::kCsv: return std::make_unique<DelimitedWriter>(out, std::move(columns), true);
-    case Format::kTsv: return std::make_unique<DelimitedWriter>(out, std::move(columns), false);
-    case Format::kTable: break;
+    case Format::kJsonl:
+      return std::make_unique<JsonlWriter>(out);
+    case Format::kJson:
+      return std::make_unique<JsonWriter>(out);
+    case Format::kCsv:
+      return std::make_unique<DelimitedWriter>(out, std::move(columns), true);
+    case Format::kTsv:
+      return std::make_unique<DelimitedWriter>(out, std::move(columns), false);
+    case Format::kTable:
+      break;
   }
   return makeTableWriter(out, std::move(columns), width);
 }

@@ -33,7 +33,8 @@ class RowWriter {
 /// (row_columns.h).
 /// width: terminal columns for table (0: unlimited).
 std::unique_ptr<RowWriter> makeRowWriter(Format f, OutputFile& out,
-                                         std::vector<std::string> columns, size_t width);
+                                         std::vector<std::string> columns,
+                                         size_t width);
 
 /// Appends field quoted per RFC 4180 when it holds ',', '"', CR or LF.
 void appendCsvField(std::string& out, std::string_view field);

@@ -50,12 +50,15 @@ std::string formatStatsText(const RunStats& s) {
   line(out, "records in", std::to_string(s.records_in));
   line(out, "records out", std::to_string(s.records_out));
   line(out, "bad records", std::to_string(s.bad_records));
-  line(out, "bytes", std::to_string(s.bytes) + " (" + humanBytes(static_cast<double>(s.bytes)) + ")");
+  line(out, "bytes",
+       std::to_string(s.bytes) + " (" +
+           humanBytes(static_cast<double>(s.bytes)) + ")");
   line(out, "seconds", fixed(s.seconds, 3));
   line(out, "MB/s", fixed(megabytesPerSecond(s), 1));
   line(out, "workers", std::to_string(s.workers));
   line(out, "retries", std::to_string(s.retries));
-  if (s.exit_code != 0) line(out, "exit code", std::to_string(s.exit_code) + ": " + s.error);
+  if (s.exit_code != 0)
+    line(out, "exit code", std::to_string(s.exit_code) + ": " + s.error);
   return out;
 }
 
@@ -102,8 +105,11 @@ std::string formatStatsJson(const RunStats& s) {
   return out;
 }
 
-RunStatsRecorder::RunStatsRecorder(const Job& job, std::optional<OutputFile> json)
-    : job_(&job), json_(std::move(json)), start_(std::chrono::steady_clock::now()) {
+RunStatsRecorder::RunStatsRecorder(const Job& job,
+                                   std::optional<OutputFile> json)
+    : job_(&job),
+      json_(std::move(json)),
+      start_(std::chrono::steady_clock::now()) {
   stats_.started_at = utcNow();
   stats_.workers = job.workers;
   stats_.inputs = job.inputs;
@@ -120,8 +126,8 @@ Result<RunStatsRecorder> RunStatsRecorder::start(const Job& job) {
   return RunStatsRecorder(job, std::move(json));
 }
 
-void RunStatsRecorder::setTotals(const RunTotals& totals, uint64_t rows, uint64_t bytes,
-                                 unsigned retries) {
+void RunStatsRecorder::setTotals(const RunTotals& totals, uint64_t rows,
+                                 uint64_t bytes, unsigned retries) {
   stats_.records_in = totals.records;
   // --exec writes the commands' bytes, not rows: count what went into them.
   stats_.records_out = job_->kind == JobKind::kExec ? totals.matched : rows;
@@ -132,11 +138,13 @@ void RunStatsRecorder::setTotals(const RunTotals& totals, uint64_t rows, uint64_
 
 Status RunStatsRecorder::finish(int exit_code, const std::string& error) {
   stats_.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_)
+          .count();
   stats_.exit_code = exit_code;
   stats_.error = exit_code == 0 ? std::string() : error;
-  stats_.complete = exit_code == 0 || (exit_code == static_cast<int>(ExitCode::kBadRecords) &&
-                                       error.empty());
+  stats_.complete =
+      exit_code == 0 ||
+      (exit_code == static_cast<int>(ExitCode::kBadRecords) && error.empty());
   if (exit_code != 0 && stats_.error.empty()) {
     // Exit 3 after a complete run prints no error of its own.
     stats_.error = std::to_string(stats_.bad_records) + " bad records";

@@ -17,19 +17,19 @@ namespace clusterproc {
 
 /// The figures of one run.
 struct RunStats {
-  std::string started_at;          ///< RFC 3339, UTC, whole seconds
-  double seconds = 0;              ///< wall time of the run
+  std::string started_at;  ///< RFC 3339, UTC, whole seconds
+  double seconds = 0;      ///< wall time of the run
   int exit_code = 0;
-  std::string error;               ///< the message of a failed run, else ""
-  bool complete = true;            ///< every input read and the result written
-  uint64_t records_in = 0;         ///< valid records read
-  uint64_t records_out = 0;        ///< rows written (--exec: records piped)
+  std::string error;         ///< the message of a failed run, else ""
+  bool complete = true;      ///< every input read and the result written
+  uint64_t records_in = 0;   ///< valid records read
+  uint64_t records_out = 0;  ///< rows written (--exec: records piped)
   uint64_t bad_records = 0;
-  uint64_t bytes = 0;              ///< input bytes read (decompressed)
+  uint64_t bytes = 0;  ///< input bytes read (decompressed)
   unsigned workers = 0;
-  unsigned retries = 0;            ///< chunks run again after a worker died
+  unsigned retries = 0;  ///< chunks run again after a worker died
   std::vector<std::string> inputs;
-  std::string output;              ///< -o FILE; "" is standard output
+  std::string output;  ///< -o FILE; "" is standard output
 };
 
 /// Version of the --stats-json object; bumped when a field changes meaning.
@@ -48,7 +48,8 @@ class RunStatsRecorder {
   static Result<RunStatsRecorder> start(const Job& job);
 
   /// Takes the master's counts; rows are the rows written.
-  void setTotals(const RunTotals& totals, uint64_t rows, uint64_t bytes, unsigned retries);
+  void setTotals(const RunTotals& totals, uint64_t rows, uint64_t bytes,
+                 unsigned retries);
   /// Stops the clock, prints --stats and writes --stats-json. exit_code 0
   /// is success; error is the message printed for a failure, "" when the
   /// run completed (exit 0, or 3: bad records seen and skipped).

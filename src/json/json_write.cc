@@ -61,7 +61,8 @@ void appendJsonDouble(std::string& out, double v) {
   // Integral values of 2^53 and beyond in scientific form: written as digits
   // they would read back as integers, out of range of JSON parsers' int64.
   bool big = std::fabs(v) >= 9007199254740992.0;
-  auto res = big ? std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific)
+  auto res = big ? std::to_chars(buf, buf + sizeof buf, v,
+                                 std::chars_format::scientific)
                  : std::to_chars(buf, buf + sizeof buf, v);
   out.append(buf, res.ptr);
 }

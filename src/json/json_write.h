@@ -1,5 +1,6 @@
 #pragma once
-// Writing JSON text: strings escaped, numbers in their shortest round-trip form.
+// Writing JSON text: strings escaped, numbers in their shortest round-trip
+// form.
 
 #include <cstdint>
 #include <string>

@@ -59,7 +59,7 @@ class Exploder {
   enum class Found { kNothing, kKeep, kArray };
   struct Level {
     JsonParser parser;  ///< big numbers of the record stay numbers
-    std::string text;  ///< the produced record, plus simdjson's padding
+    std::string text;   ///< the produced record, plus simdjson's padding
   };
 
   template <typename Emit>

@@ -37,7 +37,8 @@ class CompiledExpr final : public Expr {
   bool isConstant() const override { return root_->constant() != nullptr; }
   const std::string* rootKey() const override {
     const auto* path = dynamic_cast<const expr::PathNode*>(root_.get());
-    if (path == nullptr || !path->fromRoot() || path->steps().size() != 1) return nullptr;
+    if (path == nullptr || !path->fromRoot() || path->steps().size() != 1)
+      return nullptr;
     const expr::Step& s = path->steps()[0];
     return s.kind == expr::Step::kKey ? &s.key : nullptr;
   }
@@ -55,7 +56,8 @@ Value fieldValue(simdjson::dom::element field, EvalArena& arena) {
 namespace {
 
 std::unique_ptr<Expr> compiled(NodePtr root, const Parser& p, size_t begin) {
-  std::string name = expr::compactText(p.text().substr(begin, p.lastEnd() - begin));
+  std::string name =
+      expr::compactText(p.text().substr(begin, p.lastEnd() - begin));
   // A key in brackets or quotes (.["id.orig_h"]) is named as the key itself.
   const auto* path = dynamic_cast<const expr::PathNode*>(root.get());
   if (path != nullptr && path->fromRoot() && path->steps().size() == 1 &&
@@ -75,8 +77,8 @@ bool isBlank(std::string_view text) {
 }
 
 Status emptyError(std::string_view option) {
-  return Status::error(ExitCode::kUsage,
-                       "error in " + std::string(option) + " at column 1: empty expression");
+  return Status::error(ExitCode::kUsage, "error in " + std::string(option) +
+                                             " at column 1: empty expression");
 }
 
 /// Before an item of a list: an empty item is an error.
@@ -135,7 +137,8 @@ bool parseStar(Parser& p, bool& starred) {
 
 std::string lowercase(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : out)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
 
@@ -222,7 +225,8 @@ bool parseAggItem(Parser& p, AggCall& call) {
       if (p.token().type == Tok::kError) {
         p.failUnexpected();
       } else {
-        p.fail(p.token().begin, args.empty() ? "expected ')'" : "expected ',' or ')'");
+        p.fail(p.token().begin,
+               args.empty() ? "expected ')'" : "expected ',' or ')'");
       }
       return false;
     }
@@ -247,7 +251,8 @@ bool parseAggItem(Parser& p, AggCall& call) {
     return false;
   }
   if (!args.empty()) {
-    std::string arg_name = expr::compactText(p.text().substr(arg_at[0], arg_end[0] - arg_at[0]));
+    std::string arg_name =
+        expr::compactText(p.text().substr(arg_at[0], arg_end[0] - arg_at[0]));
     call.arg = std::make_unique<CompiledExpr>(std::move(args[0]),
                                               std::move(arg_name), p);
   }
@@ -263,7 +268,8 @@ bool isAggregateName(std::string_view name) {
   return findAggregate(name) != nullptr;
 }
 
-Result<std::unique_ptr<Expr>> parseExpr(std::string_view text, std::string_view option) {
+Result<std::unique_ptr<Expr>> parseExpr(std::string_view text,
+                                        std::string_view option) {
   if (isBlank(text)) return emptyError(option);
   Parser p(text, option);
   const size_t begin = p.token().begin;
@@ -311,7 +317,8 @@ Result<std::vector<ListItem>> parseList(std::string_view text,
   return items;
 }
 
-Result<std::vector<AggCall>> parseAggList(std::string_view text, std::string_view option) {
+Result<std::vector<AggCall>> parseAggList(std::string_view text,
+                                          std::string_view option) {
   if (isBlank(text)) return emptyError(option);
   Parser p(text, option);
   std::vector<AggCall> calls;

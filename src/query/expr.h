@@ -53,7 +53,8 @@ Value fieldValue(simdjson::dom::element field, EvalArena& arena);
 /// Parses one expression; option is the CLI option for messages ("--where").
 /// Errors: Status with ExitCode::kUsage and a message like
 /// "error in --where at column 12: expected ')'" (column 1-based, in bytes).
-Result<std::unique_ptr<Expr>> parseExpr(std::string_view text, std::string_view option);
+Result<std::unique_ptr<Expr>> parseExpr(std::string_view text,
+                                        std::string_view option);
 
 /// What an expression of a --sort list reads at its root: a key (`host` in
 /// `lower(host)`), an aggregate call (`sum(bytes)`, read as the key of its
@@ -64,12 +65,13 @@ struct RootRef {
       name;  ///< kKey: the key; kAggregate: the call without white space
 };
 
-/// One item of a LIST option: "EXPR [as NAME]" or, for --sort, "EXPR [asc|desc]".
+/// One item of a LIST option: "EXPR [as NAME]" or, for --sort, "EXPR
+/// [asc|desc]".
 struct ListItem {
   std::unique_ptr<Expr> expr;  ///< null for '*'
   std::string name;  ///< NAME of "as NAME", else expr->name(); "*" for '*'
   bool descending = false;  ///< --sort only
-  std::string text;         ///< the item as written, without surrounding white space
+  std::string text;  ///< the item as written, without surrounding white space
   std::vector<RootRef> roots;  ///< --sort only: what expr reads at its root
 };
 
@@ -98,7 +100,8 @@ struct AggCall {
 };
 
 /// Parses the comma-separated aggregate list of --agg.
-Result<std::vector<AggCall>> parseAggList(std::string_view text, std::string_view option);
+Result<std::vector<AggCall>> parseAggList(std::string_view text,
+                                          std::string_view option);
 
 /// True for the (lowercase) names of the aggregates of AggCall::func.
 bool isAggregateName(std::string_view name);

@@ -68,26 +68,33 @@ bool isString(const Datum& d) { return d.v.kind == ValueKind::kString; }
 /// A number as an int64, truncated toward zero and saturated.
 std::optional<int64_t> toInt64(const Value& v) {
   switch (v.kind) {
-    case ValueKind::kInt: return v.i;
-    case ValueKind::kUint: return std::numeric_limits<int64_t>::max();
+    case ValueKind::kInt:
+      return v.i;
+    case ValueKind::kUint:
+      return std::numeric_limits<int64_t>::max();
     case ValueKind::kDouble:
       if (v.d >= kTwo63) return std::numeric_limits<int64_t>::max();
       if (v.d < -kTwo63) return std::numeric_limits<int64_t>::min();
       return static_cast<int64_t>(v.d);
-    default: return std::nullopt;
+    default:
+      return std::nullopt;
   }
 }
 
 /// A double with no fraction as an int when it fits int64/uint64.
 Value integral(double r) {
-  if (r >= -kTwo63 && r < kTwo63) return Value::integer(static_cast<int64_t>(r));
+  if (r >= -kTwo63 && r < kTwo63)
+    return Value::integer(static_cast<int64_t>(r));
   return Value::number(r);
 }
 
 Value len(const Datum& d) {
-  if (isString(d)) return Value::integer(static_cast<int64_t>(utf8Length(d.v.s)));
+  if (isString(d))
+    return Value::integer(static_cast<int64_t>(utf8Length(d.v.s)));
   size_t n = 0;
-  if (!withContainer(d, [&](simdjson::dom::element e) { n = containerSize(e); })) return {};
+  if (!withContainer(d,
+                     [&](simdjson::dom::element e) { n = containerSize(e); }))
+    return {};
   return Value::integer(static_cast<int64_t>(n));
 }
 
@@ -135,7 +142,8 @@ Value substr(const Datum& s, const Datum& start, const Datum* length) {
   if (length) {
     const auto count = toInt64(length->v);
     if (!count) return {};
-    rest = rest.substr(0, *count <= 0 ? 0 : utf8Offset(rest, static_cast<uint64_t>(*count)));
+    rest = rest.substr(
+        0, *count <= 0 ? 0 : utf8Offset(rest, static_cast<uint64_t>(*count)));
   }
   return Value::string(rest);
 }
@@ -169,11 +177,14 @@ Value split(const Datum& s, const Datum& sep, EvalArena& arena) {
 Value toInt(const Value& v) {
   switch (v.kind) {
     case ValueKind::kInt:
-    case ValueKind::kUint: return v;
+    case ValueKind::kUint:
+      return v;
     case ValueKind::kDouble: {
       const double t = std::trunc(v.d);
-      if (t >= -kTwo63 && t < kTwo63) return Value::integer(static_cast<int64_t>(t));
-      if (t >= kTwo63 && t < kTwo64) return Value::uinteger(static_cast<uint64_t>(t));
+      if (t >= -kTwo63 && t < kTwo63)
+        return Value::integer(static_cast<int64_t>(t));
+      if (t >= kTwo63 && t < kTwo64)
+        return Value::uinteger(static_cast<uint64_t>(t));
       return {};
     }
     case ValueKind::kString: {
@@ -185,10 +196,13 @@ Value toInt(const Value& v) {
       auto r = std::from_chars(s.data(), s.data() + s.size(), u);
       if (r.ec != std::errc() || r.ptr != s.data() + s.size()) return {};
       if (!negative) return Value::uinteger(u);
-      if (u > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) + 1) return {};
-      return Value::integer(static_cast<int64_t>(0 - u));  // two's complement: -u
+      if (u > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) + 1)
+        return {};
+      return Value::integer(
+          static_cast<int64_t>(0 - u));  // two's complement: -u
     }
-    default: return {};
+    default:
+      return {};
   }
 }
 
@@ -209,7 +223,8 @@ Value toFloat(const Value& v) {
 Value toStr(const Datum& d, EvalArena& arena) {
   if (isString(d)) return d.v;
   const Value v = materialize(d, arena);
-  if (v.kind == ValueKind::kArray || v.kind == ValueKind::kObject) return Value::string(v.s);
+  if (v.kind == ValueKind::kArray || v.kind == ValueKind::kObject)
+    return Value::string(v.s);
   std::string& s = arena.scratch();
   appendValueJson(s, v);
   return Value::string(arena.commit());
@@ -219,9 +234,12 @@ Value rounding(Fn fn, const Value& v) {
   if (v.kind == ValueKind::kInt || v.kind == ValueKind::kUint) return v;
   if (v.kind != ValueKind::kDouble) return {};
   switch (fn) {
-    case Fn::kRound: return integral(std::round(v.d));  // half away from zero
-    case Fn::kFloor: return integral(std::floor(v.d));
-    default: return integral(std::ceil(v.d));
+    case Fn::kRound:
+      return integral(std::round(v.d));  // half away from zero
+    case Fn::kFloor:
+      return integral(std::floor(v.d));
+    default:
+      return integral(std::ceil(v.d));
   }
 }
 
@@ -229,28 +247,39 @@ Value absOf(const Value& v) {
   switch (v.kind) {
     case ValueKind::kInt:
       if (v.i >= 0) return v;
-      if (v.i == std::numeric_limits<int64_t>::min()) return Value::uinteger(uint64_t{1} << 63);
+      if (v.i == std::numeric_limits<int64_t>::min())
+        return Value::uinteger(uint64_t{1} << 63);
       return Value::integer(-v.i);
-    case ValueKind::kUint: return v;
-    case ValueKind::kDouble: return Value::number(std::fabs(v.d));
-    default: return {};
+    case ValueKind::kUint:
+      return v;
+    case ValueKind::kDouble:
+      return Value::number(std::fabs(v.d));
+    default:
+      return {};
   }
 }
 
 Value typeOf(const Value& v) {
   switch (v.kind) {
-    case ValueKind::kNull: return Value::string("null");
-    case ValueKind::kBool: return Value::string("boolean");
-    case ValueKind::kString: return Value::string("string");
-    case ValueKind::kArray: return Value::string("array");
-    case ValueKind::kObject: return Value::string("object");
-    default: return Value::string("number");
+    case ValueKind::kNull:
+      return Value::string("null");
+    case ValueKind::kBool:
+      return Value::string("boolean");
+    case ValueKind::kString:
+      return Value::string("string");
+    case ValueKind::kArray:
+      return Value::string("array");
+    case ValueKind::kObject:
+      return Value::string("object");
+    default:
+      return Value::string("number");
   }
 }
 
 class FuncNode : public Node {
  public:
-  FuncNode(Fn fn, std::vector<NodePtr> args) : fn_(fn), args_(std::move(args)) {}
+  FuncNode(Fn fn, std::vector<NodePtr> args)
+      : fn_(fn), args_(std::move(args)) {}
 
   Datum eval(const Ctx& c) const override {
     if (fn_ == Fn::kCoalesce) {
@@ -262,37 +291,52 @@ class FuncNode : public Node {
     }
     const Datum a = args_[0]->eval(c);
     switch (fn_) {
-      case Fn::kLen: return len(a);
-      case Fn::kLower: return changeCaseOf(a, false, c.arena);
-      case Fn::kUpper: return changeCaseOf(a, true, c.arena);
-      case Fn::kIsNull: return Value::boolean(a.v.isNull());
-      case Fn::kInt: return toInt(a.v);
-      case Fn::kFloat: return toFloat(a.v);
-      case Fn::kStr: return toStr(a, c.arena);
-      case Fn::kAbs: return absOf(a.v);
+      case Fn::kLen:
+        return len(a);
+      case Fn::kLower:
+        return changeCaseOf(a, false, c.arena);
+      case Fn::kUpper:
+        return changeCaseOf(a, true, c.arena);
+      case Fn::kIsNull:
+        return Value::boolean(a.v.isNull());
+      case Fn::kInt:
+        return toInt(a.v);
+      case Fn::kFloat:
+        return toFloat(a.v);
+      case Fn::kStr:
+        return toStr(a, c.arena);
+      case Fn::kAbs:
+        return absOf(a.v);
       case Fn::kRound:
       case Fn::kFloor:
-      case Fn::kCeil: return rounding(fn_, a.v);
-      case Fn::kEpoch: return isString(a) ? parseRfc3339(a.v.s) : Value::null();
-      case Fn::kType: return typeOf(a.v);
-      default: break;
+      case Fn::kCeil:
+        return rounding(fn_, a.v);
+      case Fn::kEpoch:
+        return isString(a) ? parseRfc3339(a.v.s) : Value::null();
+      case Fn::kType:
+        return typeOf(a.v);
+      default:
+        break;
     }
     const Datum b = args_[1]->eval(c);
     switch (fn_) {
-      case Fn::kContains: return contains(a, b, c.arena);
+      case Fn::kContains:
+        return contains(a, b, c.arena);
       case Fn::kStartsWith:
         if (!isString(a) || !isString(b)) return Datum();
         return Value::boolean(a.v.s.starts_with(b.v.s));
       case Fn::kEndsWith:
         if (!isString(a) || !isString(b)) return Datum();
         return Value::boolean(a.v.s.ends_with(b.v.s));
-      case Fn::kSplit: return split(a, b, c.arena);
+      case Fn::kSplit:
+        return split(a, b, c.arena);
       case Fn::kSubstr: {
         if (args_.size() < 3) return substr(a, b, nullptr);
         const Datum n = args_[2]->eval(c);
         return substr(a, b, &n);
       }
-      default: return Datum();
+      default:
+        return Datum();
     }
   }
 
@@ -332,7 +376,8 @@ class SplitIndexNode : public Node {
     int64_t k = index_;
     if (k < 0) {
       int64_t pieces = 1;
-      for (size_t at = text.find(by); at != std::string_view::npos; at = text.find(by, at + by.size())) {
+      for (size_t at = text.find(by); at != std::string_view::npos;
+           at = text.find(by, at + by.size())) {
         ++pieces;
       }
       k += pieces;
@@ -345,7 +390,8 @@ class SplitIndexNode : public Node {
       begin = at + by.size();
     }
     const size_t end = text.find(by, begin);
-    return Value::string(text.substr(begin, end == std::string_view::npos ? end : end - begin));
+    return Value::string(
+        text.substr(begin, end == std::string_view::npos ? end : end - begin));
   }
   bool foldable() const override { return s_->constant() && sep_->constant(); }
 
@@ -356,7 +402,8 @@ class SplitIndexNode : public Node {
 
 class ExistsNode : public Node {
  public:
-  explicit ExistsNode(std::unique_ptr<PathNode> path) : path_(std::move(path)) {}
+  explicit ExistsNode(std::unique_ptr<PathNode> path)
+      : path_(std::move(path)) {}
   Datum eval(const Ctx& c) const override { return Value::boolean(test(c)); }
   bool test(const Ctx& c) const override { return path_->exists(c); }
   bool foldable() const override { return path_->foldable(); }
@@ -508,7 +555,8 @@ NodePtr makeSplitIndex(PathNode& path) {
       path.steps()[0].kind != Step::kIndex) {
     return nullptr;
   }
-  return std::make_unique<SplitIndexNode>(call->takeArgs(), path.steps()[0].index);
+  return std::make_unique<SplitIndexNode>(call->takeArgs(),
+                                          path.steps()[0].index);
 }
 
 }  // namespace clusterproc::expr

@@ -87,16 +87,36 @@ Token Lexer::next() {
   if (c == '"' || c == '\'') return lexString(pos_);
   size_t len = 1;
   switch (c) {
-    case '(': t.type = Tok::kLParen; break;
-    case ')': t.type = Tok::kRParen; break;
-    case '[': t.type = Tok::kLBracket; break;
-    case ']': t.type = Tok::kRBracket; break;
-    case ',': t.type = Tok::kComma; break;
-    case '+': t.type = Tok::kPlus; break;
-    case '-': t.type = Tok::kMinus; break;
-    case '*': t.type = Tok::kStar; break;
-    case '/': t.type = Tok::kSlash; break;
-    case '%': t.type = Tok::kPercent; break;
+    case '(':
+      t.type = Tok::kLParen;
+      break;
+    case ')':
+      t.type = Tok::kRParen;
+      break;
+    case '[':
+      t.type = Tok::kLBracket;
+      break;
+    case ']':
+      t.type = Tok::kRBracket;
+      break;
+    case ',':
+      t.type = Tok::kComma;
+      break;
+    case '+':
+      t.type = Tok::kPlus;
+      break;
+    case '-':
+      t.type = Tok::kMinus;
+      break;
+    case '*':
+      t.type = Tok::kStar;
+      break;
+    case '/':
+      t.type = Tok::kSlash;
+      break;
+    case '%':
+      t.type = Tok::kPercent;
+      break;
     case '.':
       if (isDigit(n)) return error(pos_, "invalid number (write 0.5, not .5)");
       t.type = Tok::kDot;
@@ -120,7 +140,8 @@ Token Lexer::next() {
       len = 2;
       break;
     case '!':
-      if (n != '=') return error(pos_, "unexpected character '!' (did you mean 'not'?)");
+      if (n != '=')
+        return error(pos_, "unexpected character '!' (did you mean 'not'?)");
       t.type = Tok::kNe;
       len = 2;
       break;
@@ -130,7 +151,8 @@ Token Lexer::next() {
       return error(pos_, "unexpected character '|' (did you mean 'or'?)");
     default: {
       auto u = static_cast<unsigned char>(c);
-      if (u < 0x20 || u == 0x7F) return error(pos_, "unexpected control character");
+      if (u < 0x20 || u == 0x7F)
+        return error(pos_, "unexpected control character");
       return error(pos_, std::string("unexpected character '") + c + "'");
     }
   }
@@ -217,7 +239,8 @@ Token Lexer::lexNumber(size_t start) {
     return t;
   }
   if (r.ec != std::errc() || !std::isfinite(d)) {
-    return error(start, "invalid number '" + std::string(s) + "' (out of range)");
+    return error(start,
+                 "invalid number '" + std::string(s) + "' (out of range)");
   }
   t.num = Value::number(d);
   return t;
@@ -247,14 +270,30 @@ Token Lexer::lexString(size_t start) {
     const size_t esc = p;
     p += 2;
     switch (e) {
-      case '"': t.str.push_back('"'); break;
-      case '\\': t.str.push_back('\\'); break;
-      case '/': t.str.push_back('/'); break;
-      case 'b': t.str.push_back('\b'); break;
-      case 'f': t.str.push_back('\f'); break;
-      case 'n': t.str.push_back('\n'); break;
-      case 'r': t.str.push_back('\r'); break;
-      case 't': t.str.push_back('\t'); break;
+      case '"':
+        t.str.push_back('"');
+        break;
+      case '\\':
+        t.str.push_back('\\');
+        break;
+      case '/':
+        t.str.push_back('/');
+        break;
+      case 'b':
+        t.str.push_back('\b');
+        break;
+      case 'f':
+        t.str.push_back('\f');
+        break;
+      case 'n':
+        t.str.push_back('\n');
+        break;
+      case 'r':
+        t.str.push_back('\r');
+        break;
+      case 't':
+        t.str.push_back('\t');
+        break;
       case '\'':
         if (quote != '\'') return error(esc, "invalid escape '\\''");
         t.str.push_back('\'');
@@ -273,11 +312,13 @@ Token Lexer::lexString(size_t start) {
         uint32_t cp = 0;
         if (!hex4(p, cp)) return error(esc, "invalid \\u escape");
         p += 4;
-        if (cp >= 0xDC00 && cp <= 0xDFFF) return error(esc, "invalid \\u escape (lone surrogate)");
+        if (cp >= 0xDC00 && cp <= 0xDFFF)
+          return error(esc, "invalid \\u escape (lone surrogate)");
         if (cp >= 0xD800 && cp <= 0xDBFF) {
           uint32_t lo = 0;
-          if (p + 1 >= text_.size() || text_[p] != '\\' || text_[p + 1] != 'u' ||
-              !hex4(p + 2, lo) || lo < 0xDC00 || lo > 0xDFFF) {
+          if (p + 1 >= text_.size() || text_[p] != '\\' ||
+              text_[p + 1] != 'u' || !hex4(p + 2, lo) || lo < 0xDC00 ||
+              lo > 0xDFFF) {
             return error(esc, "invalid \\u escape (lone surrogate)");
           }
           p += 6;
@@ -301,7 +342,8 @@ std::string compactText(std::string_view text) {
   out.reserve(text.size());
   Lexer lexer(text);
   Token prev;
-  bool prev_is_key = false;  // an identifier right after a dot: a key, not a keyword
+  bool prev_is_key =
+      false;  // an identifier right after a dot: a key, not a keyword
   bool first = true;
   for (Token t = lexer.next(); t.type != Tok::kEnd; t = lexer.next()) {
     if (t.type == Tok::kError) {  // not expected: the text was parsed before
@@ -309,13 +351,17 @@ std::string compactText(std::string_view text) {
       break;
     }
     const std::string_view word = text.substr(t.begin, t.end - t.begin);
-    const bool is_key = t.type == Tok::kIdent && prev.type == Tok::kDot && prev.end == t.begin;
+    const bool is_key =
+        t.type == Tok::kIdent && prev.type == Tok::kDot && prev.end == t.begin;
     if (!first && t.begin > prev.end) {
-      const std::string_view prev_word = text.substr(prev.begin, prev.end - prev.begin);
-      const bool words = isWordChar(prev_word.back()) && isWordChar(word.front());
+      const std::string_view prev_word =
+          text.substr(prev.begin, prev.end - prev.begin);
+      const bool words =
+          isWordChar(prev_word.back()) && isWordChar(word.front());
       const bool number_dot = prev.type == Tok::kNumber && t.type == Tok::kDot;
-      const bool keyword = (prev.type == Tok::kIdent && !prev_is_key && isKeyword(prev_word)) ||
-                           (t.type == Tok::kIdent && isKeyword(word));
+      const bool keyword =
+          (prev.type == Tok::kIdent && !prev_is_key && isKeyword(prev_word)) ||
+          (t.type == Tok::kIdent && isKeyword(word));
       if (words || number_dot || keyword) out.push_back(' ');
     }
     out.append(word);

@@ -41,10 +41,10 @@ enum class Tok {
 /// One token: where it is in the text and, for literals, its value.
 struct Token {
   Tok type = Tok::kEnd;
-  size_t begin = 0;  ///< byte offset of its first character
-  size_t end = 0;    ///< one past its last character
-  std::string str;   ///< kString: the decoded bytes; kError: the message
-  Value num;         ///< kNumber: an int, uint or double
+  size_t begin = 0;     ///< byte offset of its first character
+  size_t end = 0;       ///< one past its last character
+  std::string str;      ///< kString: the decoded bytes; kError: the message
+  Value num;            ///< kNumber: an int, uint or double
   size_t error_at = 0;  ///< kError: offset of the offending character
 };
 

@@ -38,7 +38,8 @@ bool stepIndex(element& cur, int64_t i) {
   if (cur.get_array().get(a)) return false;
   if (i < 0) {
     const size_t n = containerSize(cur);
-    const uint64_t back = static_cast<uint64_t>(-(i + 1)) + 1;  // no overflow at INT64_MIN
+    const uint64_t back =
+        static_cast<uint64_t>(-(i + 1)) + 1;  // no overflow at INT64_MIN
     if (back > n) return false;
     i = static_cast<int64_t>(n - back);
   }
@@ -48,7 +49,8 @@ bool stepIndex(element& cur, int64_t i) {
 /// An index given by a value: an int, or a double with no fraction.
 std::optional<int64_t> integralIndex(const Value& v) {
   if (v.kind == ValueKind::kInt) return v.i;
-  if (v.kind == ValueKind::kDouble && v.d == std::trunc(v.d) && std::fabs(v.d) < 9.2e18) {
+  if (v.kind == ValueKind::kDouble && v.d == std::trunc(v.d) &&
+      std::fabs(v.d) < 9.2e18) {
     return static_cast<int64_t>(v.d);
   }
   return std::nullopt;
@@ -76,11 +78,20 @@ thread_local Pool<simdjson::dom::parser> g_parsers;
 Datum fromRecord(element e) {
   Datum d;
   switch (e.type()) {
-    case element_type::NULL_VALUE: break;
-    case element_type::BOOL: d.v = Value::boolean(e.get_bool().value_unsafe()); break;
-    case element_type::INT64: d.v = Value::integer(e.get_int64().value_unsafe()); break;
-    case element_type::UINT64: d.v = Value::uinteger(e.get_uint64().value_unsafe()); break;
-    case element_type::DOUBLE: d.v = Value::number(e.get_double().value_unsafe()); break;
+    case element_type::NULL_VALUE:
+      break;
+    case element_type::BOOL:
+      d.v = Value::boolean(e.get_bool().value_unsafe());
+      break;
+    case element_type::INT64:
+      d.v = Value::integer(e.get_int64().value_unsafe());
+      break;
+    case element_type::UINT64:
+      d.v = Value::uinteger(e.get_uint64().value_unsafe());
+      break;
+    case element_type::DOUBLE:
+      d.v = Value::number(e.get_double().value_unsafe());
+      break;
     case element_type::STRING: {
       const std::string_view s = e.get_string().value_unsafe();
       d.v = isBigNumber(s) ? Value::big(s) : Value::string(s);
@@ -88,7 +99,8 @@ Datum fromRecord(element e) {
     }
     case element_type::ARRAY:
     case element_type::OBJECT:
-      d.v.kind = e.type() == element_type::ARRAY ? ValueKind::kArray : ValueKind::kObject;
+      d.v.kind = e.type() == element_type::ARRAY ? ValueKind::kArray
+                                                 : ValueKind::kObject;
       d.elem = e;
       d.lazy = true;
       break;
@@ -103,7 +115,8 @@ Value materialize(const Datum& d, EvalArena& arena) {
 int compareData(const Datum& a, const Datum& b, EvalArena& arena) {
   // Lazy containers are made only when two containers of one kind meet:
   // values of different kinds are ordered by kind alone.
-  if ((!a.lazy && !b.lazy) || a.v.kind != b.v.kind) return compareValues(a.v, b.v);
+  if ((!a.lazy && !b.lazy) || a.v.kind != b.v.kind)
+    return compareValues(a.v, b.v);
   return compareValues(materialize(a, arena), materialize(b, arena));
 }
 
@@ -138,7 +151,8 @@ NodePtr makeConst(const Value& v) { return std::make_unique<ConstNode>(v); }
 
 NodePtr fold(NodePtr n) {
   EvalArena arena;
-  Ctx c{simdjson::dom::element(), arena};  // constant nodes never look at the record
+  Ctx c{simdjson::dom::element(),
+        arena};  // constant nodes never look at the record
   return makeConst(materialize(n->eval(c), arena));
 }
 
@@ -182,7 +196,8 @@ bool PathNode::resolve(const Ctx& c, Datum& out) const {
     if (!b.lazy) {
       // A container an expression built (a list, split()): walk a parse of
       // its text and copy the result out of that parser.
-      if (b.v.kind != ValueKind::kArray && b.v.kind != ValueKind::kObject) return false;
+      if (b.v.kind != ValueKind::kArray && b.v.kind != ValueKind::kObject)
+        return false;
       bool found = false;
       withParsedText(b.v.s, [&](element e) {
         if (walk(c, e)) {
@@ -214,9 +229,12 @@ bool PathNode::test(const Ctx& c) const {
   element cur = c.root;
   if (!walk(c, cur)) return false;
   switch (cur.type()) {
-    case element_type::NULL_VALUE: return false;
-    case element_type::BOOL: return cur.get_bool().value_unsafe();
-    default: return true;
+    case element_type::NULL_VALUE:
+      return false;
+    case element_type::BOOL:
+      return cur.get_bool().value_unsafe();
+    default:
+      return true;
   }
 }
 

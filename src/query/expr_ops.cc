@@ -16,11 +16,16 @@ constexpr double kTwo53 = 9007199254740992.0;
 constexpr double kTwo63 = 9223372036854775808.0;
 constexpr double kTwo64 = 18446744073709551616.0;
 
-bool isInteger(const Value& v) { return v.kind == ValueKind::kInt || v.kind == ValueKind::kUint; }
-Wide wide(const Value& v) { return v.kind == ValueKind::kInt ? Wide{v.i} : Wide{v.u}; }
+bool isInteger(const Value& v) {
+  return v.kind == ValueKind::kInt || v.kind == ValueKind::kUint;
+}
+Wide wide(const Value& v) {
+  return v.kind == ValueKind::kInt ? Wide{v.i} : Wide{v.u};
+}
 
 Value fromWide(Wide x) {
-  if (x >= std::numeric_limits<int64_t>::min() && x <= std::numeric_limits<int64_t>::max()) {
+  if (x >= std::numeric_limits<int64_t>::min() &&
+      x <= std::numeric_limits<int64_t>::max()) {
     return Value::integer(static_cast<int64_t>(x));
   }
   if (x > 0 && x <= Wide{std::numeric_limits<uint64_t>::max()}) {
@@ -45,7 +50,8 @@ Value divide(const Value& a, const Value& b) {
     if (x % y == 0) return fromWide(x / y);
     // Both operands exact in a double: one rounding. Else long double holds
     // 64-bit integers exactly where it is wider than double.
-    if (std::fabs(a.asDouble()) <= kTwo53 && std::fabs(b.asDouble()) <= kTwo53) {
+    if (std::fabs(a.asDouble()) <= kTwo53 &&
+        std::fabs(b.asDouble()) <= kTwo53) {
       return Value::number(a.asDouble() / b.asDouble());
     }
     return Value::number(static_cast<double>(static_cast<long double>(x) /
@@ -74,12 +80,14 @@ Value join(const Value& a, const Value& b, EvalArena& arena) {
 
 class ArithNode : public Node {
  public:
-  ArithNode(BinOp op, NodePtr l, NodePtr r) : op_(op), l_(std::move(l)), r_(std::move(r)) {}
+  ArithNode(BinOp op, NodePtr l, NodePtr r)
+      : op_(op), l_(std::move(l)), r_(std::move(r)) {}
   Datum eval(const Ctx& c) const override {
     const Datum a = l_->eval(c);
     const Datum b = r_->eval(c);
     if ((a.lazy || b.lazy) && op_ == BinOp::kAdd) {
-      return arithmetic(op_, materialize(a, c.arena), materialize(b, c.arena), c.arena);
+      return arithmetic(op_, materialize(a, c.arena), materialize(b, c.arena),
+                        c.arena);
     }
     return arithmetic(op_, a.v, b.v, c.arena);  // lazy containers give null
   }
@@ -128,13 +136,20 @@ class CompareNode : public Node {
       cmp = compareData(a, Datum(*rconst_), c.arena);
     }
     switch (op_) {
-      case BinOp::kEq: return cmp == 0;
-      case BinOp::kNe: return cmp != 0;
-      case BinOp::kLt: return cmp < 0;
-      case BinOp::kLe: return cmp <= 0;
-      case BinOp::kGt: return cmp > 0;
-      case BinOp::kGe: return cmp >= 0;
-      default: return false;
+      case BinOp::kEq:
+        return cmp == 0;
+      case BinOp::kNe:
+        return cmp != 0;
+      case BinOp::kLt:
+        return cmp < 0;
+      case BinOp::kLe:
+        return cmp <= 0;
+      case BinOp::kGt:
+        return cmp > 0;
+      case BinOp::kGe:
+        return cmp >= 0;
+      default:
+        return false;
     }
   }
   bool foldable() const override { return l_->constant() && rconst_; }
@@ -181,19 +196,22 @@ class NotNode : public Node {
 /// x in a constant array: binary search in its sorted elements.
 class InConstNode : public Node {
  public:
-  InConstNode(NodePtr x, std::vector<OwnedValue> elems) : x_(std::move(x)), elems_(std::move(elems)) {
-    std::sort(elems_.begin(), elems_.end(), [](const OwnedValue& a, const OwnedValue& b) {
-      return compareValues(a.v, b.v) < 0;
-    });
+  InConstNode(NodePtr x, std::vector<OwnedValue> elems)
+      : x_(std::move(x)), elems_(std::move(elems)) {
+    std::sort(elems_.begin(), elems_.end(),
+              [](const OwnedValue& a, const OwnedValue& b) {
+                return compareValues(a.v, b.v) < 0;
+              });
   }
   Datum eval(const Ctx& c) const override { return Value::boolean(test(c)); }
   bool test(const Ctx& c) const override {
     const Datum d = x_->eval(c);
     if (elems_.empty()) return false;
     const Value v = d.lazy ? materialize(d, c.arena) : d.v;
-    auto it = std::lower_bound(elems_.begin(), elems_.end(), v, [](const OwnedValue& e, const Value& x) {
-      return compareValues(e.v, x) < 0;
-    });
+    auto it = std::lower_bound(elems_.begin(), elems_.end(), v,
+                               [](const OwnedValue& e, const Value& x) {
+                                 return compareValues(e.v, x) < 0;
+                               });
     return it != elems_.end() && compareValues(it->v, v) == 0;
   }
   bool foldable() const override { return x_->constant() != nullptr; }
@@ -206,7 +224,8 @@ class InConstNode : public Node {
 /// x in [a, b, ...] with computed elements: compared one by one.
 class InListNode : public Node {
  public:
-  InListNode(NodePtr x, std::vector<NodePtr> items) : x_(std::move(x)), items_(std::move(items)) {}
+  InListNode(NodePtr x, std::vector<NodePtr> items)
+      : x_(std::move(x)), items_(std::move(items)) {}
   Datum eval(const Ctx& c) const override { return Value::boolean(test(c)); }
   bool test(const Ctx& c) const override {
     const Datum d = x_->eval(c);
@@ -224,7 +243,8 @@ class InListNode : public Node {
 /// x in an array computed per record (a path, split()).
 class InDynamicNode : public Node {
  public:
-  InDynamicNode(NodePtr x, NodePtr list) : x_(std::move(x)), list_(std::move(list)) {}
+  InDynamicNode(NodePtr x, NodePtr list)
+      : x_(std::move(x)), list_(std::move(list)) {}
   Datum eval(const Ctx& c) const override { return Value::boolean(test(c)); }
   bool test(const Ctx& c) const override {
     const Datum d = x_->eval(c);
@@ -255,12 +275,14 @@ class InDynamicNode : public Node {
 
 class MatchNode : public Node {
  public:
-  MatchNode(NodePtr s, std::unique_ptr<re2::RE2> re) : s_(std::move(s)), re_(std::move(re)) {}
+  MatchNode(NodePtr s, std::unique_ptr<re2::RE2> re)
+      : s_(std::move(s)), re_(std::move(re)) {}
   Datum eval(const Ctx& c) const override { return Value::boolean(test(c)); }
   bool test(const Ctx& c) const override {
     const Datum d = s_->eval(c);
     if (d.v.kind != ValueKind::kString) return false;
-    return re2::RE2::PartialMatch(re2::StringPiece(d.v.s.data(), d.v.s.size()), *re_);
+    return re2::RE2::PartialMatch(re2::StringPiece(d.v.s.data(), d.v.s.size()),
+                                  *re_);
   }
   bool foldable() const override { return s_->constant() != nullptr; }
 
@@ -280,12 +302,15 @@ Value arithmetic(BinOp op, const Value& a, const Value& b, EvalArena& arena) {
   const bool ints = isInteger(a) && isInteger(b);
   switch (op) {
     case BinOp::kAdd:
-      return ints ? fromWide(wide(a) + wide(b)) : Value::number(a.asDouble() + b.asDouble());
+      return ints ? fromWide(wide(a) + wide(b))
+                  : Value::number(a.asDouble() + b.asDouble());
     case BinOp::kSub:
-      return ints ? fromWide(wide(a) - wide(b)) : Value::number(a.asDouble() - b.asDouble());
+      return ints ? fromWide(wide(a) - wide(b))
+                  : Value::number(a.asDouble() - b.asDouble());
     case BinOp::kMul: {
       Wide p;
-      if (ints && !__builtin_mul_overflow(wide(a), wide(b), &p)) return fromWide(p);
+      if (ints && !__builtin_mul_overflow(wide(a), wide(b), &p))
+        return fromWide(p);
       return Value::number(a.asDouble() * b.asDouble());
     }
     case BinOp::kDiv:
@@ -320,8 +345,12 @@ NodePtr makeNeg(NodePtr x) { return std::make_unique<NegNode>(std::move(x)); }
 NodePtr makeCompare(BinOp op, NodePtr l, NodePtr r) {
   return std::make_unique<CompareNode>(op, std::move(l), std::move(r));
 }
-NodePtr makeAnd(NodePtr l, NodePtr r) { return std::make_unique<AndNode>(std::move(l), std::move(r)); }
-NodePtr makeOr(NodePtr l, NodePtr r) { return std::make_unique<OrNode>(std::move(l), std::move(r)); }
+NodePtr makeAnd(NodePtr l, NodePtr r) {
+  return std::make_unique<AndNode>(std::move(l), std::move(r));
+}
+NodePtr makeOr(NodePtr l, NodePtr r) {
+  return std::make_unique<OrNode>(std::move(l), std::move(r));
+}
 NodePtr makeNot(NodePtr x) { return std::make_unique<NotNode>(std::move(x)); }
 
 NodePtr makeIn(NodePtr x, NodePtr list) {

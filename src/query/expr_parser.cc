@@ -25,11 +25,13 @@ bool equalsIgnoreCase(std::string_view a, std::string_view b) {
 
 std::string lowercase(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : out)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
 
-std::string arityMessage(std::string_view name, int min_args, int max_args, size_t got) {
+std::string arityMessage(std::string_view name, int min_args, int max_args,
+                         size_t got) {
   std::string m = std::string(name) + "() takes ";
   if (max_args < 0) {
     m += "at least " + std::to_string(min_args);
@@ -63,13 +65,20 @@ size_t editDistance(std::string_view a, std::string_view b) {
 
 std::optional<BinOp> comparisonOp(Tok t) {
   switch (t) {
-    case Tok::kEq: return BinOp::kEq;
-    case Tok::kNe: return BinOp::kNe;
-    case Tok::kLt: return BinOp::kLt;
-    case Tok::kLe: return BinOp::kLe;
-    case Tok::kGt: return BinOp::kGt;
-    case Tok::kGe: return BinOp::kGe;
-    default: return std::nullopt;
+    case Tok::kEq:
+      return BinOp::kEq;
+    case Tok::kNe:
+      return BinOp::kNe;
+    case Tok::kLt:
+      return BinOp::kLt;
+    case Tok::kLe:
+      return BinOp::kLe;
+    case Tok::kGt:
+      return BinOp::kGt;
+    case Tok::kGe:
+      return BinOp::kGe;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -134,15 +143,21 @@ bool Parser::atKeyword(std::string_view word) const {
 
 void Parser::fail(size_t at, const std::string& message) {
   if (failed()) return;
-  status_ = Status::error(ExitCode::kUsage, "error in " + option_ + " at column " +
-                                                std::to_string(at + 1) + ": " + message);
+  status_ = Status::error(ExitCode::kUsage,
+                          "error in " + option_ + " at column " +
+                              std::to_string(at + 1) + ": " + message);
 }
 
 void Parser::failUnexpected() {
   switch (tok_.type) {
-    case Tok::kError: fail(tok_.error_at, tok_.str); return;
-    case Tok::kEnd: fail(tok_.begin, "unexpected end of expression"); return;
-    default: break;
+    case Tok::kError:
+      fail(tok_.error_at, tok_.str);
+      return;
+    case Tok::kEnd:
+      fail(tok_.begin, "unexpected end of expression");
+      return;
+    default:
+      break;
   }
   std::string_view t = tokenText();
   std::string shown(t.substr(0, 24));
@@ -276,7 +291,8 @@ NodePtr Parser::parseAdditive() {
 
 NodePtr Parser::parseMultiplicative() {
   NodePtr l = parseUnary();
-  while (l && (tok_.type == Tok::kStar || tok_.type == Tok::kSlash || tok_.type == Tok::kPercent)) {
+  while (l && (tok_.type == Tok::kStar || tok_.type == Tok::kSlash ||
+               tok_.type == Tok::kPercent)) {
     if (!chain()) return nullptr;
     const BinOp op = tok_.type == Tok::kStar    ? BinOp::kMul
                      : tok_.type == Tok::kSlash ? BinOp::kDiv
@@ -317,7 +333,8 @@ NodePtr Parser::parsePrimary() {
       if (!n || !expect(Tok::kRParen, "')'")) return nullptr;
       return n;
     }
-    case Tok::kLBracket: return parseList();
+    case Tok::kLBracket:
+      return parseList();
     case Tok::kDot: {
       const size_t dot_end = tok_.end;
       advance();
@@ -335,8 +352,11 @@ NodePtr Parser::parsePrimary() {
       }
       return path;
     }
-    case Tok::kIdent: break;
-    default: failUnexpected(); return nullptr;
+    case Tok::kIdent:
+      break;
+    default:
+      failUnexpected();
+      return nullptr;
   }
   const std::string_view word = tokenText();
   if (word == "true" || word == "false") {
@@ -398,19 +418,22 @@ NodePtr Parser::parseCall(size_t name_at, std::string_view name_text) {
       advance();
     }
   }
-  if (!expect(Tok::kRParen, args.empty() ? "')'" : "',' or ')'")) return nullptr;
+  if (!expect(Tok::kRParen, args.empty() ? "')'" : "',' or ')'"))
+    return nullptr;
   if (!info) {
     // --sort: "sum(bytes)" is the output column of that name.
     roots_ = roots;
     auto path = std::make_unique<PathNode>(nullptr);
-    std::string column = compactText(text_.substr(name_at, last_end_ - name_at));
+    std::string column =
+        compactText(text_.substr(name_at, last_end_ - name_at));
     if (roots_) roots_->push_back(RootRef{RootRef::kAggregate, column});
     path->addStep(Step{Step::kKey, std::move(column), 0, nullptr});
     return path;
   }
   const int n = static_cast<int>(args.size());
   if (n < info->min_args || (info->max_args >= 0 && n > info->max_args)) {
-    fail(name_at, arityMessage(name, info->min_args, info->max_args, args.size()));
+    fail(name_at,
+         arityMessage(name, info->min_args, info->max_args, args.size()));
     return nullptr;
   }
   if (info->fn == Fn::kExists && !dynamic_cast<PathNode*>(args[0].get())) {
@@ -540,7 +563,8 @@ NodePtr Parser::parseList() {
       advance();
     }
   }
-  if (!expect(Tok::kRBracket, items.empty() ? "']'" : "',' or ']'")) return nullptr;
+  if (!expect(Tok::kRBracket, items.empty() ? "']'" : "',' or ']'"))
+    return nullptr;
   return maybeFold(std::make_unique<ListNode>(std::move(items)));
 }
 
@@ -570,8 +594,9 @@ NodePtr Parser::parsePostfix(NodePtr node) {
 }
 
 bool Parser::parseDotStep(PathNode& path, size_t dot_end) {
-  if (tok_.begin != dot_end || (tok_.type != Tok::kIdent && tok_.type != Tok::kString &&
-                                tok_.type != Tok::kLBracket)) {
+  if (tok_.begin != dot_end ||
+      (tok_.type != Tok::kIdent && tok_.type != Tok::kString &&
+       tok_.type != Tok::kLBracket)) {
     if (tok_.type == Tok::kError) {
       failUnexpected();
     } else {
@@ -580,7 +605,8 @@ bool Parser::parseDotStep(PathNode& path, size_t dot_end) {
     return false;
   }
   if (tok_.type == Tok::kLBracket) return parseBracketStep(path);
-  std::string key = tok_.type == Tok::kString ? tok_.str : std::string(tokenText());
+  std::string key =
+      tok_.type == Tok::kString ? tok_.str : std::string(tokenText());
   path.addStep(Step{Step::kKey, std::move(key), 0, nullptr});
   advance();
   return true;
@@ -599,7 +625,8 @@ bool Parser::parseBracketStep(PathNode& path) {
     step.kind = Step::kIndex;
     step.index = v->i;
   } else {
-    step.kind = Step::kDynamic;  // decided per record (or a constant that finds nothing)
+    step.kind = Step::kDynamic;  // decided per record (or a constant that finds
+                                 // nothing)
     step.expr = std::move(index);
   }
   path.addStep(std::move(step));

@@ -43,7 +43,9 @@ class Parser {
   /// True when the current token is the keyword word (exact case).
   bool atKeyword(std::string_view word) const;
   /// The text of the current token.
-  std::string_view tokenText() const { return text_.substr(tok_.begin, tok_.end - tok_.begin); }
+  std::string_view tokenText() const {
+    return text_.substr(tok_.begin, tok_.end - tok_.begin);
+  }
   /// End offset of the last token moved past.
   size_t lastEnd() const { return last_end_; }
   std::string_view text() const { return text_; }

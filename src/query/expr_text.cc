@@ -16,10 +16,12 @@ uint32_t upperOf(uint32_t c) {
   if (c < 0x80) return c;
   if (c >= 0xE0 && c <= 0xFE && c != 0xF7) return c - 0x20;
   if (c == 0xFF) return 0x178;
-  if ((c >= 0x100 && c <= 0x12F) || (c >= 0x132 && c <= 0x137) || (c >= 0x14A && c <= 0x177)) {
+  if ((c >= 0x100 && c <= 0x12F) || (c >= 0x132 && c <= 0x137) ||
+      (c >= 0x14A && c <= 0x177)) {
     return c & 1 ? c - 1 : c;
   }
-  if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E)) return c & 1 ? c : c - 1;
+  if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E))
+    return c & 1 ? c : c - 1;
   if (c >= 0x3B1 && c <= 0x3C9) return c == 0x3C2 ? 0x3A3 : c - 0x20;
   if (c == 0x3AC) return 0x386;
   if (c >= 0x3AD && c <= 0x3AF) return c - 0x25;
@@ -35,10 +37,12 @@ uint32_t lowerOf(uint32_t c) {
   if (c < 0x80) return c;
   if (c >= 0xC0 && c <= 0xDE && c != 0xD7) return c + 0x20;
   if (c == 0x178) return 0xFF;
-  if ((c >= 0x100 && c <= 0x12F) || (c >= 0x132 && c <= 0x137) || (c >= 0x14A && c <= 0x177)) {
+  if ((c >= 0x100 && c <= 0x12F) || (c >= 0x132 && c <= 0x137) ||
+      (c >= 0x14A && c <= 0x177)) {
     return c & 1 ? c : c + 1;
   }
-  if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E)) return c & 1 ? c + 1 : c;
+  if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E))
+    return c & 1 ? c + 1 : c;
   if (c >= 0x391 && c <= 0x3A9 && c != 0x3A2) return c + 0x20;
   if (c == 0x386) return 0x3AC;
   if (c >= 0x388 && c <= 0x38A) return c + 0x25;
@@ -65,7 +69,8 @@ bool digits(std::string_view s, size_t at, size_t n, int& out) {
 bool isLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 int daysInMonth(int y, int m) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30,
+                                  31, 31, 30, 31, 30, 31};
   return m == 2 && isLeap(y) ? 29 : kDays[m - 1];
 }
 
@@ -100,7 +105,8 @@ bool changeCase(std::string_view s, bool upper, std::string& out) {
   size_t first = 0;
   for (; first < s.size(); ++first) {
     const auto c = static_cast<unsigned char>(s[first]);
-    if (c >= 0x80 || (upper ? (c >= 'a' && c <= 'z') : (c >= 'A' && c <= 'Z'))) break;
+    if (c >= 0x80 || (upper ? (c >= 'a' && c <= 'z') : (c >= 'A' && c <= 'Z')))
+      break;
   }
   if (first == s.size()) return false;
   out.clear();
@@ -115,8 +121,10 @@ bool changeCase(std::string_view s, bool upper, std::string& out) {
       continue;
     }
     // Only two-byte sequences have letters that change here.
-    if ((c & 0xE0) == 0xC0 && i + 1 < s.size() && isContinuation(static_cast<unsigned char>(s[i + 1]))) {
-      const uint32_t cp = ((c & 0x1Fu) << 6) | (static_cast<unsigned char>(s[i + 1]) & 0x3Fu);
+    if ((c & 0xE0) == 0xC0 && i + 1 < s.size() &&
+        isContinuation(static_cast<unsigned char>(s[i + 1]))) {
+      const uint32_t cp =
+          ((c & 0x1Fu) << 6) | (static_cast<unsigned char>(s[i + 1]) & 0x3Fu);
       const uint32_t m = upper ? upperOf(cp) : lowerOf(cp);
       changed |= m != cp;
       out.push_back(static_cast<char>(0xC0 | (m >> 6)));
@@ -140,8 +148,8 @@ Value parseRfc3339(std::string_view s) {
       s[16] != ':' || !digits(s, 17, 2, second)) {
     return Value::null();
   }
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 ||
-      minute > 59 || second > 60) {
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) ||
+      hour > 23 || minute > 59 || second > 60) {
     return Value::null();
   }
   size_t p = 19;
@@ -171,8 +179,8 @@ Value parseRfc3339(std::string_view s) {
   if (p != s.size()) return Value::null();
 
   // A leap second (:60) counts as the first second of the next minute.
-  const int64_t secs = daysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 +
-                       second - offset;
+  const int64_t secs = daysFromCivil(year, month, day) * 86400 + hour * 3600 +
+                       minute * 60 + second - offset;
   return secondsValue(secs, frac);
 }
 
@@ -189,7 +197,8 @@ Value secondsValue(int64_t secs, std::string_view frac) {
   for (size_t i = 0; i < frac.size(); ++i) scale *= 10;
   constexpr int64_t kExact = int64_t{1} << 53;
   if (frac.size() <= 15 && secs > -kExact && secs < kExact) {
-    const __int128 scaled = static_cast<__int128>(secs) * static_cast<__int128>(scale) + f;
+    const __int128 scaled =
+        static_cast<__int128>(secs) * static_cast<__int128>(scale) + f;
     if (scaled > -kExact && scaled < kExact) {
       return Value::number(static_cast<double>(static_cast<int64_t>(scaled)) /
                            static_cast<double>(scale));
@@ -210,7 +219,8 @@ Value secondsValue(int64_t secs, std::string_view frac) {
   *out++ = '.';
   char fbuf[20];
   char* fend = std::to_chars(fbuf, fbuf + sizeof fbuf, fdigits).ptr;
-  for (size_t pad = static_cast<size_t>(fend - fbuf); pad < frac.size(); ++pad) *out++ = '0';
+  for (size_t pad = static_cast<size_t>(fend - fbuf); pad < frac.size(); ++pad)
+    *out++ = '0';
   for (char* q = fbuf; q < fend; ++q) *out++ = *q;
   double d = 0;
   std::from_chars(buf, out, d);

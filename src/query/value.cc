@@ -52,24 +52,33 @@ int compareNumbers(const Value& a, const Value& b) {
   if (a.isBig() || b.isBig())
     return compareDecimals(decimalOf(a), decimalOf(b));
   if (a.kind == K::kInt && b.kind == K::kInt) return sign(a.i, b.i);
-  if (a.kind == K::kUint && b.kind == K::kUint) return a.u < b.u ? -1 : a.u > b.u ? 1 : 0;
-  if (a.kind == K::kDouble && b.kind == K::kDouble) return a.d < b.d ? -1 : a.d > b.d ? 1 : 0;
+  if (a.kind == K::kUint && b.kind == K::kUint)
+    return a.u < b.u ? -1 : a.u > b.u ? 1 : 0;
+  if (a.kind == K::kDouble && b.kind == K::kDouble)
+    return a.d < b.d ? -1 : a.d > b.d ? 1 : 0;
   if (a.kind == K::kInt && b.kind == K::kUint) return -1;
   if (a.kind == K::kUint && b.kind == K::kInt) return 1;
-  if (a.kind == K::kDouble) return b.kind == K::kInt ? cmpDoubleInt(a.d, b.i) : cmpDoubleUint(a.d, b.u);
+  if (a.kind == K::kDouble)
+    return b.kind == K::kInt ? cmpDoubleInt(a.d, b.i) : cmpDoubleUint(a.d, b.u);
   return -compareNumbers(b, a);
 }
 
 int rank(ValueKind k) {
   switch (k) {
-    case ValueKind::kNull: return 0;
-    case ValueKind::kBool: return 1;
+    case ValueKind::kNull:
+      return 0;
+    case ValueKind::kBool:
+      return 1;
     case ValueKind::kInt:
     case ValueKind::kUint:
-    case ValueKind::kDouble: return 2;
-    case ValueKind::kString: return 3;
-    case ValueKind::kArray: return 4;
-    case ValueKind::kObject: return 5;
+    case ValueKind::kDouble:
+      return 2;
+    case ValueKind::kString:
+      return 3;
+    case ValueKind::kArray:
+      return 4;
+    case ValueKind::kObject:
+      return 5;
   }
   return 0;
 }
@@ -82,17 +91,24 @@ int compareBytes(std::string_view a, std::string_view b) {
 Value scalarOf(simdjson::dom::element e) {
   using T = simdjson::dom::element_type;
   switch (e.type()) {
-    case T::NULL_VALUE: return Value::null();
-    case T::BOOL: return Value::boolean(e.get_bool().value_unsafe());
-    case T::INT64: return Value::integer(e.get_int64().value_unsafe());
-    case T::UINT64: return Value::uinteger(e.get_uint64().value_unsafe());
-    case T::DOUBLE: return Value::number(e.get_double().value_unsafe());
+    case T::NULL_VALUE:
+      return Value::null();
+    case T::BOOL:
+      return Value::boolean(e.get_bool().value_unsafe());
+    case T::INT64:
+      return Value::integer(e.get_int64().value_unsafe());
+    case T::UINT64:
+      return Value::uinteger(e.get_uint64().value_unsafe());
+    case T::DOUBLE:
+      return Value::number(e.get_double().value_unsafe());
     case T::STRING: {
       const std::string_view s = e.get_string().value_unsafe();
       return isBigNumber(s) ? Value::big(s) : Value::string(s);
     }
-    case T::ARRAY: return Value::container(ValueKind::kArray, {});
-    case T::OBJECT: return Value::container(ValueKind::kObject, {});
+    case T::ARRAY:
+      return Value::container(ValueKind::kArray, {});
+    case T::OBJECT:
+      return Value::container(ValueKind::kObject, {});
   }
   return Value::null();
 }
@@ -113,8 +129,9 @@ std::vector<std::pair<std::string_view, simdjson::dom::element>> sortedMembers(
     simdjson::dom::object o) {
   std::vector<std::pair<std::string_view, simdjson::dom::element>> m;
   for (auto field : o) m.emplace_back(field.key, field.value);
-  std::stable_sort(m.begin(), m.end(),
-                   [](const auto& x, const auto& y) { return x.first < y.first; });
+  std::stable_sort(m.begin(), m.end(), [](const auto& x, const auto& y) {
+    return x.first < y.first;
+  });
   return m;
 }
 
@@ -137,8 +154,12 @@ int compareElements(simdjson::dom::element a, simdjson::dom::element b) {
   Value va = scalarOf(a), vb = scalarOf(b);
   int ra = rank(va.kind), rb = rank(vb.kind);
   if (ra != rb) return ra < rb ? -1 : 1;
-  if (va.kind == ValueKind::kArray) return compareArrays(a.get_array().value_unsafe(), b.get_array().value_unsafe());
-  if (va.kind == ValueKind::kObject) return compareObjects(a.get_object().value_unsafe(), b.get_object().value_unsafe());
+  if (va.kind == ValueKind::kArray)
+    return compareArrays(a.get_array().value_unsafe(),
+                         b.get_array().value_unsafe());
+  if (va.kind == ValueKind::kObject)
+    return compareObjects(a.get_object().value_unsafe(),
+                          b.get_object().value_unsafe());
   return compareValues(va, vb);
 }
 
@@ -158,7 +179,8 @@ int compareContainers(const Value& a, const Value& b) {
 uint64_t hashElement(simdjson::dom::element e) {
   using T = simdjson::dom::element_type;
   if (e.type() == T::ARRAY) {
-    uint64_t h = hashWord(static_cast<uint64_t>(ValueKind::kArray), HashTag::kString);
+    uint64_t h =
+        hashWord(static_cast<uint64_t>(ValueKind::kArray), HashTag::kString);
     const simdjson::dom::array array = e.get_array().value_unsafe();
     for (simdjson::dom::element child : array) {
       h = hash_detail::step(h, hashElement(child));
@@ -166,7 +188,8 @@ uint64_t hashElement(simdjson::dom::element e) {
     return fmix64(h);
   }
   if (e.type() == T::OBJECT) {
-    uint64_t h = hashWord(static_cast<uint64_t>(ValueKind::kObject), HashTag::kString);
+    uint64_t h =
+        hashWord(static_cast<uint64_t>(ValueKind::kObject), HashTag::kString);
     const simdjson::dom::object object = e.get_object().value_unsafe();
     for (const auto& [key, value] : sortedMembers(object)) {
       h = hash_detail::step(h, hashBytes(key, HashTag::kString));
@@ -180,7 +203,8 @@ uint64_t hashElement(simdjson::dom::element e) {
 }  // namespace
 
 Value Value::uinteger(uint64_t v) {
-  if (v <= static_cast<uint64_t>(INT64_MAX)) return integer(static_cast<int64_t>(v));
+  if (v <= static_cast<uint64_t>(INT64_MAX))
+    return integer(static_cast<int64_t>(v));
   Value x;
   x.kind = ValueKind::kUint;
   x.u = v;
@@ -205,10 +229,14 @@ Value Value::number(double v) {
 
 double Value::asDouble() const {
   switch (kind) {
-    case ValueKind::kInt: return static_cast<double>(i);
-    case ValueKind::kUint: return static_cast<double>(u);
-    case ValueKind::kDouble: return d;
-    default: return 0;
+    case ValueKind::kInt:
+      return static_cast<double>(i);
+    case ValueKind::kUint:
+      return static_cast<double>(u);
+    case ValueKind::kDouble:
+      return d;
+    default:
+      return 0;
   }
 }
 
@@ -220,21 +248,30 @@ int compareValues(const Value& a, const Value& b) {
   int ra = rank(a.kind), rb = rank(b.kind);
   if (ra != rb) return ra < rb ? -1 : 1;
   switch (a.kind) {
-    case ValueKind::kNull: return 0;
-    case ValueKind::kBool: return a.b == b.b ? 0 : a.b ? 1 : -1;
-    case ValueKind::kString: return compareBytes(a.s, b.s);
+    case ValueKind::kNull:
+      return 0;
+    case ValueKind::kBool:
+      return a.b == b.b ? 0 : a.b ? 1 : -1;
+    case ValueKind::kString:
+      return compareBytes(a.s, b.s);
     case ValueKind::kArray:
-    case ValueKind::kObject: return compareContainers(a, b);
-    default: return compareNumbers(a, b);
+    case ValueKind::kObject:
+      return compareContainers(a, b);
+    default:
+      return compareNumbers(a, b);
   }
 }
 
 uint64_t hashValue(const Value& v) {
   switch (v.kind) {
-    case ValueKind::kNull: return hashWord(2, HashTag::kBool);
-    case ValueKind::kBool: return hashWord(v.b, HashTag::kBool);
-    case ValueKind::kInt: return hashWord(static_cast<uint64_t>(v.i), HashTag::kInt);
-    case ValueKind::kUint: return hashWord(v.u, HashTag::kInt);
+    case ValueKind::kNull:
+      return hashWord(2, HashTag::kBool);
+    case ValueKind::kBool:
+      return hashWord(v.b, HashTag::kBool);
+    case ValueKind::kInt:
+      return hashWord(static_cast<uint64_t>(v.i), HashTag::kInt);
+    case ValueKind::kUint:
+      return hashWord(v.u, HashTag::kInt);
     case ValueKind::kDouble: {
       if (v.isBig()) {
         // As the double it equals, if any; else by a spelling equal values
@@ -248,15 +285,17 @@ uint64_t hashValue(const Value& v) {
       }
       // Integral doubles hash as the integer they equal.
       if (v.d == std::floor(v.d) && v.d >= -kTwo63 && v.d < kTwo64) {
-        uint64_t bits = v.d < kTwo63 ? static_cast<uint64_t>(static_cast<int64_t>(v.d))
-                                     : static_cast<uint64_t>(v.d);
+        uint64_t bits = v.d < kTwo63
+                            ? static_cast<uint64_t>(static_cast<int64_t>(v.d))
+                            : static_cast<uint64_t>(v.d);
         return hashWord(bits, HashTag::kInt);
       }
       uint64_t bits;
       std::memcpy(&bits, &v.d, sizeof bits);
       return hashWord(bits, HashTag::kFloat);
     }
-    case ValueKind::kString: return hashBytes(v.s, HashTag::kString);
+    case ValueKind::kString:
+      return hashBytes(v.s, HashTag::kString);
     case ValueKind::kArray:
     case ValueKind::kObject: {
       // Equal containers may be spelled differently ([1] and [1.0]), so the
@@ -275,10 +314,18 @@ uint64_t hashValue(const Value& v) {
 
 void appendValueJson(std::string& out, const Value& v) {
   switch (v.kind) {
-    case ValueKind::kNull: out += "null"; break;
-    case ValueKind::kBool: out += v.b ? "true" : "false"; break;
-    case ValueKind::kInt: appendJsonInt(out, v.i); break;
-    case ValueKind::kUint: appendJsonUint(out, v.u); break;
+    case ValueKind::kNull:
+      out += "null";
+      break;
+    case ValueKind::kBool:
+      out += v.b ? "true" : "false";
+      break;
+    case ValueKind::kInt:
+      appendJsonInt(out, v.i);
+      break;
+    case ValueKind::kUint:
+      appendJsonUint(out, v.u);
+      break;
     case ValueKind::kDouble:
       if (v.isBig()) {
         out.append(v.s);
@@ -286,9 +333,13 @@ void appendValueJson(std::string& out, const Value& v) {
         appendJsonDouble(out, v.d);
       }
       break;
-    case ValueKind::kString: appendJsonString(out, v.s); break;
+    case ValueKind::kString:
+      appendJsonString(out, v.s);
+      break;
     case ValueKind::kArray:
-    case ValueKind::kObject: out.append(v.s); break;
+    case ValueKind::kObject:
+      out.append(v.s);
+      break;
   }
 }
 
@@ -326,7 +377,8 @@ std::string_view EvalArena::store(std::string_view s) {
 }
 
 void EvalArena::clear() {
-  for (size_t i = 0; i <= used_blocks_ && i < blocks_.size(); ++i) blocks_[i].clear();
+  for (size_t i = 0; i <= used_blocks_ && i < blocks_.size(); ++i)
+    blocks_[i].clear();
   used_blocks_ = 0;
 }
 

@@ -39,19 +39,40 @@ struct Value {
   std::string_view s;
 
   static Value null() { return {}; }
-  static Value boolean(bool v) { Value x; x.kind = ValueKind::kBool; x.b = v; return x; }
-  static Value integer(int64_t v) { Value x; x.kind = ValueKind::kInt; x.i = v; return x; }
+  static Value boolean(bool v) {
+    Value x;
+    x.kind = ValueKind::kBool;
+    x.b = v;
+    return x;
+  }
+  static Value integer(int64_t v) {
+    Value x;
+    x.kind = ValueKind::kInt;
+    x.i = v;
+    return x;
+  }
   static Value uinteger(uint64_t v);  ///< kInt when it fits int64
   static Value number(double v);      ///< kDouble; non-finite becomes null
   /// A number beyond int64/uint64 or the double range, given by its text.
   static Value big(std::string_view text);
-  static Value string(std::string_view v) { Value x; x.kind = ValueKind::kString; x.s = v; return x; }
+  static Value string(std::string_view v) {
+    Value x;
+    x.kind = ValueKind::kString;
+    x.s = v;
+    return x;
+  }
   /// An array or object given by its JSON text.
-  static Value container(ValueKind k, std::string_view json) { Value x; x.kind = k; x.s = json; return x; }
+  static Value container(ValueKind k, std::string_view json) {
+    Value x;
+    x.kind = k;
+    x.s = json;
+    return x;
+  }
 
   bool isNull() const { return kind == ValueKind::kNull; }
   bool isNumber() const {
-    return kind == ValueKind::kInt || kind == ValueKind::kUint || kind == ValueKind::kDouble;
+    return kind == ValueKind::kInt || kind == ValueKind::kUint ||
+           kind == ValueKind::kDouble;
   }
   bool isBig() const { return kind == ValueKind::kDouble && !s.empty(); }
   /// The number as a double (rounded for large integers).
@@ -68,7 +89,9 @@ bool truthy(const Value& v);
 int compareValues(const Value& a, const Value& b);
 
 /// Equality consistent with compareValues (1 == 1.0).
-inline bool equalValues(const Value& a, const Value& b) { return compareValues(a, b) == 0; }
+inline bool equalValues(const Value& a, const Value& b) {
+  return compareValues(a, b) == 0;
+}
 
 /// A hash consistent with equalValues: equal numbers hash alike whatever
 /// their kind.
@@ -101,7 +124,10 @@ class EvalArena {
   /// Copies s into the arena and returns a view that stays valid until clear().
   std::string_view store(std::string_view s);
   /// A scratch buffer to build a string in; finish with commit().
-  std::string& scratch() { scratch_.clear(); return scratch_; }
+  std::string& scratch() {
+    scratch_.clear();
+    return scratch_;
+  }
   /// Stores scratch() and returns its view.
   std::string_view commit() { return store(scratch_); }
   void clear();

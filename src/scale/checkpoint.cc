@@ -25,7 +25,9 @@ constexpr const char* kLockName = "lock";
 constexpr const char* kTempPrefix = ".checkpoint.clusterproc-tmp-";
 constexpr const char* kVersion = "1";
 
-Status inputError(const std::string& msg) { return Status::error(ExitCode::kInput, msg); }
+Status inputError(const std::string& msg) {
+  return Status::error(ExitCode::kInput, msg);
+}
 
 uint64_t envCount(const char* name) {
   const char* v = std::getenv(name);
@@ -34,7 +36,8 @@ uint64_t envCount(const char* name) {
 
 std::string shardText(const Job& job) {
   if (job.shard_count == 0) return "";
-  return std::to_string(job.shard_index) + "/" + std::to_string(job.shard_count);
+  return std::to_string(job.shard_index) + "/" +
+         std::to_string(job.shard_count);
 }
 
 /// One line per input: path, size, modification time (ns), device:inode.
@@ -46,7 +49,8 @@ Result<std::string> inputsIdentity(const std::vector<Input>& inputs) {
       return inputError(errnoText("cannot stat input", in.name));
     }
     out += in.name + '\t' + std::to_string(st.st_size) + '\t' +
-           std::to_string(st.st_mtim.tv_sec) + '.' + std::to_string(st.st_mtim.tv_nsec) + '\t' +
+           std::to_string(st.st_mtim.tv_sec) + '.' +
+           std::to_string(st.st_mtim.tv_nsec) + '\t' +
            std::to_string(st.st_dev) + ':' + std::to_string(st.st_ino) + '\n';
   }
   return out;
@@ -59,7 +63,8 @@ std::vector<std::vector<std::string>> identityRows(const std::string& text) {
   while (std::getline(lines, line)) {
     std::vector<std::string> fields;
     size_t from = 0;
-    for (size_t tab; (tab = line.find('\t', from)) != std::string::npos; from = tab + 1) {
+    for (size_t tab; (tab = line.find('\t', from)) != std::string::npos;
+         from = tab + 1) {
       fields.push_back(line.substr(from, tab - from));
     }
     fields.push_back(line.substr(from));
@@ -72,19 +77,21 @@ std::vector<std::vector<std::string>> identityRows(const std::string& text) {
 std::string identityDiff(const std::string& saved, const std::string& now) {
   auto a = identityRows(saved), b = identityRows(now);
   if (a.size() != b.size()) {
-    return "it was written for " + std::to_string(a.size()) + " inputs, this run has " +
-           std::to_string(b.size());
+    return "it was written for " + std::to_string(a.size()) +
+           " inputs, this run has " + std::to_string(b.size());
   }
   static const char* kWhat[] = {"path", "size", "modification time", "inode"};
   for (size_t i = 0; i < a.size(); ++i) {
-    if (a[i].size() != 4 || b[i].size() != 4) return "its list of inputs is damaged";
+    if (a[i].size() != 4 || b[i].size() != 4)
+      return "its list of inputs is damaged";
     for (size_t f = 0; f < 4; ++f) {
       if (a[i][f] == b[i][f]) continue;
       if (f == 0) {
-        return "input " + std::to_string(i + 1) + " was " + a[i][0] + ", now it is " + b[i][0];
+        return "input " + std::to_string(i + 1) + " was " + a[i][0] +
+               ", now it is " + b[i][0];
       }
-      return "input " + b[i][0] + " changed since (" + kWhat[f] + " " + a[i][f] + " -> " +
-             b[i][f] + ")";
+      return "input " + b[i][0] + " changed since (" + kWhat[f] + " " +
+             a[i][f] + " -> " + b[i][f] + ")";
     }
   }
   return "";
@@ -112,10 +119,11 @@ Status Checkpoint::checkJob(const Job& job) {
       job.kind == JobKind::kAggregate) {
     return Status();
   }
-  return Status::error(ExitCode::kUsage,
-                       "--checkpoint applies to the summary, --count and --group-by/--agg: "
-                       "--where, --select and --exec write their rows as they go, and a "
-                       "resumed run could neither take them back nor append to them safely");
+  return Status::error(
+      ExitCode::kUsage,
+      "--checkpoint applies to the summary, --count and --group-by/--agg: "
+      "--where, --select and --exec write their rows as they go, and a "
+      "resumed run could neither take them back nor append to them safely");
 }
 
 Checkpoint::Checkpoint(const Job& job, std::string dir)
@@ -133,8 +141,8 @@ Checkpoint::~Checkpoint() {
   }
 }
 
-Result<std::unique_ptr<Checkpoint>> Checkpoint::open(const Job& job,
-                                                     const std::vector<Input>& inputs) {
+Result<std::unique_ptr<Checkpoint>> Checkpoint::open(
+    const Job& job, const std::vector<Input>& inputs) {
   std::string dir = job.checkpoint_dir;
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
   bool created = ::mkdir(dir.c_str(), 0777) == 0;
@@ -142,8 +150,10 @@ Result<std::unique_ptr<Checkpoint>> Checkpoint::open(const Job& job,
     return inputError(errnoText("cannot create checkpoint folder", dir));
   }
   struct stat st;
-  if (::stat(dir.c_str(), &st) != 0) return inputError(errnoText("checkpoint folder", dir));
-  if (!S_ISDIR(st.st_mode)) return inputError("checkpoint folder: " + dir + ": Not a directory");
+  if (::stat(dir.c_str(), &st) != 0)
+    return inputError(errnoText("checkpoint folder", dir));
+  if (!S_ISDIR(st.st_mode))
+    return inputError("checkpoint folder: " + dir + ": Not a directory");
   std::unique_ptr<Checkpoint> c(new Checkpoint(job, dir));
   c->created_ = created;
   std::string lock = dir + "/" + kLockName;
@@ -162,7 +172,8 @@ Result<std::unique_ptr<Checkpoint>> Checkpoint::open(const Job& job,
   } while (r != 0 && errno == EINTR);
   if (r != 0) {
     if (errno == EACCES || errno == EAGAIN) {
-      return inputError("checkpoint folder " + dir + " is in use by another clusterproc run");
+      return inputError("checkpoint folder " + dir +
+                        " is in use by another clusterproc run");
     }
     return inputError(errnoText("cannot lock", lock));
   }
@@ -171,7 +182,8 @@ Result<std::unique_ptr<Checkpoint>> Checkpoint::open(const Job& job,
   if (DIR* d = ::opendir(dir.c_str())) {
     while (const dirent* e = ::readdir(d)) {
       std::string name = e->d_name;
-      if (name.rfind(kTempPrefix, 0) == 0) (void)::unlink((dir + "/" + name).c_str());
+      if (name.rfind(kTempPrefix, 0) == 0)
+        (void)::unlink((dir + "/" + name).c_str());
     }
     ::closedir(d);
   }
@@ -193,12 +205,14 @@ Result<std::unique_ptr<Checkpoint>> Checkpoint::open(const Job& job,
   const std::string again = "; remove " + dir + " to start over";
   Result<std::vector<Partial>> parts = decodePartials(bytes, path);
   if (!parts.ok()) return inputError(parts.status().message() + again);
-  if (parts.value().size() != 1 || extension(parts.value()[0], "checkpoint") == nullptr) {
+  if (parts.value().size() != 1 ||
+      extension(parts.value()[0], "checkpoint") == nullptr) {
     return inputError(path + ": not a clusterproc checkpoint" + again);
   }
   Partial& p = parts.value()[0];
   if (*extension(p, "checkpoint") != kVersion) {
-    return inputError(path + ": checkpoint version " + *extension(p, "checkpoint") +
+    return inputError(path + ": checkpoint version " +
+                      *extension(p, "checkpoint") +
                       " is not supported by this clusterproc" + again);
   }
   if (job.kind == JobKind::kSummary && p.version < kSummaryPartialVersion) {
@@ -208,23 +222,28 @@ Result<std::unique_ptr<Checkpoint>> Checkpoint::open(const Job& job,
   }
   std::vector<std::string> words = jobWords(job);
   if (p.job != words) {
-    return inputError(path + ": the checkpoint is of another job (" + jobText(p.job) +
-                      "), this run is " + jobText(words) + again);
+    return inputError(path + ": the checkpoint is of another job (" +
+                      jobText(p.job) + "), this run is " + jobText(words) +
+                      again);
   }
   const std::string* shard = extension(p, "shard");
   if (shard == nullptr || *shard != shardText(job)) {
-    auto show = [](const std::string& s) { return s.empty() ? "no --shard" : "--shard " + s; };
-    return inputError(path + ": the checkpoint is of " + show(shard ? *shard : "?") +
-                      ", this run has " + show(shardText(job)) + again);
+    auto show = [](const std::string& s) {
+      return s.empty() ? "no --shard" : "--shard " + s;
+    };
+    return inputError(path + ": the checkpoint is of " +
+                      show(shard ? *shard : "?") + ", this run has " +
+                      show(shardText(job)) + again);
   }
   const std::string* saved = extension(p, "inputs-identity");
-  std::string diff = saved ? identityDiff(*saved, c->identity_) : "its inputs are not recorded";
+  std::string diff = saved ? identityDiff(*saved, c->identity_)
+                           : "its inputs are not recorded";
   if (!diff.empty()) return inputError(path + ": " + diff + again);
   const std::string* pos = extension(p, "position");
   CheckpointResume res;
   std::istringstream in(pos ? *pos : "");
-  if (!(in >> res.position.input >> res.position.offset >> res.position.line_base >>
-        res.position.next_chunk) ||
+  if (!(in >> res.position.input >> res.position.offset >>
+        res.position.line_base >> res.position.next_chunk) ||
       res.position.input > inputs.size() ||
       (res.position.input < inputs.size() &&
        res.position.offset > inputs[res.position.input].size)) {
@@ -238,7 +257,8 @@ Result<std::unique_ptr<Checkpoint>> Checkpoint::open(const Job& job,
 
 std::string Checkpoint::path() const { return dir_ + "/" + kFileName; }
 
-std::vector<InputRange> Checkpoint::remaining(std::vector<InputRange> ranges) const {
+std::vector<InputRange> Checkpoint::remaining(
+    std::vector<InputRange> ranges) const {
   if (!resume_) return ranges;
   const CheckpointPosition& p = resume_->position;
   for (size_t i = 0; i < ranges.size(); ++i) {
@@ -276,8 +296,9 @@ Status Checkpoint::save(const CheckpointPosition& pos, const RunTotals& totals,
   p.order_span = pos.next_chunk << 32;
   p.state = state.serialize();
   p.extensions = {{"checkpoint", kVersion},
-                  {"position", std::to_string(pos.input) + " " + std::to_string(pos.offset) +
-                                   " " + std::to_string(pos.line_base) + " " +
+                  {"position", std::to_string(pos.input) + " " +
+                                   std::to_string(pos.offset) + " " +
+                                   std::to_string(pos.line_base) + " " +
                                    std::to_string(pos.next_chunk)},
                   {"inputs-identity", identity_},
                   {"shard", shardText(job_)}};
@@ -288,15 +309,17 @@ Status Checkpoint::save(const CheckpointPosition& pos, const RunTotals& totals,
   if (s.ok()) saved_ = true;
   if (s.ok()) s = syncDir(dir_);
   last_write_ = std::chrono::steady_clock::now();
-  wait_ = std::max<std::chrono::steady_clock::duration>(std::chrono::seconds(kCheckpointSeconds),
-                                                        kCheckpointSpacing * (last_write_ - start));
+  wait_ = std::max<std::chrono::steady_clock::duration>(
+      std::chrono::seconds(kCheckpointSeconds),
+      kCheckpointSpacing * (last_write_ - start));
   return s;
 }
 
-Status Checkpoint::chunkMerged(const CheckpointPosition& pos, const RunTotals& totals,
-                               const JobState& state) {
+Status Checkpoint::chunkMerged(const CheckpointPosition& pos,
+                               const RunTotals& totals, const JobState& state) {
   ++merged_;
-  bool due = die_after_ > 0 || std::chrono::steady_clock::now() - last_write_ >= wait_;
+  bool due =
+      die_after_ > 0 || std::chrono::steady_clock::now() - last_write_ >= wait_;
   if (!due) return Status();
   Status s = save(pos, totals, state);
   if (!s.ok()) return s;
@@ -304,7 +327,9 @@ Status Checkpoint::chunkMerged(const CheckpointPosition& pos, const RunTotals& t
   return Status();
 }
 
-bool Checkpoint::signalNow() const { return signal_after_ > 0 && merged_ == signal_after_; }
+bool Checkpoint::signalNow() const {
+  return signal_after_ > 0 && merged_ == signal_after_;
+}
 
 Status Checkpoint::finish() {
   std::string path = dir_ + "/" + kFileName;

@@ -39,9 +39,11 @@ struct CheckpointResume {
 
 /// Test hook: the master SIGKILLs itself right after the N-th in-order chunk
 /// is checkpointed (and every chunk is checkpointed).
-inline constexpr const char* kDieAfterChunksEnv = "CLUSTERPROC_TEST_DIE_AFTER_CHUNKS";
+inline constexpr const char* kDieAfterChunksEnv =
+    "CLUSTERPROC_TEST_DIE_AFTER_CHUNKS";
 /// Test hook: the master raises SIGINT after the N-th in-order chunk.
-inline constexpr const char* kSignalAfterChunksEnv = "CLUSTERPROC_TEST_SIGINT_AFTER_CHUNKS";
+inline constexpr const char* kSignalAfterChunksEnv =
+    "CLUSTERPROC_TEST_SIGINT_AFTER_CHUNKS";
 
 /// Least seconds between two checkpoint writes.
 inline constexpr int kCheckpointSeconds = 5;
@@ -59,8 +61,8 @@ class Checkpoint {
   /// removes temporary files a killed run left, and loads DIR/checkpoint if
   /// there is one: it must match job, inputs and shard (else exit 2, naming
   /// what differs).
-  static Result<std::unique_ptr<Checkpoint>> open(const Job& job,
-                                                  const std::vector<Input>& inputs);
+  static Result<std::unique_ptr<Checkpoint>> open(
+      const Job& job, const std::vector<Input>& inputs);
   /// A fresh run that ends without saving anything leaves no trace.
   ~Checkpoint();
   Checkpoint(const Checkpoint&) = delete;
@@ -82,7 +84,8 @@ class Checkpoint {
   Status chunkMerged(const CheckpointPosition& pos, const RunTotals& totals,
                      const JobState& state);
   /// Writes the checkpoint now (an interrupted run).
-  Status save(const CheckpointPosition& pos, const RunTotals& totals, const JobState& state);
+  Status save(const CheckpointPosition& pos, const RunTotals& totals,
+              const JobState& state);
   /// True when kSignalAfterChunksEnv asks for a SIGINT after this chunk.
   bool signalNow() const;
   /// The run succeeded: removes the checkpoint, the lock and DIR if empty.
@@ -93,7 +96,8 @@ class Checkpoint {
 
   const Job& job_;
   std::string dir_;
-  std::string identity_;  ///< the inputs' identity (extension "inputs-identity")
+  std::string
+      identity_;  ///< the inputs' identity (extension "inputs-identity")
   UniqueFd lock_fd_;
   bool created_ = false;  ///< this run made DIR
   bool locked_ = false;   ///< this run holds DIR/lock
@@ -101,10 +105,10 @@ class Checkpoint {
   bool saved_ = false;    ///< a checkpoint was written by this run
   std::optional<CheckpointResume> resume_;
   std::chrono::steady_clock::time_point last_write_;  ///< end of the last write
-  std::chrono::steady_clock::duration wait_;           ///< before the next one
-  uint64_t merged_ = 0;           ///< chunks merged by this run
-  uint64_t die_after_ = 0;        ///< test hook, 0: off
-  uint64_t signal_after_ = 0;     ///< test hook, 0: off
+  std::chrono::steady_clock::duration wait_;          ///< before the next one
+  uint64_t merged_ = 0;        ///< chunks merged by this run
+  uint64_t die_after_ = 0;     ///< test hook, 0: off
+  uint64_t signal_after_ = 0;  ///< test hook, 0: off
 };
 
 }  // namespace clusterproc

@@ -36,11 +36,12 @@ uint64_t lineStartAtOrAfter(const std::vector<Input>& inputs,
 
 }  // namespace
 
-Status parseShard(const std::string& text, const std::string& option, uint64_t& index,
-                  uint64_t& count) {
+Status parseShard(const std::string& text, const std::string& option,
+                  uint64_t& index, uint64_t& count) {
   auto bad = [&](const std::string& why) {
-    return Status::error(ExitCode::kUsage, option + ": " + why + ": '" + text +
-                                               "' (use K/N, 0 <= K < N, e.g. 0/4)");
+    return Status::error(ExitCode::kUsage,
+                         option + ": " + why + ": '" + text +
+                             "' (use K/N, 0 <= K < N, e.g. 0/4)");
   };
   size_t slash = text.find('/');
   if (slash == std::string::npos) return bad("expected K/N");
@@ -56,7 +57,8 @@ Status parseShard(const std::string& text, const std::string& option, uint64_t& 
     }
   }
   if (v[1] == 0) return bad("N must be at least 1");
-  if (v[0] >= v[1]) return bad("K must be less than N (shards are numbered from 0)");
+  if (v[0] >= v[1])
+    return bad("K must be less than N (shards are numbered from 0)");
   index = v[0];
   count = v[1];
   return Status();
@@ -68,16 +70,20 @@ std::vector<InputRange> wholeInputs(const std::vector<Input>& inputs) {
   return ranges;
 }
 
-Status requireMappedInputs(const std::vector<Input>& inputs, const std::string& what) {
+Status requireMappedInputs(const std::vector<Input>& inputs,
+                           const std::string& what) {
   for (const Input& in : inputs) {
     if (in.mapped) continue;
-    std::string kind = in.compression != Compression::kNone ? "a compressed file"
-                       : in.name == "(stdin)"                ? "standard input"
-                                                             : "a pipe or device";
-    return Status::error(ExitCode::kUsage,
-                         what + " needs regular, uncompressed files (it cuts the input by "
-                                "byte offsets), but " +
-                             in.name + " is " + kind);
+    std::string kind = in.compression != Compression::kNone
+                           ? "a compressed file"
+                       : in.name == "(stdin)" ? "standard input"
+                                              : "a pipe or device";
+    return Status::error(
+        ExitCode::kUsage,
+        what +
+            " needs regular, uncompressed files (it cuts the input by "
+            "byte offsets), but " +
+            in.name + " is " + kind);
   }
   return Status();
 }
@@ -98,7 +104,8 @@ uint64_t countNewlines(const char* data, size_t size) {
     }
     __m128i sums = _mm_sad_epu8(lanes, _mm_setzero_si128());
     n += static_cast<uint64_t>(_mm_cvtsi128_si64(sums)) +
-         static_cast<uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(sums, sums)));
+         static_cast<uint64_t>(
+             _mm_cvtsi128_si64(_mm_unpackhi_epi64(sums, sums)));
   }
 #endif
   for (; i < size; ++i) n += data[i] == '\n';
@@ -125,8 +132,8 @@ uint64_t newlinesBefore(const Input& in, uint64_t to) {
   return n;
 }
 
-std::vector<InputRange> planShard(const std::vector<Input>& inputs, uint64_t index,
-                                  uint64_t count) {
+std::vector<InputRange> planShard(const std::vector<Input>& inputs,
+                                  uint64_t index, uint64_t count) {
   std::vector<InputRange> ranges = wholeInputs(inputs);
   if (count == 0) return ranges;
   std::vector<uint64_t> first;
@@ -135,12 +142,16 @@ std::vector<InputRange> planShard(const std::vector<Input>& inputs, uint64_t ind
     first.push_back(total);
     total += in.size;
   }
-  uint64_t lo = index == 0 ? 0 : lineStartAtOrAfter(inputs, first, scaled(total, index, count));
-  uint64_t hi = index + 1 == count
-                    ? total
-                    : lineStartAtOrAfter(inputs, first, scaled(total, index + 1, count));
+  uint64_t lo = index == 0 ? 0
+                           : lineStartAtOrAfter(inputs, first,
+                                                scaled(total, index, count));
+  uint64_t hi =
+      index + 1 == count
+          ? total
+          : lineStartAtOrAfter(inputs, first, scaled(total, index + 1, count));
   for (size_t i = 0; i < inputs.size(); ++i) {
-    uint64_t b = std::max(lo, first[i]), e = std::min(hi, first[i] + inputs[i].size);
+    uint64_t b = std::max(lo, first[i]),
+             e = std::min(hi, first[i] + inputs[i].size);
     InputRange& r = ranges[i];
     if (b >= e) {
       r = InputRange{inputs[i].size, inputs[i].size, 0};

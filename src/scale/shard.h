@@ -22,21 +22,22 @@ struct InputRange {
 };
 
 /// Parses "K/N" (decimal, 0 <= K < N); errors are usage errors naming option.
-Status parseShard(const std::string& text, const std::string& option, uint64_t& index,
-                  uint64_t& count);
+Status parseShard(const std::string& text, const std::string& option,
+                  uint64_t& index, uint64_t& count);
 
 /// The whole of every input (no --shard).
 std::vector<InputRange> wholeInputs(const std::vector<Input>& inputs);
 
 /// A usage error unless every input can be cut by bytes (a regular,
 /// uncompressed file); what names the option that needs it.
-Status requireMappedInputs(const std::vector<Input>& inputs, const std::string& what);
+Status requireMappedInputs(const std::vector<Input>& inputs,
+                           const std::string& what);
 
 /// The ranges of shard index of count. Reads the bytes around the two
 /// boundaries, and counts the newlines before the start in the file where
 /// the shard starts. count 0: the whole input.
-std::vector<InputRange> planShard(const std::vector<Input>& inputs, uint64_t index,
-                                  uint64_t count);
+std::vector<InputRange> planShard(const std::vector<Input>& inputs,
+                                  uint64_t index, uint64_t count);
 
 /// Number of '\n' in bytes [0, to) of a mapped input.
 uint64_t newlinesBefore(const Input& in, uint64_t to);

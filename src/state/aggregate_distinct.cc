@@ -24,7 +24,9 @@ class DistinctColumn final : public StateColumn<ValueCounter> {
   }
   void write(size_t g, ByteWriter& w) const override { states_[g].write(w); }
   bool read(size_t g, ByteReader& r) override { return states_[g].read(r); }
-  void shiftOrders(size_t g, uint64_t offset) override { states_[g].shiftOrders(offset); }
+  void shiftOrders(size_t g, uint64_t offset) override {
+    states_[g].shiftOrders(offset);
+  }
   void render(size_t g, std::string& out) const override {
     const ValueCounter& c = states_[g];
     if (top_k_ < 0) {

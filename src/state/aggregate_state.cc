@@ -27,7 +27,8 @@ class AggregateJobState final : public JobState {
     }
     for (size_t i = 0; i < args_.size(); ++i) {
       const Expr* e = query.aggs[i].arg.get();
-      if (e != nullptr && !fetch_.add(*e, &args_[i])) evals_.push_back({e, &args_[i]});
+      if (e != nullptr && !fetch_.add(*e, &args_[i]))
+        evals_.push_back({e, &args_[i]});
     }
   }
 
@@ -55,7 +56,8 @@ class AggregateJobState final : public JobState {
  private:
   const Query& query_;
   GroupTable table_;
-  std::vector<Value> keys_;  ///< reused per record (never resized: fetch_ points in)
+  std::vector<Value>
+      keys_;  ///< reused per record (never resized: fetch_ points in)
   std::vector<Value> args_;  ///< null for an aggregate without argument
   struct Eval {
     const Expr* expr;

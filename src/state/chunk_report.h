@@ -15,7 +15,7 @@ struct BadRecord {
   uint64_t line = 0;    ///< 1-based within the chunk
   uint64_t offset = 0;  ///< byte offset of the line within the chunk
   std::string reason;
-  std::string raw;      ///< the line, when --bad-records asks for it
+  std::string raw;  ///< the line, when --bad-records asks for it
 };
 
 /// What a worker tells the master about one chunk.
@@ -25,12 +25,12 @@ struct ChunkReport {
   uint64_t records = 0;  ///< valid records
   uint64_t matched = 0;  ///< valid records that passed --where
   std::vector<BadRecord> bad;
-  std::string output;              ///< streaming jobs: rows, one per line
-  std::vector<uint64_t> row_lines; ///< line (in the chunk) of each output row
-  std::string exec_error;          ///< --exec: why the command failed
-  bool exec_fatal = false;         ///< --exec: the command cannot run at all
-  std::string exec_stderr;         ///< --exec: the successful command's stderr
-  std::string partial;             ///< the job state of this chunk's records
+  std::string output;               ///< streaming jobs: rows, one per line
+  std::vector<uint64_t> row_lines;  ///< line (in the chunk) of each output row
+  std::string exec_error;           ///< --exec: why the command failed
+  bool exec_fatal = false;          ///< --exec: the command cannot run at all
+  std::string exec_stderr;          ///< --exec: the successful command's stderr
+  std::string partial;              ///< the job state of this chunk's records
   /// A piece of a compressed file decoded by the worker (kPieceSlot): see
   /// DecodedPiece (piece_decoder.h); offsets from the piece's first
   /// decoded byte.

@@ -158,9 +158,9 @@ void ExactFloatSum::serialize(ByteWriter& w) const {
   // Drop the words that only extend the sign, then the zero words below.
   size_t end = kWords;
   const uint64_t sign_word = (words.back() >> 63) ? ~uint64_t{0} : 0;
-  while (end > 0 && words[end - 1] == sign_word &&
-         (end == 1 ? sign_word == 0
-                   : (words[end - 2] >> 63) == (sign_word & 1))) {
+  while (
+      end > 0 && words[end - 1] == sign_word &&
+      (end == 1 ? sign_word == 0 : (words[end - 2] >> 63) == (sign_word & 1))) {
     --end;
   }
   size_t first = 0;

@@ -175,7 +175,8 @@ Status GroupTable::mergeSerialized(std::string_view bytes) {
   return mergeSerialized(bytes, 0);
 }
 
-Status GroupTable::mergeSerialized(std::string_view bytes, uint64_t order_offset) {
+Status GroupTable::mergeSerialized(std::string_view bytes,
+                                   uint64_t order_offset) {
   GroupTable parsed(specs_, key_count_);
   Status s = parsed.readGroups(bytes, order_offset);
   if (!s.ok()) return s;

@@ -122,9 +122,8 @@ Result<Hll> Hll::deserialize(ByteReader& r) {
     for (size_t i = 0; i < kRegisters; i += 8) {
       const uint64_t word = r.u64();
       for (size_t j = 0; j < 8; ++j) {
-        const unsigned shift = std::endian::native == std::endian::little
-                                   ? 8 * j
-                                   : 56 - 8 * j;
+        const unsigned shift =
+            std::endian::native == std::endian::little ? 8 * j : 56 - 8 * j;
         const auto reg = static_cast<uint8_t>(word >> shift);
         if (reg > kMaxRank) return malformed("register out of range");
         h.registers_[i + j] = reg;

@@ -34,8 +34,8 @@ class Hll {
     const uint64_t rest = hash << kPrecision;
     pending_index_ = static_cast<uint16_t>(hash >> (64 - kPrecision));
     // Position of the first 1 bit after the index, capped when all are zero.
-    pending_rank_ = rest == 0 ? kMaxRank
-                              : static_cast<uint8_t>(__builtin_clzll(rest) + 1);
+    pending_rank_ =
+        rest == 0 ? kMaxRank : static_cast<uint8_t>(__builtin_clzll(rest) + 1);
     __builtin_prefetch(&registers_[pending_index_], 1);
   }
   /// Folds another sketch into this one (register-wise maximum).

@@ -17,7 +17,8 @@ class CountState final : public JobState {
   void add(const RecordRef&, EvalArena&, ChunkReport&) override {}
   std::string serialize() const override { return {}; }
   Status mergeSerialized(std::string_view) override { return Status(); }
-  void render(std::vector<std::string>& rows, const RunTotals& totals) const override {
+  void render(std::vector<std::string>& rows,
+              const RunTotals& totals) const override {
     std::string out = "{\"count\":";
     appendJsonUint(out, totals.matched);
     out += '}';
@@ -30,7 +31,9 @@ class SummaryJobState final : public JobState {
  public:
   /// exploded: --explode makes the records profiled more than those read.
   explicit SummaryJobState(bool exploded) : exploded_(exploded) {}
-  void add(const RecordRef& rec, EvalArena&, ChunkReport&) override { state_.add(rec.root); }
+  void add(const RecordRef& rec, EvalArena&, ChunkReport&) override {
+    state_.add(rec.root);
+  }
   std::string serialize() const override { return state_.serialize(); }
   std::string takePartial() override {
     std::string bytes = state_.serialize();
@@ -43,7 +46,8 @@ class SummaryJobState final : public JobState {
     state_.merge(other.value());
     return Status();
   }
-  void render(std::vector<std::string>& rows, const RunTotals& totals) const override {
+  void render(std::vector<std::string>& rows,
+              const RunTotals& totals) const override {
     std::string out;
     state_.render(out, exploded_ ? totals.matched : totals.records,
                   totals.bad_records, totals.bytes);

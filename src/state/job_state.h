@@ -42,7 +42,8 @@ class JobState {
   virtual ~JobState() = default;
   /// Accounts one record (hot path: no allocation per call once warm).
   /// Streaming jobs append their output for the record to out.
-  virtual void add(const RecordRef& rec, EvalArena& arena, ChunkReport& out) = 0;
+  virtual void add(const RecordRef& rec, EvalArena& arena,
+                   ChunkReport& out) = 0;
   /// The mergeable state, as bytes for the pipe.
   virtual std::string serialize() const = 0;
   /// serialize(), then back to the empty state: a worker sends the state of
@@ -54,12 +55,14 @@ class JobState {
   /// mergeSerialized() of the state of a separate run whose input comes
   /// after order_offset input positions (partials, docs/partials.md). States
   /// that keep no input position ignore the offset.
-  virtual Status mergeShifted(std::string_view bytes, uint64_t /*order_offset*/) {
+  virtual Status mergeShifted(std::string_view bytes,
+                              uint64_t /*order_offset*/) {
     return mergeSerialized(bytes);
   }
   /// The final rows (one JSON text each): the whole result of a summary,
   /// count or aggregate job. Streaming jobs have none here.
-  virtual void render(std::vector<std::string>& rows, const RunTotals& totals) const = 0;
+  virtual void render(std::vector<std::string>& rows,
+                      const RunTotals& totals) const = 0;
 };
 
 struct Query;

@@ -53,7 +53,6 @@ bool usesLine(const Query& q) {
   return false;
 }
 
-
 Result<AggSpec> aggSpecOf(const AggCall& call) {
   Result<AggFunc> f = aggFuncFromName(call.func, call.arg != nullptr);
   if (!f.ok()) return f.status();
@@ -88,14 +87,16 @@ Result<Query> compileQuery(const Job& job) {
   }
   if (Status s = compileExclude(job, q); !s.ok()) return s;
   if (!job.group_by.empty()) {
-    Result<std::vector<ListItem>> items = parseList(job.group_by, "--group-by", false);
+    Result<std::vector<ListItem>> items =
+        parseList(job.group_by, "--group-by", false);
     if (!items.ok()) return items.status();
     q.group_by = std::move(items.value());
     for (const ListItem& it : q.group_by) q.columns.push_back(it.name);
   }
   if (job.kind == JobKind::kAggregate) {
     // --group-by alone counts the records of each group.
-    Result<std::vector<AggCall>> aggs = parseAggList(job.agg.empty() ? "count" : job.agg, "--agg");
+    Result<std::vector<AggCall>> aggs =
+        parseAggList(job.agg.empty() ? "count" : job.agg, "--agg");
     if (!aggs.ok()) return aggs.status();
     q.aggs = std::move(aggs.value());
     for (const AggCall& a : q.aggs) {

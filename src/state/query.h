@@ -47,8 +47,8 @@ struct Query {
   /// --agg, then the aggregates that only --sort reads (hidden: computed,
   /// not printed).
   std::vector<AggCall> aggs;
-  std::vector<AggSpec> agg_specs;   ///< aggs, as the group table wants them
-  size_t visible_aggs = 0;          ///< the aggs of --agg (the first ones)
+  std::vector<AggSpec> agg_specs;  ///< aggs, as the group table wants them
+  size_t visible_aggs = 0;         ///< the aggs of --agg (the first ones)
   std::vector<SortItem> sort;
   /// Aggregate jobs with --sort: the members of each group's sort prefix.
   std::vector<SortMember> sort_members;

@@ -3,12 +3,12 @@
 
 #include <algorithm>
 
+#include "chunk_report.h"
 #include "field_fetch.h"
 #include "job_state.h"
 #include "json_raw.h"
 #include "json_write.h"
 #include "query.h"
-#include "chunk_report.h"
 
 namespace clusterproc {
 
@@ -108,7 +108,9 @@ class SelectState final : public JobState {
  private:
   /// Item i's value: every item is evaluated (or fetched) before the row
   /// is written, for the sort prefix.
-  Value value(size_t i, const RecordRef&, EvalArena&) const { return values_[i]; }
+  Value value(size_t i, const RecordRef&, EvalArena&) const {
+    return values_[i];
+  }
   /// '*': the scanner passes only objects here when the list has one.
   void appendMembers(const RecordRef& rec, EvalArena& arena, std::string& out,
                      bool& first) {
@@ -146,8 +148,8 @@ class SelectState final : public JobState {
   const std::vector<std::string>& exclude_;
   const std::vector<SortItem>& sort_;
   std::vector<std::string> keys_;  ///< "\"name\":" per item, escaped once
-  std::vector<Value> values_;      ///< per item (never resized: fetch_ points in)
-  std::vector<bool> fetched_;      ///< per item: a plain field, in values_
+  std::vector<Value> values_;  ///< per item (never resized: fetch_ points in)
+  std::vector<bool> fetched_;  ///< per item: a plain field, in values_
   std::vector<bool>
       done_;  ///< per item, per record: written (perhaps in a member's place)
   FieldFetch fetch_;

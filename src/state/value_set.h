@@ -113,8 +113,7 @@ class ValueSet {
   // A string entry's bytes.
   std::string_view text(const Entry& e) const {
     if (e.length != kLong) {
-      return std::string_view(reinterpret_cast<const char*>(e.word),
-                              e.length);
+      return std::string_view(reinterpret_cast<const char*>(e.word), e.length);
     }
     return std::string_view(text_.data() + e.word[0], e.word[1]);
   }

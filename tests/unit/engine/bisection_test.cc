@@ -146,7 +146,7 @@ TEST_CASE(
   Assign a = chunk(3, data), queued = chunk(4, data), next;
   CHECK(rec.idle());
   CHECK(rec.requeue(queued, false,
-              "signal 9 (Killed)"));  // only queued behind: not counted
+                    "signal 9 (Killed)"));  // only queued behind: not counted
   CHECK(rec.requeue(a, true, "signal 9 (Killed)"));
   REQUIRE(rec.next(next));
   CHECK(next.chunk_id == 3);  // the crashed one first
@@ -175,7 +175,7 @@ TEST_CASE(
   REQUIRE(rec.next(p4));
   CHECK(p3.size + p4.size == p2.size);
   CHECK(rec.requeue(p4, true, "signal 9 (Killed)"));  // a poison line
-  CHECK(rec.takeFinished().empty());           // p3 still running
+  CHECK(rec.takeFinished().empty());                  // p3 still running
   std::optional<ChunkReport> full = rec.probeDone(probeReport(
       p3, std::string_view(data).substr(p3.offset - a.offset, p3.size)));
   REQUIRE(full);
@@ -195,7 +195,7 @@ TEST_CASE(
   std::string data = "poison\n";
   CrashRecovery rec(0, [&](const Assign&) { return data.data(); });
   CHECK(rec.requeue(chunk(0, data), true,
-              "signal 9 (Killed)"));  // --retries 0: bisect now
+                    "signal 9 (Killed)"));  // --retries 0: bisect now
   Assign p;
   REQUIRE(rec.next(p));
   CHECK(rec.requeue(p, true, "signal 9 (Killed)"));

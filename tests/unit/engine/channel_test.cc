@@ -254,7 +254,8 @@ TEST_CASE("channel: FrameBuffer keeps frames intact across many large fills") {
 
 TEST_CASE("channel: writeFrameParts sends the parts as one frame") {
   Pipe p;
-  REQUIRE(writeFrameParts(p.w(), MsgType::kDone, {"ab", "", "cde", "f"}, "test").ok());
+  REQUIRE(writeFrameParts(p.w(), MsgType::kDone, {"ab", "", "cde", "f"}, "test")
+              .ok());
   p.closeWrite();
   std::string storage;
   Frame f{};
@@ -272,13 +273,17 @@ TEST_CASE("channel: frames of several MiB in parts through a small pipe") {
   std::vector<std::string> big;
   for (int i = 0; i < 4; ++i) {
     std::string s(3u << 20, '\0');
-    for (size_t k = 0; k < s.size(); ++k) s[k] = static_cast<char>('a' + (k * 7 + i) % 26);
+    for (size_t k = 0; k < s.size(); ++k)
+      s[k] = static_cast<char>('a' + (k * 7 + i) % 26);
     big.push_back(std::move(s));
   }
   std::thread writer([&] {
     for (int i = 0; i < 4; ++i) {
       std::string head = "head" + std::to_string(i);
-      if (!writeFrameParts(p.w(), MsgType::kDone, {head, big[i], "tail"}, "test").ok()) break;
+      if (!writeFrameParts(p.w(), MsgType::kDone, {head, big[i], "tail"},
+                           "test")
+               .ok())
+        break;
     }
     p.closeWrite();
   });
@@ -286,7 +291,8 @@ TEST_CASE("channel: frames of several MiB in parts through a small pipe") {
   std::vector<std::string> got = readAllFrames(fb, p.r());
   writer.join();
   REQUIRE(got.size() == 4);
-  for (int i = 0; i < 4; ++i) CHECK(got[i] == "head" + std::to_string(i) + big[i] + "tail");
+  for (int i = 0; i < 4; ++i)
+    CHECK(got[i] == "head" + std::to_string(i) + big[i] + "tail");
   CHECK(fb.empty());
 }
 

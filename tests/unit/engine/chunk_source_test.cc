@@ -673,10 +673,12 @@ TEST_CASE(
 /// A stream that gives its bytes in pieces of `piece`, then a read error.
 class FailingSource final : public ByteSource {
  public:
-  FailingSource(std::string data, size_t piece) : data_(std::move(data)), piece_(piece) {}
+  FailingSource(std::string data, size_t piece)
+      : data_(std::move(data)), piece_(piece) {}
   int pollFd() const override { return -1; }
   Result<size_t> read(char* buf, size_t n) override {
-    if (pos_ == data_.size()) return Status::error(ExitCode::kInput, "pipe: Input/output error");
+    if (pos_ == data_.size())
+      return Status::error(ExitCode::kInput, "pipe: Input/output error");
     size_t k = std::min({n, piece_, data_.size() - pos_});
     std::memcpy(buf, data_.data() + pos_, k);
     pos_ += k;

@@ -290,15 +290,15 @@ const char* const kTrickyLines[] = {
     "  \t ",
     "\r",
     "  {\"lead\":\"white space before and after\"} \t\r",
-    "{\"a\":1} {\"b\":2}",          // two values on one line
-    "{\"a\":1}{\"b\":2}",           // two values, no space
+    "{\"a\":1} {\"b\":2}",  // two values on one line
+    "{\"a\":1}{\"b\":2}",   // two values, no space
     "[1,2] 3",
-    "{\"open\":",                   // a value across two lines
+    "{\"open\":",  // a value across two lines
     "\"rest\"}",
     "{\"s\":\"unterminated}",
-    "\"x\" {\"a\":1} \"",            // quotes that flip the string state
+    "\"x\" {\"a\":1} \"",  // quotes that flip the string state
     "\"}{\"",
-    "42",                            // scalars: valid, per-line path
+    "42",  // scalars: valid, per-line path
     "\"str\"",
     "true",
     "null",
@@ -329,7 +329,8 @@ std::string trickyText(uint64_t seed, size_t lines) {
     x ^= x << 17;
     // Mostly good records, as in real data, so that streams get going.
     if (x % 3 != 0) {
-      text += "{\"i\":" + std::to_string(i) + ",\"s\":\"v" + std::to_string(x % 97) + "\"}";
+      text += "{\"i\":" + std::to_string(i) + ",\"s\":\"v" +
+              std::to_string(x % 97) + "\"}";
     } else {
       text += kTrickyLines[(x >> 8) % n];
     }
@@ -341,7 +342,8 @@ std::string trickyText(uint64_t seed, size_t lines) {
 
 TEST_CASE("record_scanner: region streams accept aligned records") {
   std::string text;
-  for (int i = 0; i < 2000; ++i) text += "{\"i\":" + std::to_string(i) + ",\"a\":[1,{\"b\":null}]}\n";
+  for (int i = 0; i < 2000; ++i)
+    text += "{\"i\":" + std::to_string(i) + ",\"a\":[1,{\"b\":null}]}\n";
   uint64_t streamed = 0;
   ChunkReport stream = scanBoth(text, true, false, 1 << 20, &streamed);
   ChunkReport lines = scanBoth(text, false, false, 1 << 20);
@@ -353,7 +355,8 @@ TEST_CASE("record_scanner: region streams accept aligned records") {
 TEST_CASE("record_scanner: streams and per-line parsing give the same report") {
   for (uint64_t seed = 1; seed <= 40; ++seed) {
     const std::string text = trickyText(seed, 300);
-    for (size_t chunk : {size_t{1}, size_t{64}, size_t{1000}, size_t{1} << 20}) {
+    for (size_t chunk :
+         {size_t{1}, size_t{64}, size_t{1000}, size_t{1} << 20}) {
       for (bool guarded : {false, true}) {
         INFO("seed " << seed << " chunk " << chunk << " guarded " << guarded);
         uint64_t streamed = 0;
@@ -368,8 +371,10 @@ TEST_CASE("record_scanner: streams and per-line parsing give the same report") {
 TEST_CASE("record_scanner: each fall-back case alone, between good records") {
   for (const char* tricky : kTrickyLines) {
     for (const char* sep : {"\n", "\r\n"}) {
-      std::string text = std::string("{\"before\":1}") + sep + tricky + sep + "{\"after\":2}" + sep;
-      for (int i = 0; i < 3; ++i) text += text;  // the case 8 times in one region
+      std::string text = std::string("{\"before\":1}") + sep + tricky + sep +
+                         "{\"after\":2}" + sep;
+      for (int i = 0; i < 3; ++i)
+        text += text;  // the case 8 times in one region
       INFO("line: " << tricky);
       uint64_t streamed = 0;
       ChunkReport stream = scanBoth(text, true, false, 1 << 20, &streamed);
@@ -381,8 +386,8 @@ TEST_CASE("record_scanner: each fall-back case alone, between good records") {
       // to the per-line parser; anything else only its own line.
       const std::string t = tricky;
       const bool odd_quotes = std::count(t.begin(), t.end(), '"') % 2 == 1;
-      if (t.find('\xff') == std::string::npos && t.find('\t') == std::string::npos &&
-          !odd_quotes) {
+      if (t.find('\xff') == std::string::npos &&
+          t.find('\t') == std::string::npos && !odd_quotes) {
         CHECK(streamed > 0);
       }
     }
@@ -392,12 +397,15 @@ TEST_CASE("record_scanner: each fall-back case alone, between good records") {
 TEST_CASE("record_scanner: streams honour --max-record and --where") {
   std::string text;
   for (int i = 0; i < 500; ++i) {
-    text += "{\"i\":" + std::to_string(i) + ",\"pad\":\"" + std::string(i % 40, 'x') + "\"}\n";
+    text += "{\"i\":" + std::to_string(i) + ",\"pad\":\"" +
+            std::string(i % 40, 'x') + "\"}\n";
   }
   for (uint64_t max_record : {uint64_t{30}, uint64_t{45}, uint64_t{1} << 20}) {
     uint64_t streamed = 0;
-    ChunkReport stream = scanBoth(text, true, false, 1 << 20, &streamed, max_record, ".i % 3 == 0");
-    ChunkReport lines = scanBoth(text, false, false, 1 << 20, nullptr, max_record, ".i % 3 == 0");
+    ChunkReport stream = scanBoth(text, true, false, 1 << 20, &streamed,
+                                  max_record, ".i % 3 == 0");
+    ChunkReport lines = scanBoth(text, false, false, 1 << 20, nullptr,
+                                 max_record, ".i % 3 == 0");
     testing::checkSameReport(stream, lines);
     CHECK(stream.matched < stream.records);
     if (max_record < 100) CHECK_FALSE(stream.bad.empty());

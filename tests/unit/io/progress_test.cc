@@ -42,7 +42,9 @@ TEST_CASE("progress: human units keep three significant digits") {
   CHECK(humanDuration(-1) == "0:00");
 }
 
-TEST_CASE("progress: a file's line shows bar, share, rates, ETA, workers and bad records") {
+TEST_CASE(
+    "progress: a file's line shows bar, share, rates, ETA, workers and bad "
+    "records") {
   std::string line = renderProgress(fileView(), 120);
   CHECK(line.rfind("[", 0) == 0);
   CHECK(line.find(" 60% 126 MB / 210 MB") != std::string::npos);
@@ -95,7 +97,8 @@ TEST_CASE("progress: auto mode follows the terminal, the options win") {
   CHECK_FALSE(progressWanted(job, false, true, "xterm"));
   CHECK_FALSE(progressWanted(job, true, false, "dumb"));
   CHECK(progressWanted(job, true, false, nullptr));
-  job.kind = JobKind::kWhere;  // rows on the same terminal would mix with the line
+  job.kind =
+      JobKind::kWhere;  // rows on the same terminal would mix with the line
   CHECK_FALSE(progressWanted(job, true, true, "xterm"));
   CHECK(progressWanted(job, true, false, "xterm"));
   job.output_path = "out.jsonl";
@@ -106,7 +109,8 @@ TEST_CASE("progress: auto mode follows the terminal, the options win") {
   CHECK(progressWanted(job, false, false, "dumb"));
 }
 
-TEST_CASE("progress: the total is known only when every input is a mapped file") {
+TEST_CASE(
+    "progress: the total is known only when every input is a mapped file") {
   std::vector<Input> inputs(2);
   inputs[0].mapped = inputs[1].mapped = true;
   inputs[0].size = 100;

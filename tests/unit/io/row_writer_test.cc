@@ -1,9 +1,9 @@
-#include <catch2/catch.hpp>
+#include "row_writer.h"
 
+#include <catch2/catch.hpp>
 #include <fstream>
 #include <sstream>
 
-#include "row_writer.h"
 #include "test_util.h"
 
 using namespace clusterproc;
@@ -18,7 +18,8 @@ std::string render(Format f, const std::vector<std::string>& rows,
   Result<OutputFile> out = OutputFile::open(path);
   REQUIRE(out.ok());
   {
-    std::unique_ptr<RowWriter> w = makeRowWriter(f, out.value(), std::move(columns), width);
+    std::unique_ptr<RowWriter> w =
+        makeRowWriter(f, out.value(), std::move(columns), width);
     for (const std::string& r : rows) REQUIRE(w->write(r).ok());
     REQUIRE(w->finish().ok());
   }
@@ -32,31 +33,37 @@ std::string render(Format f, const std::vector<std::string>& rows,
 }  // namespace
 
 TEST_CASE("row_writer: jsonl writes each row on its own line") {
-  CHECK(render(Format::kJsonl, {"{\"a\":1}", "{\"a\":2}"}) == "{\"a\":1}\n{\"a\":2}\n");
+  CHECK(render(Format::kJsonl, {"{\"a\":1}", "{\"a\":2}"}) ==
+        "{\"a\":1}\n{\"a\":2}\n");
 }
 
 TEST_CASE("row_writer: json is one array, empty when there are no rows") {
-  CHECK(render(Format::kJson, {"{\"a\":1}", "{\"a\":2}"}) == "[\n{\"a\":1},\n{\"a\":2}\n]\n");
+  CHECK(render(Format::kJson, {"{\"a\":1}", "{\"a\":2}"}) ==
+        "[\n{\"a\":1},\n{\"a\":2}\n]\n");
   CHECK(render(Format::kJson, {}) == "[]\n");
 }
 
-TEST_CASE("row_writer: csv quotes per RFC 4180 and writes nested values as JSON") {
-  std::string got = render(Format::kCsv,
-                           {R"({"s":"a,b","q":"say \"hi\"","n":1.5,"z":null,"o":{"x":[1,2]}})",
-                            R"({"s":"line\nbreak","q":"","n":-3,"z":true,"o":[]})"});
+TEST_CASE(
+    "row_writer: csv quotes per RFC 4180 and writes nested values as JSON") {
+  std::string got = render(
+      Format::kCsv,
+      {R"({"s":"a,b","q":"say \"hi\"","n":1.5,"z":null,"o":{"x":[1,2]}})",
+       R"({"s":"line\nbreak","q":"","n":-3,"z":true,"o":[]})"});
   CHECK(got ==
         "s,q,n,z,o\n"
         "\"a,b\",\"say \"\"hi\"\"\",1.5,,\"{\"\"x\"\":[1,2]}\"\n"
         "\"line\nbreak\",,-3,true,[]\n");
 }
 
-TEST_CASE("row_writer: csv takes columns from the job, missing keys are empty") {
+TEST_CASE(
+    "row_writer: csv takes columns from the job, missing keys are empty") {
   CHECK(render(Format::kCsv, {R"({"b":2})"}, {"a", "b"}) == "a,b\n,2\n");
   CHECK(render(Format::kCsv, {}, {"a", "b"}) == "a,b\n");
 }
 
 TEST_CASE("row_writer: tsv escapes tabs, newlines and backslashes") {
-  CHECK(render(Format::kTsv, {R"({"a":"x\ty","b":"c:\\d\n"})"}) == "a\tb\nx\\ty\tc:\\\\d\\n\n");
+  CHECK(render(Format::kTsv, {R"({"a":"x\ty","b":"c:\\d\n"})"}) ==
+        "a\tb\nx\\ty\tc:\\\\d\\n\n");
 }
 
 TEST_CASE("row_writer: a row that is not an object is one column named '.'") {
@@ -64,8 +71,9 @@ TEST_CASE("row_writer: a row that is not an object is one column named '.'") {
 }
 
 TEST_CASE("row_writer: table aligns columns and right-aligns numbers") {
-  std::string got = render(Format::kTable, {R"({"host":"a","count":5})",
-                                            R"({"host":"bbbbbb","count":12345})"});
+  std::string got = render(
+      Format::kTable,
+      {R"({"host":"a","count":5})", R"({"host":"bbbbbb","count":12345})"});
   CHECK(got ==
         "host    count\n"
         "──────  ─────\n"
@@ -74,8 +82,8 @@ TEST_CASE("row_writer: table aligns columns and right-aligns numbers") {
 }
 
 TEST_CASE("row_writer: table fits the width by cutting the widest column") {
-  std::string got = render(Format::kTable, {R"({"k":"abcdefghijklmnopqrstuvwxyz","n":1})"}, {},
-                           16);
+  std::string got = render(
+      Format::kTable, {R"({"k":"abcdefghijklmnopqrstuvwxyz","n":1})"}, {}, 16);
   CHECK(got ==
         "k              n\n"
         "─────────────  ─\n"

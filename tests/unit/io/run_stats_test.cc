@@ -1,8 +1,7 @@
 #include "run_stats.h"
 
-#include <nlohmann/json.hpp>
-
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "test_util.h"
@@ -25,7 +24,8 @@ RunStats sample() {
   return s;
 }
 
-TEST_CASE("run_stats: the JSON object has every documented field with its type") {
+TEST_CASE(
+    "run_stats: the JSON object has every documented field with its type") {
   nlohmann::json j = nlohmann::json::parse(formatStatsJson(sample()));
   CHECK(j["version"] == kStatsSchemaVersion);
   CHECK(j["started_at"] == "2024-03-01T00:00:00Z");
@@ -53,15 +53,18 @@ TEST_CASE("run_stats: a failed run carries its exit code and message") {
   s.output.clear();
   std::string text = formatStatsJson(s);
   CHECK(text.back() == '\n');
-  CHECK(text.find('\n') == text.size() - 1);  // one line
+  CHECK(text.find('\n') == text.size() - 1);       // one line
   nlohmann::json j = nlohmann::json::parse(text);  // invalid UTF-8 was replaced
   CHECK(j["exit_code"] == 2);
   CHECK(j["complete"] == false);
-  CHECK(j["error"].get<std::string>().find("No such file") != std::string::npos);
+  CHECK(j["error"].get<std::string>().find("No such file") !=
+        std::string::npos);
   CHECK(j["output"].is_null());
 }
 
-TEST_CASE("run_stats: the text summary lists the figures, the exit code only on failure") {
+TEST_CASE(
+    "run_stats: the text summary lists the figures, the exit code only on "
+    "failure") {
   std::string text = formatStatsText(sample());
   CHECK(text.find("records in    2000\n") != std::string::npos);
   CHECK(text.find("records out   12\n") != std::string::npos);
@@ -72,7 +75,8 @@ TEST_CASE("run_stats: the text summary lists the figures, the exit code only on 
   RunStats s = sample();
   s.exit_code = 4;
   s.error = "worker 0 died";
-  CHECK(formatStatsText(s).find("exit code     4: worker 0 died\n") != std::string::npos);
+  CHECK(formatStatsText(s).find("exit code     4: worker 0 died\n") !=
+        std::string::npos);
 }
 
 TEST_CASE("run_stats: the recorder writes the JSON file atomically at finish") {
@@ -93,7 +97,8 @@ TEST_CASE("run_stats: the recorder writes the JSON file atomically at finish") {
   r.value().setTotals(t, 0, 1234, 0);
   REQUIRE(r.value().finish(3, "").ok());
   CHECK(dir.entries() == std::vector<std::string>{"run.json"});
-  nlohmann::json j = nlohmann::json::parse(testing::readFile(dir.file("run.json")));
+  nlohmann::json j =
+      nlohmann::json::parse(testing::readFile(dir.file("run.json")));
   CHECK(j["records_out"] == 7);  // --exec: the records piped to the command
   CHECK(j["exit_code"] == 3);
   CHECK(j["complete"] == true);  // bad records skipped, the rest is complete
@@ -108,9 +113,11 @@ TEST_CASE("run_stats: a run stopped with exit 3 is not complete") {
   job.stats_json_path = dir.file("run.json");
   Result<RunStatsRecorder> r = RunStatsRecorder::start(job);
   REQUIRE(r.ok());
-  REQUIRE(r.value().finish(3, "stopped after 1 bad records (--max-errors 0)").ok());
+  REQUIRE(
+      r.value().finish(3, "stopped after 1 bad records (--max-errors 0)").ok());
   CHECK_FALSE(r.value().stats().complete);
-  nlohmann::json j = nlohmann::json::parse(testing::readFile(dir.file("run.json")));
+  nlohmann::json j =
+      nlohmann::json::parse(testing::readFile(dir.file("run.json")));
   CHECK(j["complete"] == false);
 }
 

@@ -60,7 +60,11 @@ std::vector<std::string> sampleLines() {
   // Relative to this file, so the test runs from the build folder as well
   // as from the repository root.
   // (tests/unit/json/ -> the repository root)
-  auto root = std::filesystem::path(__FILE__).parent_path().parent_path().parent_path().parent_path();
+  auto root = std::filesystem::path(__FILE__)
+                  .parent_path()
+                  .parent_path()
+                  .parent_path()
+                  .parent_path();
   return testing::specLines(
       testing::readFile((root / "data" / "sample.jsonl").string()));
 }

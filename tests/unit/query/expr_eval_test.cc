@@ -20,7 +20,8 @@ namespace {
 using clusterproc::testing::checkJson;
 using clusterproc::testing::Eval;
 
-const char* kRecord = R"({"a":{"b":7,"c":[10,20,30],"k":"v"},"s":"GET","n":null,"f":false,
+const char* kRecord =
+    R"({"a":{"b":7,"c":[10,20,30],"k":"v"},"s":"GET","n":null,"f":false,
   "i":1,"d":2.5,"arr":[1,"x",[2],{"z":1}],"key with space":1,"":"empty",
   "a.b":"dotted","é":"accent","big":18446744073709551615,"tags":["bot","v2"]})";
 
@@ -144,7 +145,8 @@ TEST_CASE("fractions and exponents make doubles") {
 
 TEST_CASE("string literals: JSON escapes, single quotes") {
   Eval e;
-  CHECK(e.eval(R"("a\"b\\c\/\n\u00e9\ud83d\ude00")").s == "a\"b\\c/\n\xc3\xa9\xf0\x9f\x98\x80");
+  CHECK(e.eval(R"("a\"b\\c\/\n\u00e9\ud83d\ude00")").s ==
+        "a\"b\\c/\n\xc3\xa9\xf0\x9f\x98\x80");
   CHECK(e.eval(R"('it\'s "x"')").s == "it's \"x\"");
   CHECK(e.eval("''").kind == ValueKind::kString);
 }
@@ -183,7 +185,9 @@ TEST_CASE("values of different types are never equal") {
                });
 }
 
-TEST_CASE("values of different types order as jq: null false true numbers strings arrays objects") {
+TEST_CASE(
+    "values of different types order as jq: null false true numbers strings "
+    "arrays objects") {
   Eval e(R"({"o":{}})");
   checkJson(e, {
                    {"null < false", "true"},
@@ -248,7 +252,8 @@ TEST_CASE("integer overflow goes on in uint64, then in a double") {
   CHECK(e.eval("18446744073709551615 + 1").kind == ValueKind::kDouble);
   CHECK(e.json("18446744073709551615 + 1") == "1.8446744073709552e+19");
   CHECK(e.eval("-9223372036854775808 - 1").kind == ValueKind::kDouble);
-  CHECK(e.eval("18446744073709551615 * 18446744073709551615").kind == ValueKind::kDouble);
+  CHECK(e.eval("18446744073709551615 * 18446744073709551615").kind ==
+        ValueKind::kDouble);
 }
 
 TEST_CASE("any double makes the result a double") {
@@ -424,8 +429,9 @@ TEST_CASE("=~ on a non-string is false") {
 
 TEST_CASE("test() agrees with the truthiness of eval()") {
   Eval e(kRecord);
-  for (const char* text : {"a", "n", "f", "i", "arr", "missing", "a.c[0]", "s == 'GET'",
-                           "not a", "coalesce(n, f)", "[]", "a.c[1] > 15 and s =~ 'G'"}) {
+  for (const char* text :
+       {"a", "n", "f", "i", "arr", "missing", "a.c[0]", "s == 'GET'", "not a",
+        "coalesce(n, f)", "[]", "a.c[1] > 15 and s =~ 'G'"}) {
     INFO(text);
     const bool truth = clusterproc::truthy(e.eval(text));
     CHECK(e.test(text) == truth);

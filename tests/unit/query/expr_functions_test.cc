@@ -19,7 +19,8 @@ namespace {
 using clusterproc::testing::checkJson;
 using clusterproc::testing::Eval;
 
-const char* kRecord = R"({"name":"Łukasz","s":"GET","tags":["bot","v2"],"o":{"a":1,"b":2},
+const char* kRecord =
+    R"({"name":"Łukasz","s":"GET","tags":["bot","v2"],"o":{"a":1,"b":2},
   "n":null,"i":-5,"d":-2.5,"path":"/api/v1/users/42","ts":"2024-03-01T00:00:00.276Z"})";
 
 }  // namespace

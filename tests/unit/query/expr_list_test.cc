@@ -48,7 +48,8 @@ std::string aggError(const std::string& text) {
 }
 
 /// expr evaluated against record_json, as JSON text.
-std::string evalJson(const clusterproc::Expr& expr, const std::string& record_json) {
+std::string evalJson(const clusterproc::Expr& expr,
+                     const std::string& record_json) {
   simdjson::dom::parser parser;
   simdjson::dom::element record = parser.parse(record_json).value();
   EvalArena arena;
@@ -79,7 +80,8 @@ TEST_CASE("commas inside parentheses, brackets and strings do not split") {
 }
 
 TEST_CASE("as NAME renames an item") {
-  auto items = list("user.id as uid, len(tags) AS n, status as \"HTTP status\"");
+  auto items =
+      list("user.id as uid, len(tags) AS n, status as \"HTTP status\"");
   REQUIRE(items.size() == 3);
   CHECK(items[0].name == "uid");
   CHECK(items[0].expr->name() == "user.id");
@@ -89,21 +91,27 @@ TEST_CASE("as NAME renames an item") {
 }
 
 TEST_CASE("a name after as is required") {
-  CHECK(listError("a as") == "error in --select at column 5: expected a name after 'as'");
-  CHECK(listError("a as 1") == "error in --select at column 6: expected a name after 'as'");
-  CHECK(listError("a as b c") == "error in --select at column 8: unexpected 'c'");
+  CHECK(listError("a as") ==
+        "error in --select at column 5: expected a name after 'as'");
+  CHECK(listError("a as 1") ==
+        "error in --select at column 6: expected a name after 'as'");
+  CHECK(listError("a as b c") ==
+        "error in --select at column 8: unexpected 'c'");
 }
 
 TEST_CASE("empty items are errors") {
-  CHECK(listError("a,,b") == "error in --select at column 3: empty item in list");
-  CHECK(listError("a, ") == "error in --select at column 4: empty item in list");
+  CHECK(listError("a,,b") ==
+        "error in --select at column 3: empty item in list");
+  CHECK(listError("a, ") ==
+        "error in --select at column 4: empty item in list");
   CHECK(listError(",a") == "error in --select at column 1: empty item in list");
   CHECK(listError(" ") == "error in --select at column 1: empty expression");
 }
 
 TEST_CASE("errors in a list item give columns in the whole option") {
   CHECK(listError("a, (b") == "error in --select at column 6: expected ')'");
-  CHECK(listError("a, b +") == "error in --select at column 7: unexpected end of expression");
+  CHECK(listError("a, b +") ==
+        "error in --select at column 7: unexpected end of expression");
 }
 
 TEST_CASE("sort items take asc or desc") {
@@ -117,16 +125,20 @@ TEST_CASE("sort items take asc or desc") {
 }
 
 TEST_CASE("sort items do not take as, select items do not take desc") {
-  CHECK(listError("a as b", true) == "error in --sort at column 3: unexpected 'as'");
-  CHECK(listError("a desc") == "error in --select at column 3: unexpected 'desc'");
+  CHECK(listError("a as b", true) ==
+        "error in --sort at column 3: unexpected 'as'");
+  CHECK(listError("a desc") ==
+        "error in --select at column 3: unexpected 'desc'");
 }
 
 TEST_CASE("in a sort list, an aggregate call names its output column") {
-  auto items = list("sum( bytes ) desc, quantile(latency_ms, 0.99), count", true);
+  auto items =
+      list("sum( bytes ) desc, quantile(latency_ms, 0.99), count", true);
   REQUIRE(items.size() == 3);
   CHECK(items[0].name == "sum(bytes)");
   CHECK(items[0].descending);
-  const std::string row = R"j({"status":200,"count":3,"sum(bytes)":42,"quantile(latency_ms,0.99)":9.5})j";
+  const std::string row =
+      R"j({"status":200,"count":3,"sum(bytes)":42,"quantile(latency_ms,0.99)":9.5})j";
   CHECK(evalJson(*items[0].expr, row) == "42");
   CHECK(evalJson(*items[1].expr, row) == "9.5");
   CHECK(evalJson(*items[2].expr, row) == "3");
@@ -134,14 +146,25 @@ TEST_CASE("in a sort list, an aggregate call names its output column") {
 
 TEST_CASE("outside sort lists an aggregate call is an unknown function") {
   CHECK(listError("sum(bytes)") ==
-        "error in --select at column 1: unknown function 'sum' (aggregates belong in --agg)");
+        "error in --select at column 1: unknown function 'sum' (aggregates "
+        "belong in --agg)");
 }
 
 TEST_CASE("aggregates with one argument") {
-  auto calls = aggs("sum(bytes), min(x), max(x), avg(x), stddev(x), var(x), count_distinct(x), "
-                    "approx_distinct(x), first(x), last(x), median(x)");
-  const std::vector<std::string> funcs = {"sum",   "min",   "max",  "avg",  "stddev", "var",
-                                          "count_distinct", "approx_distinct", "first", "last",
+  auto calls = aggs(
+      "sum(bytes), min(x), max(x), avg(x), stddev(x), var(x), "
+      "count_distinct(x), "
+      "approx_distinct(x), first(x), last(x), median(x)");
+  const std::vector<std::string> funcs = {"sum",
+                                          "min",
+                                          "max",
+                                          "avg",
+                                          "stddev",
+                                          "var",
+                                          "count_distinct",
+                                          "approx_distinct",
+                                          "first",
+                                          "last",
                                           "median"};
   REQUIRE(calls.size() == funcs.size());
   for (size_t i = 0; i < funcs.size(); ++i) {
@@ -168,7 +191,8 @@ TEST_CASE("count alone counts records; count(x) counts values") {
 }
 
 TEST_CASE("quantile and quantile_exact take q") {
-  auto calls = aggs("quantile(latency_ms, 0.99), quantile_exact( x , 0 ), quantile(x, 1)");
+  auto calls = aggs(
+      "quantile(latency_ms, 0.99), quantile_exact( x , 0 ), quantile(x, 1)");
   REQUIRE(calls.size() == 3);
   CHECK(calls[0].func == "quantile");
   CHECK(calls[0].param == 0.99);
@@ -199,7 +223,8 @@ TEST_CASE("aggregates take as NAME and any case") {
 }
 
 TEST_CASE("aggregate arguments are full expressions") {
-  auto calls = aggs("sum(bytes * 2), max(coalesce(a, b)), quantile(epoch(ts), 0.5)");
+  auto calls =
+      aggs("sum(bytes * 2), max(coalesce(a, b)), quantile(epoch(ts), 0.5)");
   REQUIRE(calls.size() == 3);
   CHECK(calls[0].arg->name() == "bytes*2");
   CHECK(evalJson(*calls[0].arg, R"({"bytes":21})") == "42");
@@ -209,43 +234,61 @@ TEST_CASE("aggregate arguments are full expressions") {
 }
 
 TEST_CASE("quantile without q is an arity error") {
-  CHECK(aggError("quantile(x)") == "error in --agg at column 1: quantile() takes 2 arguments (got 1)");
-  CHECK(aggError("count, top(x)") == "error in --agg at column 8: top() takes 2 arguments (got 1)");
+  CHECK(aggError("quantile(x)") ==
+        "error in --agg at column 1: quantile() takes 2 arguments (got 1)");
+  CHECK(aggError("count, top(x)") ==
+        "error in --agg at column 8: top() takes 2 arguments (got 1)");
 }
 
 TEST_CASE("q must be within 0 and 1") {
-  CHECK(aggError("quantile(x, 1.5)") == "error in --agg at column 13: q must be between 0 and 1 (got 1.5)");
+  CHECK(aggError("quantile(x, 1.5)") ==
+        "error in --agg at column 13: q must be between 0 and 1 (got 1.5)");
   CHECK(aggError("quantile_exact(x, -0.1)") ==
         "error in --agg at column 19: q must be between 0 and 1 (got -0.1)");
 }
 
 TEST_CASE("k must be an integer of at least 1") {
-  CHECK(aggError("top(x, 0)") == "error in --agg at column 8: k must be an integer >= 1 (got 0)");
-  CHECK(aggError("top(x, 2.5)") == "error in --agg at column 8: k must be an integer >= 1 (got 2.5)");
+  CHECK(aggError("top(x, 0)") ==
+        "error in --agg at column 8: k must be an integer >= 1 (got 0)");
+  CHECK(aggError("top(x, 2.5)") ==
+        "error in --agg at column 8: k must be an integer >= 1 (got 2.5)");
 }
 
 TEST_CASE("the parameter must be a constant number") {
-  CHECK(aggError("quantile(x, y)") == "error in --agg at column 13: expected a number");
-  CHECK(aggError("top(x, '5')") == "error in --agg at column 8: expected a number");
+  CHECK(aggError("quantile(x, y)") ==
+        "error in --agg at column 13: expected a number");
+  CHECK(aggError("top(x, '5')") ==
+        "error in --agg at column 8: expected a number");
 }
 
 TEST_CASE("an unknown aggregate is reported at its name") {
-  CHECK(aggError("count, foo(x)") == "error in --agg at column 8: unknown aggregate 'foo'");
-  CHECK(aggError("bytes") == "error in --agg at column 1: unknown aggregate 'bytes'");
-  CHECK(aggError("len(x)") == "error in --agg at column 1: unknown aggregate 'len'");
-  CHECK(aggError("(x)") == "error in --agg at column 1: expected an aggregate such as count or sum(x)");
+  CHECK(aggError("count, foo(x)") ==
+        "error in --agg at column 8: unknown aggregate 'foo'");
+  CHECK(aggError("bytes") ==
+        "error in --agg at column 1: unknown aggregate 'bytes'");
+  CHECK(aggError("len(x)") ==
+        "error in --agg at column 1: unknown aggregate 'len'");
+  CHECK(aggError("(x)") ==
+        "error in --agg at column 1: expected an aggregate such as count or "
+        "sum(x)");
 }
 
 TEST_CASE("aggregates other than count need their argument") {
-  CHECK(aggError("sum") == "error in --agg at column 1: sum() takes 1 argument (got 0)");
-  CHECK(aggError("avg()") == "error in --agg at column 1: avg() takes 1 argument (got 0)");
-  CHECK(aggError("count(a, b)") == "error in --agg at column 1: count() takes 0 or 1 arguments (got 2)");
+  CHECK(aggError("sum") ==
+        "error in --agg at column 1: sum() takes 1 argument (got 0)");
+  CHECK(aggError("avg()") ==
+        "error in --agg at column 1: avg() takes 1 argument (got 0)");
+  CHECK(aggError("count(a, b)") ==
+        "error in --agg at column 1: count() takes 0 or 1 arguments (got 2)");
 }
 
 TEST_CASE("errors inside aggregate arguments point into the option") {
-  CHECK(aggError("sum(bytes +)") == "error in --agg at column 12: unexpected ')'");
-  CHECK(aggError("sum(bytes") == "error in --agg at column 10: expected ',' or ')'");
-  CHECK(aggError("count,,sum(x)") == "error in --agg at column 7: empty item in list");
+  CHECK(aggError("sum(bytes +)") ==
+        "error in --agg at column 12: unexpected ')'");
+  CHECK(aggError("sum(bytes") ==
+        "error in --agg at column 10: expected ',' or ')'");
+  CHECK(aggError("count,,sum(x)") ==
+        "error in --agg at column 7: empty item in list");
   CHECK(aggError("") == "error in --agg at column 1: empty expression");
 }
 

@@ -30,16 +30,17 @@ TEST_CASE("field_fetch: takes plain fields only") {
     INFO(plain);
     CHECK(fetch.add(*compile(plain), &v));
   }
-  for (const char* other : {".", ".a.b", ".a[0]", "lower(.host)", ".a + 1", "[.a]",
-                            "\"host\"", ".[.k]", "(.a).b"}) {
+  for (const char* other : {".", ".a.b", ".a[0]", "lower(.host)", ".a + 1",
+                            "[.a]", "\"host\"", ".[.k]", "(.a).b"}) {
     INFO(other);
     CHECK_FALSE(fetch.add(*compile(other), &v));
   }
 }
 
 TEST_CASE("field_fetch: one pass gives what eval() gives for each field") {
-  const std::vector<std::string> keys = {"host", "bytes", "x", "missing", "a b", "", "dup",
-                                         "obj", "arr", "n", "f", "t", "big"};
+  const std::vector<std::string> keys = {
+      "host", "bytes", "x", "missing", "a b", "",   "dup",
+      "obj",  "arr",   "n", "f",       "t",   "big"};
   const std::vector<std::string> records = {
       R"({"host":"web-1","bytes":512,"x":null,"a b":1.5,"":"empty key","dup":1,"dup":2,)"
       R"("obj":{"k":[1,2]},"arr":[{"z":1},"s"],"n":-3,"f":false,"t":true,)"

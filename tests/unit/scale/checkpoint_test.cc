@@ -67,11 +67,14 @@ struct Fixture {
     t.bytes = 16;
     t.lines = 2;
     t.bad_records = 1;
-    REQUIRE(c->save(CheckpointPosition{1, 0, 0, 7}, t, BytesState("state!")).ok());
+    REQUIRE(
+        c->save(CheckpointPosition{1, 0, 0, 7}, t, BytesState("state!")).ok());
   }
 };
 
-TEST_CASE("a checkpoint saved is loaded by the next run, state, totals and position") {
+TEST_CASE(
+    "a checkpoint saved is loaded by the next run, state, totals and "
+    "position") {
   Fixture f;
   f.saveOne();
   std::unique_ptr<Checkpoint> c = f.open();
@@ -85,7 +88,8 @@ TEST_CASE("a checkpoint saved is loaded by the next run, state, totals and posit
   CHECK(r.totals.bad_records == 1);
   CHECK(r.state == "state!");
   CHECK(c->resumeNote().find("16 bytes (2 records)") != std::string::npos);
-  CHECK(c->resumeNote().find("its 1 bad records were reported") != std::string::npos);
+  CHECK(c->resumeNote().find("its 1 bad records were reported") !=
+        std::string::npos);
   // Input 0 is done; input 1 starts at its beginning.
   std::vector<InputRange> rest = c->remaining({{0, 16, 0}, {0, 8, 0}});
   CHECK(rest[0].begin == 16);
@@ -98,7 +102,8 @@ TEST_CASE("the remaining ranges start at the saved offset with its line base") {
   Fixture f;
   {
     std::unique_ptr<Checkpoint> c = f.open();
-    REQUIRE(c->save(CheckpointPosition{0, 8, 1, 1}, RunTotals{}, BytesState("")).ok());
+    REQUIRE(c->save(CheckpointPosition{0, 8, 1, 1}, RunTotals{}, BytesState(""))
+                .ok());
   }
   std::unique_ptr<Checkpoint> c = f.open();
   std::vector<InputRange> rest = c->remaining({{0, 16, 0}, {0, 8, 0}});
@@ -107,7 +112,9 @@ TEST_CASE("the remaining ranges start at the saved offset with its line base") {
   CHECK(rest[1].begin == 0);
 }
 
-TEST_CASE("a checkpoint of another job, shard or inputs is refused, naming the difference") {
+TEST_CASE(
+    "a checkpoint of another job, shard or inputs is refused, naming the "
+    "difference") {
   Fixture f;
   f.saveOne();
   std::string dir = f.job.checkpoint_dir;
@@ -117,7 +124,8 @@ TEST_CASE("a checkpoint of another job, shard or inputs is refused, naming the d
     CHECK(c.status().code() == ExitCode::kInput);
     INFO(c.status().message());
     CHECK(c.status().message().find(what) != std::string::npos);
-    CHECK(c.status().message().find("remove " + dir + " to start over") != std::string::npos);
+    CHECK(c.status().message().find("remove " + dir + " to start over") !=
+          std::string::npos);
   };
   SECTION("another job") {
     f.job.kind = JobKind::kAggregate;
@@ -147,33 +155,39 @@ TEST_CASE("a checkpoint of another job, shard or inputs is refused, naming the d
     refused("checkpoint");
   }
   // The checkpoint is still there for the right run.
-  if (f.job.inputs.size() == 2 && f.job.shard_count == 0 && f.job.kind == JobKind::kCount) {
+  if (f.job.inputs.size() == 2 && f.job.shard_count == 0 &&
+      f.job.kind == JobKind::kCount) {
     CHECK(std::filesystem::exists(dir + "/checkpoint"));
   }
 }
 
-TEST_CASE("one run at a time per folder; a killed run's temporary file is removed") {
+TEST_CASE(
+    "one run at a time per folder; a killed run's temporary file is removed") {
   Fixture f;
   std::unique_ptr<Checkpoint> first = f.open();
   // The lock is per process (workers do not inherit it): try from a child.
   pid_t pid = ::fork();
   REQUIRE(pid >= 0);
   if (pid == 0) {
-    Result<std::unique_ptr<Checkpoint>> second = Checkpoint::open(f.job, f.inputs);
+    Result<std::unique_ptr<Checkpoint>> second =
+        Checkpoint::open(f.job, f.inputs);
     bool refused = !second.ok() && second.status().message().find(
-                                       "in use by another clusterproc run") != std::string::npos;
+                                       "in use by another clusterproc run") !=
+                                       std::string::npos;
     ::_exit(refused ? 0 : 1);
   }
   int status = 0;
   REQUIRE(::waitpid(pid, &status, 0) == pid);
   CHECK(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
-  CHECK(std::filesystem::exists(f.job.checkpoint_dir + "/lock"));  // the refused run left it
+  CHECK(std::filesystem::exists(f.job.checkpoint_dir +
+                                "/lock"));  // the refused run left it
   first.reset();
   // A fresh run that saved nothing leaves no folder.
   CHECK_FALSE(std::filesystem::exists(f.job.checkpoint_dir));
   std::filesystem::create_directory(f.job.checkpoint_dir);
-  std::string stale = f.job.checkpoint_dir + "/.checkpoint.clusterproc-tmp-abcdef";
+  std::string stale =
+      f.job.checkpoint_dir + "/.checkpoint.clusterproc-tmp-abcdef";
   writeFile(stale, "half");
   std::unique_ptr<Checkpoint> again = f.open();
   CHECK_FALSE(std::filesystem::exists(stale));

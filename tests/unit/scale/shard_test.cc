@@ -38,7 +38,8 @@ std::vector<LineAt> allLines(const std::vector<std::string>& texts) {
   for (size_t i = 0; i < texts.size(); ++i) {
     uint64_t number = 0;
     for (size_t p = 0; p < texts[i].size(); ++p) {
-      if (p == 0 || texts[i][p - 1] == '\n') lines.push_back({i, p, first + p, ++number});
+      if (p == 0 || texts[i][p - 1] == '\n')
+        lines.push_back({i, p, first + p, ++number});
     }
     first += texts[i].size();
   }
@@ -54,7 +55,8 @@ void checkShards(const std::vector<std::string>& texts, uint64_t n) {
   uint64_t total = 0;
   for (const std::string& t : texts) total += t.size();
   std::vector<std::vector<uint64_t>> covered(texts.size());
-  for (size_t i = 0; i < texts.size(); ++i) covered[i].assign(texts[i].size(), 0);
+  for (size_t i = 0; i < texts.size(); ++i)
+    covered[i].assign(texts[i].size(), 0);
   for (uint64_t k = 0; k < n; ++k) {
     std::vector<InputRange> ranges = planShard(inputs, k, n);
     REQUIRE(ranges.size() == texts.size());
@@ -65,7 +67,8 @@ void checkShards(const std::vector<std::string>& texts, uint64_t n) {
       REQUIRE(r.end <= texts[i].size());
       for (uint64_t p = r.begin; p < r.end; ++p) ++covered[i][p];
       if (r.begin == r.end) continue;
-      INFO("shard " << k << "/" << n << " input " << i << " [" << r.begin << "," << r.end << ")");
+      INFO("shard " << k << "/" << n << " input " << i << " [" << r.begin << ","
+                    << r.end << ")");
       REQUIRE((r.begin == 0 || texts[i][r.begin - 1] == '\n'));
       REQUIRE((r.end == texts[i].size() || texts[i][r.end - 1] == '\n'));
       uint64_t before = 0;
@@ -92,16 +95,20 @@ std::vector<std::vector<std::string>> sampleInputs() {
       {},
       {""},
       {"{\"a\":1}\n"},
-      {"{\"a\":1}\n{\"a\":2}\n{\"a\":3}"},                      // no final newline
-      {"{\"a\":1}\r\n\r\n{\"a\":2}\r\n", "", "{\"b\":1}\n"},    // CRLF, blank, empty file
-      {"", "\n\n\n", "", "{}\n{}\n", ""},                         // blank lines only
-      {"{\"a\":\"" + big + "\"}\n{}\n", "{}\n{\"z\":\"" + big + "\"}"},  // a line longer than a shard
-      {"1234567\n1234567\n", "1234567\n1234567\n"},            // lines of exactly T/4 bytes
-      {"x", "y", "z"},                                          // files without newlines
+      {"{\"a\":1}\n{\"a\":2}\n{\"a\":3}"},  // no final newline
+      {"{\"a\":1}\r\n\r\n{\"a\":2}\r\n", "",
+       "{\"b\":1}\n"},                     // CRLF, blank, empty file
+      {"", "\n\n\n", "", "{}\n{}\n", ""},  // blank lines only
+      {"{\"a\":\"" + big + "\"}\n{}\n",
+       "{}\n{\"z\":\"" + big + "\"}"},  // a line longer than a shard
+      {"1234567\n1234567\n",
+       "1234567\n1234567\n"},  // lines of exactly T/4 bytes
+      {"x", "y", "z"},         // files without newlines
   };
 }
 
-TEST_CASE("shards are disjoint, complete and own the lines starting in their range") {
+TEST_CASE(
+    "shards are disjoint, complete and own the lines starting in their range") {
   for (const auto& texts : sampleInputs()) {
     for (uint64_t n = 1; n <= 12; ++n) checkShards(texts, n);
     checkShards(texts, 1000);  // far more shards than lines
@@ -120,8 +127,10 @@ TEST_CASE("shards of random inputs") {
   }
 }
 
-TEST_CASE("ChunkSource cuts only the ranges, numbering chunks from the first id") {
-  std::vector<std::string> texts = {"{}\n{\"a\":1}\n{}\n", "", "{\"b\":22}\n{}\n{}"};
+TEST_CASE(
+    "ChunkSource cuts only the ranges, numbering chunks from the first id") {
+  std::vector<std::string> texts = {"{}\n{\"a\":1}\n{}\n", "",
+                                    "{\"b\":22}\n{}\n{}"};
   std::vector<Input> inputs = memoryInputs(texts);
   for (uint64_t n = 1; n <= 5; ++n) {
     std::string all;
@@ -177,8 +186,8 @@ TEST_CASE("--shard syntax") {
   REQUIRE(parseShard("7/8", "--shard", k, n).ok());
   CHECK(k == 7);
   CHECK(n == 8);
-  for (const char* bad : {"", "1", "/", "1/", "/2", "2/2", "3/2", "0/0", "a/2", "-1/2", "1/2/3",
-                          " 1/2", "1/99999999999999999999"}) {
+  for (const char* bad : {"", "1", "/", "1/", "/2", "2/2", "3/2", "0/0", "a/2",
+                          "-1/2", "1/2/3", " 1/2", "1/99999999999999999999"}) {
     Status s = parseShard(bad, "--shard", k, n);
     INFO(bad);
     CHECK_FALSE(s.ok());

@@ -145,7 +145,7 @@ TEST_CASE("exact_sum: long runs carry exactly, over every exponent") {
       {3, 0x3ff, 1000, 200000, 0x1.39e1b0d550fd1p+78},
       {5, 0x1f, 60, 100000, 0x1.150686f11c802p+28},
       {3, 0x7ff, 1100, 100000, -0x1.4411affd4f1b5p+995},  // 2^-1100 to 2^999
-      {4, 0x3f, 1130, 5000, -0x1.6b06c754cf595p-1013},     // subnormals
+      {4, 0x3f, 1130, 5000, -0x1.6b06c754cf595p-1013},    // subnormals
   };
   std::mt19937_64 rng(3);
   for (const Case& c : cases) {

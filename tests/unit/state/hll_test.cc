@@ -32,8 +32,8 @@ TEST_CASE("hash: values are pinned") {
   uint64_t x = 0;
   for (int off = 0; off < 8; ++off) {
     for (size_t n = 0; n <= 40; ++n) {
-      x = x * 31 + hashBytes(std::string_view(buf.data() + off, n),
-                             HashTag::kString);
+      x = x * 31 +
+          hashBytes(std::string_view(buf.data() + off, n), HashTag::kString);
     }
   }
   CHECK(x == 0x542369ea2dff1c8fULL);

@@ -188,9 +188,9 @@ TEST_CASE("summary: integers compare exactly with floats") {
 
 TEST_CASE("summary: the mean sums the numbers as doubles, exactly") {
   // math.fsum of the doubles (2^53 + 1 is the double 2^53), divided by 6.
-  Records r(fieldValues({"9007199254740993", "9007199254740993",
-                         "-9007199254740992", "18446744073709551615",
-                         "-9223372036854775808", "3"}));
+  Records r(
+      fieldValues({"9007199254740993", "9007199254740993", "-9007199254740992",
+                   "18446744073709551615", "-9223372036854775808", "3"}));
   CHECK_THAT(render(summarize(r)),
              Catch::Contains(R"("mean":1.5387298726849196e+18,)"));
   // 2^53 + 1 - 2^53 is 1, but its double minus 2^53 is 0.
