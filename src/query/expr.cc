@@ -7,6 +7,7 @@
 #include "aggregates.h"
 #include "expr_node.h"
 #include "expr_parser.h"
+#include "expr_text.h"
 
 namespace clusterproc {
 
@@ -135,13 +136,6 @@ bool parseStar(Parser& p, bool& starred) {
   return true;
 }
 
-std::string lowercase(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 /// Checks the second argument of quantile/quantile_exact/top.
 bool aggregateParam(Parser& p, const AggregateInfo& agg, const expr::Node& arg,
                     size_t at, double& out) {
@@ -190,7 +184,7 @@ bool parseAggItem(Parser& p, AggCall& call) {
     }
     return false;
   }
-  call.func = lowercase(p.tokenText());
+  call.func = expr::asciiLowercase(p.tokenText());
   const AggregateInfo* agg = findAggregate(call.func);
   if (agg == nullptr) {
     std::vector<std::string_view> known;

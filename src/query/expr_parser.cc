@@ -7,6 +7,7 @@
 #include "expr.h"
 #include "expr_functions.h"
 #include "expr_ops.h"
+#include "expr_text.h"
 
 namespace clusterproc::expr {
 
@@ -21,13 +22,6 @@ bool equalsIgnoreCase(std::string_view a, std::string_view b) {
     }
   }
   return true;
-}
-
-std::string lowercase(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 std::string arityMessage(std::string_view name, int min_args, int max_args,
@@ -388,9 +382,9 @@ NodePtr Parser::parsePrimary() {
 NodePtr Parser::parseCall(size_t name_at, std::string_view name_text) {
   const std::string name(name_text);
   const FuncInfo* info = findFunction(name);
-  if (!info && name != lowercase(name))
-    info = findFunction(lowercase(name));  // LN(x), ROUND(x)
-  const bool aggregate = isAggregateName(lowercase(name));
+  if (!info && name != asciiLowercase(name))
+    info = findFunction(asciiLowercase(name));  // LN(x), ROUND(x)
+  const bool aggregate = isAggregateName(asciiLowercase(name));
   if (!info && !(aggregate && aggregate_columns_)) {
     if (aggregate) {
       fail(name_at,

@@ -1,5 +1,6 @@
 #include "expr_text.h"
 
+#include <cctype>
 #include <charconv>
 #include <cstdint>
 
@@ -98,6 +99,13 @@ size_t utf8Offset(std::string_view s, size_t n) {
     }
   }
   return i;
+}
+
+std::string asciiLowercase(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
 }
 
 bool changeCase(std::string_view s, bool upper, std::string& out) {

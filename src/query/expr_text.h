@@ -18,6 +18,9 @@ size_t utf8Length(std::string_view s);
 /// Byte offset of code point n of s (s.size() when s has n or fewer).
 size_t utf8Offset(std::string_view s, size_t n);
 
+/// s with ASCII letters in lower case (keywords, function and column names).
+std::string asciiLowercase(std::string_view s);
+
 /// Maps s to upper (or lower) case into out: ASCII, Latin-1, Latin
 /// Extended-A, Greek and Cyrillic letters; other bytes are kept. Returns
 /// false when nothing changes (out is then not to be used).

@@ -4,19 +4,14 @@
 #include <optional>
 #include <utility>
 
+#include "expr_text.h"
+
 namespace clusterproc {
 
 namespace {
 
 Status usage(const std::string& msg) {
   return Status::error(ExitCode::kUsage, msg);
-}
-
-std::string lowercase(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 /// "the output columns are: host, n" (or what the rows are).
@@ -31,7 +26,8 @@ std::string columnList(const Job& job, const Query& q) {
 /// " (did you mean 'Host'?)" when name is a column but for the case of letters.
 std::string caseHint(const Query& q, const std::string& name) {
   for (const std::string& c : q.columns) {
-    if (lowercase(c) == lowercase(name)) return " (did you mean '" + c + "'?)";
+    if (expr::asciiLowercase(c) == expr::asciiLowercase(name))
+      return " (did you mean '" + c + "'?)";
   }
   return "";
 }
