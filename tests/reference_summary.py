@@ -310,20 +310,25 @@ def _render_fields(fields):
             for path in sorted(fields, key=lambda p: p.encode("utf-8"))}
 
 
-def _add_value(st, v):
+# Arrays nested deeper than this are counted but their elements are not
+# profiled (the summary's JSON must stay readable by any JSON parser).
+MAX_ELEMENT_DEPTH = 16
+
+
+def _add_value(st, v, arrays=0):
     """Counts v at st; the elements of an array at st.elements, the keys of
-    an object element in the elements' fields."""
+    an object element in the elements' fields. arrays: the arrays around v."""
     st.add(v)
-    if isinstance(v, list) and not isinstance(v, Obj) and v:
+    if isinstance(v, list) and not isinstance(v, Obj) and v and arrays < MAX_ELEMENT_DEPTH:
         if st.elements is None:
             st.elements = FieldStats()
         for item in v:
-            _add_value(st.elements, item)
+            _add_value(st.elements, item, arrays + 1)
             if isinstance(item, Obj):
-                _add_object(st.elements.fields, item)
+                _add_object(st.elements.fields, item, arrays + 1)
 
 
-def _add_object(fields, obj):
+def _add_object(fields, obj, arrays=0):
     """Counts the members of obj (and nested objects) in fields by path."""
     stack = [("", obj)]
     while stack:
@@ -333,7 +338,7 @@ def _add_object(fields, obj):
             st = fields.get(path)
             if st is None:
                 st = fields[path] = FieldStats()
-            _add_value(st, value)
+            _add_value(st, value, arrays)
             if isinstance(value, Obj):
                 stack.append((path, value))
 

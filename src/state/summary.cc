@@ -23,9 +23,14 @@ constexpr uint8_t kFormatVersion = 3;
 constexpr uint8_t kKeyChild = 0;
 constexpr uint8_t kElementsChild = 1;
 constexpr size_t kMaxDepth = 4096;  // simdjson's default limit is 1024
+// Arrays nested deeper than this are counted (type "array") but their
+// elements are not profiled: each level adds up to three levels of nesting
+// to the summary's JSON, which must stay readable by any JSON parser
+// (simdjson and Python stop at about 1000).
+constexpr unsigned kMaxElementDepth = 16;
 
-void addObject(FieldNode& parent, simdjson::dom::object obj);
-void addArray(FieldNode& parent, simdjson::dom::array array);
+void addObject(FieldNode& parent, simdjson::dom::object obj, unsigned arrays);
+void addArray(FieldNode& parent, simdjson::dom::array array, unsigned arrays);
 
 // A number beyond int64/uint64 or the double range: its nearest double for
 // the mean, clamped to the finite range for min, max and the values.
@@ -38,7 +43,8 @@ void addArray(FieldNode& parent, simdjson::dom::array array);
 // Accounts one value at node n. Inlined into addObject's loop, so that a
 // record costs a call per object rather than one per value.
 [[gnu::always_inline]] inline void addValue(FieldNode& n,
-                                            simdjson::dom::element v) {
+                                            simdjson::dom::element v,
+                                            unsigned arrays) {
   using simdjson::dom::element_type;
   FieldStats& s = n.stats();
   switch (v.type()) {
@@ -70,28 +76,30 @@ void addArray(FieldNode& parent, simdjson::dom::array array);
     }
     case element_type::ARRAY:
       s.addArray();
-      addArray(n, v.get_array().value_unsafe());
+      if (arrays < kMaxElementDepth) {
+        addArray(n, v.get_array().value_unsafe(), arrays + 1);
+      }
       break;
     case element_type::OBJECT:
       s.addObject();
-      addObject(n, v.get_object().value_unsafe());
+      addObject(n, v.get_object().value_unsafe(), arrays);
       break;
   }
 }
 
-void addObject(FieldNode& parent, simdjson::dom::object obj) {
+void addObject(FieldNode& parent, simdjson::dom::object obj, unsigned arrays) {
   size_t hint = 0;
   for (auto field : obj) {
     // A key repeated in one object counts once per occurrence.
-    addValue(parent.child(field.key, hint), field.value);
+    addValue(parent.child(field.key, hint), field.value, arrays);
   }
 }
 
-void addArray(FieldNode& parent, simdjson::dom::array array) {
+void addArray(FieldNode& parent, simdjson::dom::array array, unsigned arrays) {
   FieldNode* elements = nullptr;  // none for empty arrays
   for (simdjson::dom::element v : array) {
     if (elements == nullptr) elements = &parent.elements();
-    addValue(*elements, v);
+    addValue(*elements, v, arrays);
   }
 }
 
@@ -173,11 +181,11 @@ SummaryState& SummaryState::operator=(SummaryState&& other) noexcept {
 
 void SummaryState::add(simdjson::dom::element record) {
   if (record.type() == simdjson::dom::element_type::OBJECT) {
-    addObject(impl_->root, record.get_object().value_unsafe());
+    addObject(impl_->root, record.get_object().value_unsafe(), 0);
     return;
   }
   size_t hint = 0;
-  addValue(impl_->root.child(".", hint), record);  // not an object
+  addValue(impl_->root.child(".", hint), record, 0);  // not an object
 }
 
 void SummaryState::merge(const SummaryState& other) {

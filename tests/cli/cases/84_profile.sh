@@ -176,3 +176,13 @@ done 0" \
 else
   ok "profile in a terminal: tmux is not installed, not checked"
 fi
+
+# Arrays nested 900 deep (valid JSON, which simdjson accepts): the summary
+# profiles elements 16 arrays deep only, so that its JSON stays readable by
+# any parser (it once nested about 1800 deep; record fuzz finding).
+python3 -c "print('{\"a\":' + '[' * 900 + '1' + ']' * 900 + '}')" > "$T/deep-arrays.jsonl"
+python3 -c "print('[' * 40 + '{\"k\":[1,[2,[3]]]}' + ']' * 40)" >> "$T/deep-arrays.jsonl"
+"$BIN" -j2 "$T/deep-arrays.jsonl" | python3 -c 'import json, sys; json.load(sys.stdin)' &&
+  ok "summary of arrays nested 900 deep is readable JSON" || fail "summary of deeply nested arrays does not parse"
+python3 "$ROOT/tests/reference_summary.py" --check "$BIN" "$T/deep-arrays.jsonl" > /dev/null 2>&1 &&
+  ok "summary of deeply nested arrays == reference_summary.py" || fail "deep arrays: summary differs from reference"
