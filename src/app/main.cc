@@ -13,12 +13,14 @@
 using namespace clusterproc;
 
 int main(int argc, char** argv) {
+  reserveStandardStreams();
   Result<CommandLine> cl = parseCommandLine(argc, argv);
   if (!cl.ok()) return reportError(cl.status());
   if (!cl.value().job) {
     const std::string& text = cl.value().text;
-    Status s =
-        writeAll(STDOUT_FILENO, text.data(), text.size(), "standard output");
+    Status s = standardStreamOpen(STDOUT_FILENO, "write output");
+    if (s.ok())
+      s = writeAll(STDOUT_FILENO, text.data(), text.size(), "standard output");
     return s.ok() ? 0 : reportError(s);
   }
   const Job& job = *cl.value().job;

@@ -239,6 +239,8 @@ Job statsJob(const Job& job) {
 /// wait on a terminal or pipe.
 Status readWhole(const std::string& path, std::string& out) {
   if (path == "-") {
+    Status open = standardStreamOpen(STDIN_FILENO, "read partial");
+    if (!open.ok()) return open;
     return readToEnd(STDIN_FILENO, out, "standard input", checkSignal);
   }
   return readFile(path, out, "cannot open partial", checkSignal);

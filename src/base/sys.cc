@@ -128,6 +128,32 @@ Status readFile(const std::string& path, std::string& out,
   return s;
 }
 
+namespace {
+/// Which of descriptors 0, 1 and 2 the process started without.
+bool g_stream_closed[3] = {false, false, false};
+}  // namespace
+
+void reserveStandardStreams() {
+  for (int fd = 0; fd <= 2; ++fd) {
+    if (::fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
+    g_stream_closed[fd] = true;
+    int null_fd = openRetry("/dev/null", O_RDWR);
+    // Descriptors are handed out lowest first: null_fd is fd itself.
+    if (null_fd >= 0 && null_fd != fd) {
+      ::dup2(null_fd, fd);
+      ::close(null_fd);
+    }
+  }
+}
+
+Status standardStreamOpen(int fd, const std::string& what) {
+  if (fd < 0 || fd > 2 || !g_stream_closed[fd]) return Status();
+  static const char* const kNames[3] = {"standard input", "standard output",
+                                        "standard error"};
+  return Status::error(ExitCode::kInput,
+                       "cannot " + what + ": " + kNames[fd] + " is closed");
+}
+
 void closeFd(int& fd) {
   if (fd >= 0) {
     // POSIX leaves the fd state unspecified after EINTR on close; on Linux it

@@ -54,6 +54,17 @@ Status readFile(const std::string& path, std::string& out,
 /// Closes fd if it is open and sets it to -1.
 void closeFd(int& fd);
 
+/// Opens /dev/null on each of descriptors 0, 1 and 2 that the process
+/// started without, so that no file, pipe or segment opened later takes
+/// their numbers (a worker's command would read or write it as a standard
+/// stream). Called first in main; standardStreamOpen tells the rest.
+void reserveStandardStreams();
+
+/// Status() when descriptor fd (0, 1 or 2) was open when the process
+/// started, else the error "cannot WHAT: standard input/output is closed"
+/// (kInput): data that must come from or go to it cannot.
+Status standardStreamOpen(int fd, const std::string& what);
+
 /// waitpid() retried on EINTR; returns the pid or -1.
 pid_t waitPid(pid_t pid, int* status, int options);
 

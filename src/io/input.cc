@@ -54,7 +54,8 @@ Status openOne(const std::string& path, Input& in, size_t& kept_fds) {
   in.name = path == "-" ? "(stdin)" : path;
   if (path == "-") {
     in.fd = STDIN_FILENO;
-    return openStream(in);
+    Status open = standardStreamOpen(STDIN_FILENO, "read input");
+    return open.ok() ? openStream(in) : open;
   }
   UniqueFd fd(openRetry(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd.valid())

@@ -80,6 +80,8 @@ Result<OutputFile::Target> OutputFile::classify(const std::string& path) {
 Result<OutputFile> OutputFile::open(const std::string& path) {
   OutputFile out;
   if (path.empty() || path == "-") {
+    Status open = standardStreamOpen(STDOUT_FILENO, "write output");
+    if (!open.ok()) return open;
     out.fd_ = STDOUT_FILENO;
     out.live_ = true;
     return out;

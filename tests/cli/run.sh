@@ -73,16 +73,44 @@ tmux_screen() {
   printf '%s\n' "$screen"
 }
 
+# kill_tree PID: PID and every process below it, children first.
+kill_tree() {
+  local child
+  for child in $(pgrep -P "$1"); do kill_tree "$child"; done
+  kill -KILL "$1" 2> /dev/null
+}
+
 # Each case file runs in a subshell of its own: a variable, cd or trap it
-# sets cannot reach the next. Its failures come back as its exit status.
+# sets cannot reach the next. Its failures come back as its exit status. Its
+# standard input is /dev/null (a test never waits on the terminal or on
+# CI's input), and a case still running after CASE_LIMIT seconds (default
+# 600; the slowest takes about a minute) is stopped and counted as a
+# failure, so that a hang names its case instead of stopping the suite.
+CASE_LIMIT=${CLUSTERPROC_CASE_LIMIT:-600}
 for f in "$HERE"/cases/${3:-*}.sh; do
+  case_start=$SECONDS
   # shellcheck source=/dev/null
   (
     failures=0
     source "$f"
     exit $((failures > 255 ? 255 : failures))
-  )
-  failures=$((failures + $?))
+  ) < /dev/null &
+  case_pid=$!
+  (
+    sleep "$CASE_LIMIT"
+    kill_tree "$case_pid"
+  ) &
+  watchdog=$!
+  wait "$case_pid" 2> /dev/null
+  status=$?
+  kill_tree "$watchdog"
+  wait "$watchdog" 2> /dev/null
+  if [ $((SECONDS - case_start)) -ge "$CASE_LIMIT" ]; then
+    fail "$(basename "$f"): still running after $CASE_LIMIT s: stopped"
+  else
+    failures=$((failures + status))
+  fi
+  echo "== case $(basename "$f") took $((SECONDS - case_start))s"
 done
 
 echo "== $failures failure(s)"
