@@ -122,7 +122,11 @@ Status runJob(const Job& job, RunCounts& counts, RunState* state) {
   Status s = master.run();
   progress.finish();
   if (!s.ok()) {
-    if (s.code() == ExitCode::kBadRecords) (void)reporter.finish();
+    // --max-errors stopped the run: the bad records seen are still written;
+    // a --bad-records file that cannot be is the graver error.
+    if (s.code() == ExitCode::kBadRecords) {
+      if (Status f = reporter.finish(); !f.ok()) return f;
+    }
     return s;
   }
   if (state) {
@@ -142,13 +146,16 @@ Status runJob(const Job& job, RunCounts& counts, RunState* state) {
     if (isStreamingJob(job)) s = sink.finish();
     if (s.ok() && isStreamingJob(job) && job.output_path.empty())
       s = output.value().commit();
-    (void)reporter.finish();
+    // The input error is the answer; a --bad-records file that cannot be
+    // written is said as well.
+    if (Status f = reporter.finish(); !f.ok()) console().error(f);
     return s.ok() ? e : s;
   }
-  s = sink.finish();
-  if (s.ok()) s = output.value().commit();
-  if (!s.ok()) return s;
+  // The --bad-records file first: a run that cannot write it failed, and a
+  // failed run prints no aggregate.
   s = reporter.finish();
+  if (s.ok()) s = sink.finish();
+  if (s.ok()) s = output.value().commit();
   if (!s.ok()) return s;
   closeInputs(inputs.value());
   return checkpoint ? checkpoint->finish() : Status();

@@ -43,6 +43,30 @@ wait_until() {
     sleep 0.05
   done
 }
+# running PID: the process exists and has not ended (a zombie has).
+running() {
+  local stat
+  stat=$(cat "/proc/$1/stat" 2> /dev/null) || return 1
+  stat=${stat##*) }
+  [ "${stat%% *}" != Z ]
+}
+# reap NAME PID [SECONDS]: waits for a background helper of a test (a FIFO's
+# reader or writer); one still running after SECONDS (default 60) is
+# stopped, with its children, and counted as a failure, never waited on
+# for ever. Returns the helper's exit status.
+reap() {
+  if ! wait_until "! running $2" "${3:-60}"; then
+    fail "$1: helper process $2 still running after ${3:-60} s: stopped"
+    kill_tree "$2"
+  fi
+  wait "$2" 2> /dev/null
+}
+# kill_tree PID: PID and every process below it, children first.
+kill_tree() {
+  local child
+  for child in $(pgrep -P "$1"); do kill_tree "$child"; done
+  kill -KILL "$1" 2> /dev/null
+}
 # expect_clean NAME [SEGMENTS]: after a run ends, no clusterproc process is
 # left, no more than SEGMENTS (default: as many as before the suite) leaked
 # segments are in /dev/shm, and no temporary output file is left in $T.
@@ -71,13 +95,6 @@ tmux_screen() {
   done
   tmux -S "$sock" kill-server 2> /dev/null
   printf '%s\n' "$screen"
-}
-
-# kill_tree PID: PID and every process below it, children first.
-kill_tree() {
-  local child
-  for child in $(pgrep -P "$1"); do kill_tree "$child"; done
-  kill -KILL "$1" 2> /dev/null
 }
 
 # Each case file runs in a subshell of its own: a variable, cd or trap it

@@ -44,8 +44,9 @@ expect_eq "-o /dev/stdout: the result on stdout" '{"count":3}' "$(cat "$T/via-st
 [ -L /dev/stdout ] && ok "-o /dev/stdout: still a link" || fail "-o /dev/stdout: the link was replaced"
 rm -f "$T/out.fifo" && mkfifo "$T/out.fifo"
 cat "$T/out.fifo" > "$T/from-fifo.json" &
+reader=$!
 "$BIN" --count -o "$T/out.fifo" "$T/clean.jsonl"
-wait $!
+reap "-o FIFO" $reader 20
 expect_eq "-o FIFO: the result through the pipe" '{"count":3}' "$(cat "$T/from-fifo.json")"
 [ -p "$T/out.fifo" ] && ok "-o FIFO: still a named pipe" || fail "-o FIFO: replaced by a plain file"
 echo "old" > "$T/real.json" && ln -sf real.json "$T/link.json"
@@ -54,3 +55,11 @@ expect_eq "-o LINK: the linked file gets the result" '{"count":3}' "$(cat "$T/re
 [ -L "$T/link.json" ] && ok "-o LINK: the link stays a link" || fail "-o LINK: the link was replaced"
 "$BIN" --count -o "$T" "$T/clean.jsonl" 2> "$T/e"
 expect_eq "-o DIR: exit 2 and a message" "2 clusterproc: cannot write output: $T: Is a directory" "$? $(cat "$T/e")"
+# A --bad-records file that cannot be written fails the run (exit 2) and no
+# aggregate is printed, also when --max-errors stopped it (exit 3 before).
+printf '{"a":1}\n{bad\n{"a":2}\n' > "$T/one-bad.jsonl"
+out=$("$BIN" -j2 --count --bad-records /dev/full "$T/one-bad.jsonl" 2> "$T/e")
+expect_eq "--bad-records /dev/full: exit 2, no aggregate" "2 " "$? $out"
+grep -q "^clusterproc: write: /dev/full: No space left on device" "$T/e" && ok "--bad-records /dev/full: the message" || fail "--bad-records /dev/full: message: $(cat "$T/e")"
+out=$("$BIN" -j2 --count --max-errors 0 --bad-records /dev/full "$T/one-bad.jsonl" 2> /dev/null)
+expect_eq "--bad-records /dev/full and --max-errors 0: exit 2" "2 " "$? $out"

@@ -172,11 +172,18 @@ expect_eq "--partial with a missing input: exit 2" 2 "$?"
 mkfifo "$P/fifo"
 "$BIN" --group-by host --agg count --partial "$P/int.part" "$P/fifo" 2> /dev/null &
 pid=$!
-exec 3> "$P/fifo"  # returns once clusterproc has opened its input
-head -100 "$P/b.jsonl" >&3
-kill -INT $pid
-wait $pid
-expect_eq "--partial and SIGINT: exit 130" 130 "$?"
+# Opened read-write, the FIFO never blocks the test (a run that failed
+# first would hold it for ever); the signal goes once clusterproc holds it.
+exec 3<> "$P/fifo"
+if wait_until "ls -l /proc/$pid/fd 2> /dev/null | grep -q '$P/fifo'"; then
+  head -100 "$P/b.jsonl" >&3
+  kill -INT $pid
+  reap "--partial and SIGINT" $pid 20
+  expect_eq "--partial and SIGINT: exit 130" 130 "$?"
+else
+  fail "--partial and SIGINT: clusterproc never opened its FIFO input"
+  kill_tree $pid
+fi
 exec 3>&-
 for f in strict gone int; do
   expect_eq "no $f.part after a failed --partial run" no \

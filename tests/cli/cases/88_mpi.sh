@@ -13,9 +13,11 @@ mpi_unavailable() {
 # Runs mpirun as the tests need it here: root allowed, more ranks than cores,
 # no binding (the ranks' workers may use every core), and -q: no OpenMPI
 # banner for a rank's non-zero exit (3 for bad records is routine).
+# A run that hangs (OpenMPI stuck on a network interface, say) is stopped
+# after 5 minutes (exit 124) instead of holding up the suite.
 mpi() {
   OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
-    mpirun -q --oversubscribe --bind-to none "$@"
+    timeout -k 10 300 mpirun -q --oversubscribe --bind-to none "$@"
 }
 
 # mpi_same NAME R ARGS...: mpirun -n R --mpi ARGS and a plain run of ARGS give the
@@ -83,7 +85,7 @@ mpi_cases() {
   reader=$!
   mpi -n 2 "$BIN" --mpi --group-by host --agg "$agg" -o "$T/mpi.fifo" "${files[@]}" 2> /dev/null
   expect_eq "--mpi -o FIFO: exit 3 (bad records)" 3 "$?"
-  wait $reader
+  reap "--mpi -o FIFO" $reader 20
   "$BIN" --group-by host --agg "$agg" "${files[@]}" > "$T/o-plain.jsonl" 2> /dev/null
   expect_same_file "--mpi -o FIFO: the plain run's result through the pipe" "$T/o-plain.jsonl" "$T/from-fifo.json"
 

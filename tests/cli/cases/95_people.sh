@@ -159,8 +159,9 @@ slow_feed() {  # slow_feed FIFO: the sample in ten steps over ~1 s, a bad line i
 expect_eq "no progress when stderr is not a terminal" "" "$(cat "$T/e")"
 rm -f "$T/slow.fifo" && mkfifo "$T/slow.fifo"
 slow_feed "$T/slow.fifo" &
+feeder=$!
 "$BIN" -j2 --progress --count --chunk-size 4K "$T/slow.fifo" > "$T/o" 2> "$T/e"
-wait
+reap "--progress" $feeder
 python3 - "$T/e" "$T/slow.fifo" << 'EOF' && ok "--progress: drawn on stderr, erased at the end" || fail "--progress: $(cat -v "$T/e" | head -c 600)"
 import sys
 err = open(sys.argv[1], "rb").read()
@@ -174,8 +175,9 @@ EOF
 expect_eq "--progress: stdout has the result only" '{"count":2000}' "$(cat "$T/o")"
 rm -f "$T/slow.fifo" && mkfifo "$T/slow.fifo"
 slow_feed "$T/slow.fifo" &
+feeder=$!
 "$BIN" --progress --no-progress --count "$T/slow.fifo" > /dev/null 2> "$T/e"
-wait
+reap "--progress --no-progress" $feeder
 expect_eq "--progress --no-progress: the last wins" \
   "$T/slow.fifo:1001: invalid JSON at column 2: expected '\"' to start a member name, found 'b'" "$(cat "$T/e")"
 
