@@ -22,6 +22,8 @@ enum class MsgType : uint32_t {
   kDone = 3,        ///< worker -> master: report (and job state) of one chunk
   kFailure = 5,     ///< worker -> master: fatal error text
   kInputError = 6,  ///< worker -> master: an input error (exit 2), its text
+  kEmit = 7,        ///< master -> worker: write a held --exec output now
+  kEmitted = 8,     ///< worker -> master: that output is written (or why not)
 };
 
 /// A decoded frame; payload points into the reader's buffer.

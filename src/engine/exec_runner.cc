@@ -24,10 +24,12 @@ constexpr size_t kBlock = 1 << 16;
 constexpr int kPipeSize = 1 << 20;
 
 /// Pumps input into in_fd and drains out_fd (stdout) and err_fd (stderr)
-/// until both outputs reach EOF; closes each as it is done with it.
+/// until both outputs reach EOF; closes each as it is done with it. Serves
+/// hook (if any) meanwhile.
 Status pump(UniqueFd& in_fd, UniqueFd& out_fd, UniqueFd& err_fd,
             std::string_view input, bool splice, std::string& out,
-            ExecOutcome& r) {
+            ExecOutcome& r, const PumpHook* hook) {
+  int hook_fd = hook != nullptr ? hook->fd : -1;
   size_t written = 0;
   char buf[kBlock];
   // Most commands (cat, grep, jq -c) write about as much as they read: room
@@ -36,10 +38,11 @@ Status pump(UniqueFd& in_fd, UniqueFd& out_fd, UniqueFd& err_fd,
   if (out.size() < input.size() + kBlock) out.resize(input.size() + kBlock);
   if (input.empty()) in_fd.reset();
   while (out_fd.valid() || err_fd.valid()) {
-    pollfd fds[3] = {{in_fd.get(), POLLOUT, 0},
+    pollfd fds[4] = {{in_fd.get(), POLLOUT, 0},
                      {out_fd.get(), POLLIN, 0},
-                     {err_fd.get(), POLLIN, 0}};
-    if (::poll(fds, 3, -1) < 0) {
+                     {err_fd.get(), POLLIN, 0},
+                     {hook_fd, POLLIN, 0}};
+    if (::poll(fds, 4, -1) < 0) {
       if (errno == EINTR) continue;
       return Status::error(ExitCode::kWorkerFailed,
                            errnoText("poll", "--exec pipes"));
@@ -77,6 +80,7 @@ Status pump(UniqueFd& in_fd, UniqueFd& out_fd, UniqueFd& err_fd,
         err_fd.reset();
       }
     }
+    if (hook_fd >= 0 && fds[3].revents && !hook->call()) hook_fd = -1;
   }
   in_fd.reset();
   out.resize(used);
@@ -88,7 +92,7 @@ Status pump(UniqueFd& in_fd, UniqueFd& out_fd, UniqueFd& err_fd,
 Result<ExecOutcome> runShell(
     const std::string& cmd, std::string_view input,
     const std::vector<std::pair<std::string, std::string>>& env,
-    bool stable_input, std::string& out) {
+    bool stable_input, std::string& out, const PumpHook* hook) {
   // Everything the child needs is built before vfork(): between vfork and
   // exec it may only make system calls.
   std::vector<std::string> env_text;
@@ -148,7 +152,8 @@ Result<ExecOutcome> runShell(
           kPipeSize);  // may fail (pipe-max-size): then 64 KiB
   ::fcntl(out_fd.get(), F_SETPIPE_SZ, kPipeSize);
   ExecOutcome r;
-  Status s = pump(in_fd, out_fd, err.value().read, input, stable_input, out, r);
+  Status s =
+      pump(in_fd, out_fd, err.value().read, input, stable_input, out, r, hook);
   // Closed before the wait (a poll error leaves them open): a command
   // blocked on a full pipe then ends by SIGPIPE instead of hanging us.
   in_fd.reset();

@@ -1,6 +1,7 @@
 #pragma once
 // --exec: runs `sh -c CMD` on one chunk's lines and collects its output.
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -18,6 +19,15 @@ struct ExecOutcome {
   std::string err;       ///< its standard error, whole
 };
 
+/// Another descriptor the pump listens to while the command runs (the
+/// worker's command pipe, so that the master's requests are served at
+/// once): call() runs when fd is readable and returns whether to go on
+/// listening.
+struct PumpHook {
+  int fd = -1;
+  std::function<bool()> call;
+};
+
 /// Starts sh -c cmd with env added, writes input to its stdin (a command
 /// that stops reading early is fine), and collects stdout into out and the
 /// whole stderr until it exits. out is a buffer the caller keeps
@@ -26,11 +36,12 @@ struct ExecOutcome {
 /// stable_input: input's bytes never change (a read-only mapped file), so
 /// they are spliced into the command's stdin pipe (vmsplice) rather than
 /// copied; not for buffers that are reused later (a ring slot, a string),
-/// which a command's lingering child could still read. Fails only when the
-/// command cannot be started.
+/// which a command's lingering child could still read. hook, if given, is
+/// served while the command runs. Fails only when the command cannot be
+/// started.
 Result<ExecOutcome> runShell(
     const std::string& cmd, std::string_view input,
     const std::vector<std::pair<std::string, std::string>>& env,
-    bool stable_input, std::string& out);
+    bool stable_input, std::string& out, const PumpHook* hook = nullptr);
 
 }  // namespace clusterproc

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cassert>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -62,6 +63,10 @@ Master::Master(const Job& job, const Query& query,
   source_.setWorkerDecode(job.workers >= 2 && !usesLine(query) &&
                           !job.unordered &&
                           !(decode && std::string_view(decode) == "master"));
+  if (wantsDirectOutput(job, ring != nullptr) && held_.open()) {
+    ctx_.direct_out = &sink.output();
+    ctx_.emit_mark = held_.mark();
+  }
 }
 
 void Master::setRanges(std::vector<InputRange> ranges, uint64_t first_id) {
@@ -257,7 +262,7 @@ Status Master::reportOversized(const Assign& a) {
 
 Status Master::drainMerged() {
   bool merged = false;
-  while (!stop_) {
+  while (!stop_ && !emitting_) {
     std::optional<ChunkReport> r = merger_.pop();
     if (!r) break;
     merged = true;
@@ -283,6 +288,9 @@ Status Master::mergeReport(ChunkReport& r, ChunkMeta& m) {
     m.offset = decoded_base_ + r.piece_skip;
     m.size = r.piece_end > r.piece_skip ? r.piece_end - r.piece_skip : 0;
   }
+  // Direct output: its worker writes it; the rest, its state included, is
+  // merged once it is out.
+  if (r.held_output > 0) return startEmit(r, m);
   if (Status s = mergeState(r.chunk_id, r.partial); !s.ok()) return s;
   if (!r.exec_error.empty()) {
     return Status::error(
@@ -299,6 +307,10 @@ Status Master::mergeReport(ChunkReport& r, ChunkMeta& m) {
     stop_ = full.value();
     if (!stop_) cut = UINT64_MAX;
   }
+  return mergeRest(r, m, cut);
+}
+
+Status Master::mergeRest(ChunkReport& r, const ChunkMeta& m, uint64_t cut) {
   if (Status s = passStderr(r.exec_stderr); !s.ok()) return s;
   totals_.records += r.records;
   totals_.matched += r.matched;
@@ -319,6 +331,110 @@ Status Master::mergeReport(ChunkReport& r, ChunkMeta& m) {
     decoded_base_ += r.piece_decoded;
   }
   return chunkMerged(m, r.chunk_id);
+}
+
+Status Master::startEmit(ChunkReport& r, const ChunkMeta& m) {
+  // What the master buffered goes out before the worker writes.
+  if (Status s = sink_.output().flushNow(); !s.ok()) return s;
+  const uint64_t id = r.chunk_id;
+  size_t slot = 0;
+  const bool held = held_.holder(id, slot);
+  assert(held);
+  (void)held;
+  Worker& w = workers_[slot];
+  emitting_.emplace(Emitting{std::move(r), m});
+  Status s = writeFrame(w.handle.cmd_fd, MsgType::kEmit, encodeChunkId(id),
+                        workerName(w.index, w.handle.pid));
+  if (!s.ok()) return workerLost(w, "its pipe closed");
+  return Status();
+}
+
+Status Master::onEmitted(Worker& w, std::string_view payload) {
+  Result<Emitted> e = decodeEmitted(payload);
+  if (!e.ok()) return e.status();
+  const uint64_t id = e.value().chunk_id;
+  size_t slot = 0;
+  if (!emitting_ || emitting_->report.chunk_id != id ||
+      !held_.holder(id, slot) || slot != slotOf(w)) {
+    return Status::error(ExitCode::kWorkerFailed,
+                         workerName(w.index, w.handle.pid) +
+                             " wrote an output it was not asked for (chunk " +
+                             std::to_string(id) + ")");
+  }
+  held_.release(id);
+  Emitting done = std::move(*emitting_);
+  emitting_.reset();
+  // A failed write reads as the master's own would (a closed stdout: 141).
+  if (!e.value().status.ok()) return e.value().status;
+  if (Status s = mergeState(id, done.report.partial); !s.ok()) return s;
+  if (Status s = mergeRest(done.report, done.meta, UINT64_MAX); !s.ok())
+    return s;
+  return drainMerged();
+}
+
+void Master::awaitEmit() {
+  size_t slot = 0;
+  if (!emitting_ || !held_.holder(emitting_->report.chunk_id, slot)) return;
+  Worker& w = workers_[slot];
+  while (!w.done && w.handle.result_fd >= 0) {
+    pollfd fds[2] = {{w.handle.result_fd, POLLIN, 0},
+                     {signals_->wakeFd(), POLLIN, 0}};
+    if (::poll(fds, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      return;
+    }
+    if (fds[1].revents != 0) return;
+    Result<size_t> n =
+        w.in.fill(w.handle.result_fd, workerName(w.index, w.handle.pid));
+    if (!n.ok() || n.value() == 0) return;
+    Frame frame;
+    while (w.in.next(frame)) {
+      if (frame.type == MsgType::kEmitted) return;
+    }
+  }
+}
+
+Result<bool> Master::dropHeld(std::vector<Assign>& held,
+                              const std::string& died) {
+  bool emitted = false;
+  for (auto it = held.begin(); it != held.end();) {
+    const uint64_t id = it->chunk_id;
+    if (!emitting_ || emitting_->report.chunk_id != id) {
+      merger_.erase(id);      // its report waits for its turn
+      assigned_[id] = *it++;  // booked again until it is done
+      continue;
+    }
+    switch (held_.progress(id)) {
+      case EmitProgress::kWritten: {
+        // Out whole; only its Emitted was lost: merged as if read.
+        Emitting done = std::move(*emitting_);
+        emitting_.reset();
+        if (Status s = mergeState(id, done.report.partial); !s.ok()) return s;
+        if (Status s = mergeRest(done.report, done.meta, UINT64_MAX); !s.ok())
+          return s;
+        it = held.erase(it);
+        emitted = true;
+        break;
+      }
+      case EmitProgress::kBegun:
+        // Part of it may be out, and no one can finish it.
+        emitting_.reset();
+        return Status::error(ExitCode::kWorkerFailed,
+                             died + " while writing the output of " +
+                                 inputs_[it->input].name + " bytes " +
+                                 std::to_string(it->offset) + "-" +
+                                 std::to_string(it->offset + it->size));
+      case EmitProgress::kNone:
+        // Its turn had come, but it wrote nothing: the chunk is next in
+        // line again.
+        meta_[id] = emitting_->meta;
+        merger_.rewind(id);
+        emitting_.reset();
+        assigned_[id] = *it++;
+        break;
+    }
+  }
+  return emitted;
 }
 
 Status Master::reportBad(const ChunkReport& r, const ChunkMeta& m,
@@ -382,8 +498,15 @@ Status Master::workerLost(Worker& w, const std::string& why) {
   }
   std::string how = end.empty() ? why : end;
   std::string msg = name + " died (" + how + ")";
-  if (!w.in_flight.empty())
+  // Direct output: the outputs it held are gone with it.
+  std::vector<Assign> held = held_.takeHeldBy(slotOf(w));
+  Result<bool> emitted = dropHeld(held, msg);
+  if (!emitted.ok()) return emitted.status();
+  if (!w.in_flight.empty()) {
     msg += " while processing " + describeChunk(w.in_flight.front());
+  } else if (!held.empty()) {
+    msg += " while holding the output of " + describeChunk(held[0].chunk_id);
+  }
   if (!recovery_.death(produced_)) {
     return Status::error(ExitCode::kWorkerFailed,
                          msg + "; giving up after " +
@@ -391,6 +514,8 @@ Status Master::workerLost(Worker& w, const std::string& why) {
                              " worker deaths");
   }
   console().warn(msg + "; running it again");
+  // The chunks whose outputs it held run again too; they did not kill it.
+  for (const Assign& a : held) requeue(a.chunk_id, false, how);
   bool first = true;
   for (uint64_t id : w.in_flight) {
     requeue(id, first, how);
@@ -402,7 +527,9 @@ Status Master::workerLost(Worker& w, const std::string& why) {
     Status s = chunkDone(std::move(full));
     if (!s.ok()) return s;
   }
-  return startWorker(w);
+  if (Status s = startWorker(w); !s.ok()) return s;
+  // An output written whole before its worker died: the merge goes on.
+  return emitted.value() ? drainMerged() : Status();
 }
 
 Status Master::chunkDone(ChunkReport report) {
@@ -444,6 +571,7 @@ Status Master::onDone(Worker& w, std::string_view payload) {
             ")");
   }
   w.in_flight.pop_front();
+  if (r.value().held_output > 0) held_.hold(slotOf(w), assigned_.at(id));
   if (!(id & kProbeBit)) return chunkDone(std::move(r.value()));
   assigned_.erase(id);
   std::optional<ChunkReport> full = recovery_.probeDone(std::move(r.value()));
@@ -454,6 +582,8 @@ Status Master::onFrame(Worker& w, const Frame& frame) {
   switch (frame.type) {
     case MsgType::kDone:
       return onDone(w, frame.payload);
+    case MsgType::kEmitted:
+      return onEmitted(w, frame.payload);
     case MsgType::kInputError:  // a file that shrank: a short pread
       return Status::error(ExitCode::kInput, std::string(frame.payload));
     case MsgType::kFailure:
@@ -501,7 +631,8 @@ Status Master::finishWorkers() {
 }
 
 bool Master::drained() const {
-  return source_done_ && merger_.next() == produced_ && recovery_.idle();
+  return source_done_ && merger_.next() == produced_ && recovery_.idle() &&
+         !emitting_;
 }
 
 bool Master::allDone() const {
@@ -514,8 +645,10 @@ bool Master::allDone() const {
 Status Master::pollOnce() {
   std::vector<pollfd> fds;
   fds.push_back({signals_->wakeFd(), POLLIN, 0});
+  std::vector<unsigned> polled;  // which worker each entry is
   for (const Worker& w : workers_) {
     fds.push_back({w.done ? -1 : w.handle.result_fd, POLLIN, 0});
+    polled.push_back(w.index);
   }
   int stream_fd = need_read_ ? source_.readFd() : -1;
   bool read_now = need_read_ && stream_fd < 0;  // decoded bytes are waiting
@@ -536,7 +669,11 @@ Status Master::pollOnce() {
   }
   if (signals_->pending() != 0) return Status();
   for (size_t i = 0; i < workers_.size(); ++i) {
-    if (fds[i + 1].revents == 0 || workers_[i].done) continue;
+    // A worker replaced meanwhile (found dead while another's report was
+    // handled: direct output writes to other workers' pipes) was not polled.
+    if (fds[i + 1].revents == 0 || workers_[i].done ||
+        workers_[i].index != polled[i])
+      continue;
     Status s = onReadable(workers_[i]);
     if (!s.ok()) return s;
   }
@@ -593,6 +730,9 @@ Status Master::run() {
     showProgress();
   }
   if (!s.ok() || stop_) {
+    // An interrupt stops at once; other errors let the output end at the
+    // end of a chunk.
+    if (!s.ok() && signals_->pending() == 0) awaitEmit();
     launcher_.killAll();
     if (!s.ok()) return s;
   }

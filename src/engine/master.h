@@ -4,6 +4,8 @@
 // their reports are merged in chunk order (OrderedMerger, then drainMerged:
 // state, rows, counts, bad records, checkpoint); a worker that dies goes to
 // crash recovery (crash_recovery.h: retries, bisection) and is replaced.
+// With direct output (direct_output.h) a worker keeps its --exec output until
+// the merge reaches its chunk, then writes it itself.
 // Workers come from a WorkerLauncher and signals from a SignalSource, so that
 // tests run the whole loop in one process (tests/unit/engine/master_test.cc).
 
@@ -11,6 +13,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -21,6 +24,7 @@
 #include "checkpoint.h"
 #include "chunk_source.h"
 #include "crash_recovery.h"
+#include "direct_output.h"
 #include "job.h"
 #include "job_state.h"
 #include "ordered_merger.h"
@@ -70,6 +74,9 @@ class Master {
   /// Every input position of the run (chunk id << 32 | line) is below
   /// orderEnd() << 32.
   uint64_t orderEnd() const { return order_end_; }
+  /// What every worker inherits (its index aside): for launchers that
+  /// emulate workers (tests/unit/engine/fake_launcher.h).
+  const WorkerContext& workerContext() const { return ctx_; }
 
  private:
   struct Worker {
@@ -98,6 +105,22 @@ class Master {
   Status drainMerged();
   /// Merges one report, the next in chunk order.
   Status mergeReport(ChunkReport& r, ChunkMeta& m);
+  /// The rest of merging one report once its output is out (cut_line: see
+  /// ResultSink::addChunk): stderr, counts, bad records, position.
+  Status mergeRest(ChunkReport& r, const ChunkMeta& m, uint64_t cut_line);
+  /// Direct output: asks the worker that holds r's output to write it now;
+  /// the merge waits for its Emitted.
+  Status startEmit(ChunkReport& r, const ChunkMeta& m);
+  Status onEmitted(Worker& w, std::string_view payload);
+  /// Direct output, on an error: lets the worker that is writing an output
+  /// finish it, so that the output ends at the end of a chunk (a signal
+  /// cuts the wait short).
+  void awaitEmit();
+  /// Direct output: the outputs that a dead worker held (died: its
+  /// description) are gone; their chunks are booked to run again and stay
+  /// in held, unless it had begun writing one (an error). One it wrote
+  /// whole is merged and taken out of held: then true.
+  Result<bool> dropHeld(std::vector<Assign>& held, const std::string& died);
   /// Reports r's bad records up to line cut; stops at --max-errors.
   Status reportBad(const ChunkReport& r, const ChunkMeta& m, uint64_t cut);
   Status mergeState(uint64_t id, std::string& partial);
@@ -108,6 +131,9 @@ class Master {
   Status workerLost(Worker& w, const std::string& why);
   Status finishWorkers();
   Worker* leastBusy();
+  size_t slotOf(const Worker& w) const {
+    return static_cast<size_t>(&w - workers_.data());
+  }
   bool allDone() const;
   std::string describeChunk(uint64_t id) const;
   Status pollOnce();
@@ -147,6 +173,15 @@ class Master {
   bool have_position_ = false;
   uint64_t resumed_bytes_ = 0;  ///< input bytes done by an earlier run
   uint64_t merged_bytes_ = 0;   ///< input bytes of the chunks merged in order
+  /// Direct output (WorkerContext::direct_out): who holds which output.
+  HeldLedger held_;
+  /// The chunk whose output its worker is writing: merged up to its
+  /// output, the rest when the worker says it is written.
+  struct Emitting {
+    ChunkReport report;
+    ChunkMeta meta;
+  };
+  std::optional<Emitting> emitting_;
 };
 
 }  // namespace clusterproc

@@ -56,6 +56,7 @@ void encodeReportParts(const ChunkReport& rep, std::string& head,
   ByteWriter w;
   w.bytes(rep.exec_error);
   w.u64(rep.exec_fatal ? 1 : 0);
+  w.u64(rep.held_output);
   w.bytes(rep.exec_stderr);
   w.bytes(rep.partial);
   w.u64(rep.piece_skip);
@@ -99,6 +100,7 @@ Result<ChunkReport> decodeReport(std::string_view payload) {
   rep.output = r.bytes();
   rep.exec_error = r.bytes();
   rep.exec_fatal = r.u64() != 0;
+  rep.held_output = r.u64();
   rep.exec_stderr = r.bytes();
   rep.partial = r.bytes();
   rep.piece_skip = r.u64();
@@ -123,6 +125,39 @@ Result<ChunkReport> decodeReport(std::string_view payload) {
   }
   if (r.failed() || !r.atEnd()) return malformed("report");
   return rep;
+}
+
+std::string encodeChunkId(uint64_t id) {
+  ByteWriter w;
+  w.u64(id);
+  return std::move(w.str());
+}
+
+Result<uint64_t> decodeChunkId(std::string_view payload) {
+  ByteReader r(payload);
+  uint64_t id = r.u64();
+  if (r.failed() || !r.atEnd()) return malformed("emit");
+  return id;
+}
+
+std::string encodeEmitted(const Emitted& e) {
+  ByteWriter w;
+  w.u64(e.chunk_id);
+  w.u32(e.status.ok() ? 0 : static_cast<uint32_t>(e.status.code()));
+  w.bytes(e.status.ok() ? std::string() : e.status.message());
+  return std::move(w.str());
+}
+
+Result<Emitted> decodeEmitted(std::string_view payload) {
+  ByteReader r(payload);
+  Emitted e;
+  e.chunk_id = r.u64();
+  uint32_t code = r.u32();
+  std::string_view text = r.bytes();
+  if (r.failed() || !r.atEnd()) return malformed("emitted");
+  if (code != 0)
+    e.status = Status::error(static_cast<ExitCode>(code), std::string(text));
+  return e;
 }
 
 }  // namespace clusterproc

@@ -39,4 +39,16 @@ std::string encodeReport(const ChunkReport& r);
 Status writeReport(int fd, const ChunkReport& r, const std::string& peer);
 Result<ChunkReport> decodeReport(std::string_view payload);
 
+/// worker -> master: how writing a held --exec output went (Emitted); the
+/// Emit that asks for it carries only the chunk id (encodeChunkId).
+struct Emitted {
+  uint64_t chunk_id = 0;
+  Status status;  ///< the write's error, as the master's own write says it
+};
+
+std::string encodeChunkId(uint64_t id);
+Result<uint64_t> decodeChunkId(std::string_view payload);
+std::string encodeEmitted(const Emitted& e);
+Result<Emitted> decodeEmitted(std::string_view payload);
+
 }  // namespace clusterproc

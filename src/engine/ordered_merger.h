@@ -18,6 +18,14 @@ class OrderedMerger {
   void insert(ChunkReport report);
   /// The report of the next chunk in order, if it has arrived.
   std::optional<ChunkReport> pop();
+  /// Forgets the report of chunk id (to be run again); false if it is not
+  /// waiting here.
+  bool erase(uint64_t id) { return pending_.erase(id) > 0; }
+  /// Takes back the last pop() (of chunk id, whose report is dropped: it
+  /// runs again), so that id is the next chunk to merge once more.
+  void rewind(uint64_t id) {
+    if (id + 1 == next_) next_ = id;
+  }
   /// Id of the next chunk to merge.
   uint64_t next() const { return next_; }
   /// Reports waiting for an earlier chunk.

@@ -7,9 +7,11 @@
 
 #include <string>
 
+#include "bisection.h"
 #include "channel.h"
 #include "chunk_reader.h"
 #include "chunker.h"
+#include "direct_output.h"
 #include "exec_runner.h"
 #include "explode.h"
 #include "job_state.h"
@@ -41,15 +43,17 @@ void countLines(const char* data, size_t size, ChunkReport& report) {
 /// --exec: runs the command on input (the chunk's lines) and puts its
 /// output in report.output, retrying a failed command; a last failure goes
 /// in exec_error. buf is the worker's output buffer: swapped into the
-/// report, and taken back by the caller once the report is sent.
+/// report, and taken back by the caller once the report is sent. hook:
+/// served while the command runs.
 void runExec(const WorkerContext& ctx, std::string_view input,
-             bool stable_input, std::string& buf, ChunkReport& report) {
+             bool stable_input, std::string& buf, ChunkReport& report,
+             const PumpHook& hook) {
   std::vector<std::pair<std::string, std::string>> env = {
       {"CLUSTERPROC_CHUNK", std::to_string(report.chunk_id)},
       {"CLUSTERPROC_WORKER", std::to_string(ctx.index)}};
   for (unsigned attempt = 0;; ++attempt) {
     Result<ExecOutcome> r =
-        runShell(ctx.job->exec, input, env, stable_input, buf);
+        runShell(ctx.job->exec, input, env, stable_input, buf, &hook);
     if (!r.ok()) {
       report.exec_error = r.status().message();
       return;
@@ -110,20 +114,28 @@ int runWorker(const WorkerContext& ctx, int cmd_fd, int result_fd) {
           "--select '*' takes an object's members; this record is ");
     ChunkReader reader;    // chunks of regular files, read with pread
     PieceDecoder decoder;  // pieces of compressed files
-    std::string storage;
     std::string exec_buf;  // --exec output, reused from chunk to chunk
-    Frame frame;
+    HeldOutputs held(ctx.direct_out, ctx.emit_mark, result_fd);
+    CommandInbox inbox(cmd_fd, held);
+    const PumpHook hook{cmd_fd, [&inbox] { return inbox.pull(); }};
+    // --exec alone: the chunk's bytes go to the command as they are, without
+    // parsing; a regular file's through the mapping, whose pages the
+    // command's stdin pipe takes by reference (vmsplice): cheaper than a
+    // copy into our buffer and another into the pipe (docs/performance.md).
+    const bool exec_alone = ctx.job->kind == JobKind::kExec &&
+                            ctx.query->where.empty() &&
+                            ctx.query->explode.empty();
+    MsgType type;
+    std::string payload;
     for (;;) {
-      Result<bool> got = readFrame(cmd_fd, storage, frame, "master");
-      if (!got.ok() || !got.value()) return 1;  // the master is gone
-      if (frame.type == MsgType::kFinish) return 0;
-      if (frame.type != MsgType::kAssign) {
-        sendFailure(result_fd,
-                    "unexpected message type " +
-                        std::to_string(static_cast<uint32_t>(frame.type)));
+      if (!inbox.next(type, payload)) return 1;  // the master is gone
+      if (type == MsgType::kFinish) return 0;
+      if (type != MsgType::kAssign) {
+        sendFailure(result_fd, "unexpected message type " +
+                                   std::to_string(static_cast<uint32_t>(type)));
         return 1;
       }
-      Result<Assign> a = decodeAssign(frame.payload);
+      Result<Assign> a = decodeAssign(payload);
       if (!a.ok()) {
         sendFailure(result_fd, a.status().message());
         return 1;
@@ -153,8 +165,8 @@ int runWorker(const WorkerContext& ctx, int cmd_fd, int result_fd) {
         readable = p.readable - p.skip;
         size = p.end > p.skip ? p.end - p.skip : 0;
       } else if (job.slot == kNoSlot) {
-        Result<ChunkBytes> bytes =
-            reader.get((*ctx.inputs)[job.input], job.offset, job.size);
+        Result<ChunkBytes> bytes = reader.get((*ctx.inputs)[job.input],
+                                              job.offset, job.size, exec_alone);
         if (!bytes.ok()) {
           (void)writeFrame(result_fd, MsgType::kInputError,
                            bytes.status().message(), "master");
@@ -167,12 +179,10 @@ int runWorker(const WorkerContext& ctx, int cmd_fd, int result_fd) {
         data = ctx.ring->slot(job.slot) + job.offset;
         readable = ctx.ring->readable() - job.offset;
       }
-      if (ctx.job->kind == JobKind::kExec && ctx.query->where.empty() &&
-          ctx.query->explode.empty()) {
-        // --exec alone: the chunk's bytes go to the command as they are,
-        // straight from the mapping or the ring, without parsing.
+      if (exec_alone) {
         countLines(data, size, report);
-        runExec(ctx, std::string_view(data, size), stable, exec_buf, report);
+        runExec(ctx, std::string_view(data, size), stable, exec_buf, report,
+                hook);
       } else {
         const std::string& name = (*ctx.inputs)[job.input].name;
         scanner.setOrigin(job.slot >= kPieceSlot || name != "(stdin)"
@@ -184,13 +194,21 @@ int runWorker(const WorkerContext& ctx, int cmd_fd, int result_fd) {
         if (ctx.job->kind == JobKind::kExec) {
           std::string lines = std::move(report.output);
           report.output.clear();
-          runExec(ctx, lines, false, exec_buf, report);
+          runExec(ctx, lines, false, exec_buf, report, hook);
         }
       }
       // Keep a worker's resident memory flat: forget the scanned pages.
       if (stable)
         dropMapped((*ctx.inputs)[job.input], job.offset, job.offset + job.size,
                    4u << 20);
+      if (ctx.direct_out != nullptr && !(job.chunk_id & kProbeBit) &&
+          report.exec_error.empty() && !report.output.empty()) {
+        // Direct output: kept here until its turn (an Emit); the report
+        // says only how much there is.
+        report.held_output = report.output.size();
+        exec_buf = held.keep(job.chunk_id, std::move(report.output));
+        report.output.clear();
+      }
       Status s = writeReport(result_fd, report, "master");
       if (!s.ok()) return 1;
       if (ctx.job->kind == JobKind::kExec && exec_buf.empty())

@@ -15,7 +15,9 @@
 namespace clusterproc {
 
 /// Environment variable: "mmap" makes workers read every chunk of a regular
-/// file through the mapping (the old path), for measurements.
+/// file through the mapping (the old path), "pread" every chunk with pread
+/// (also for --exec alone, which otherwise takes the mapping), for
+/// measurements.
 inline constexpr const char* kReadPathEnv = "CLUSTERPROC_READ_PATH";
 
 /// Chunks larger than this are read through the mapping: the buffer stays
@@ -39,12 +41,17 @@ class ChunkReader {
   ChunkReader& operator=(const ChunkReader&) = delete;
 
   /// The bytes [offset, offset + size) of in. An input error when the file
-  /// is now shorter than that (it shrank while being read).
-  Result<ChunkBytes> get(const Input& in, uint64_t offset, size_t size);
+  /// is now shorter than that (it shrank while being read). mapped: the
+  /// caller would rather have the mapping (--exec alone: the command's
+  /// stdin pipe takes references to the page-cache pages with vmsplice, no
+  /// copy at all), when the input has one.
+  Result<ChunkBytes> get(const Input& in, uint64_t offset, size_t size,
+                         bool mapped = false);
 
  private:
   bool grow(size_t size);
-  bool use_mmap_;  ///< kReadPathEnv=mmap
+  bool use_mmap_;   ///< kReadPathEnv=mmap
+  bool use_pread_;  ///< kReadPathEnv=pread
   char* buf_ = nullptr;
   size_t cap_ = 0;  ///< bytes mapped at buf_ (data + padding)
 };

@@ -35,6 +35,13 @@ class OutputFile {
   /// the run goes on (standard output, a device or pipe given with -o);
   /// does nothing for a -o file, which appears only at the end.
   Status flushIfLive() { return live_ ? flush() : Status(); }
+  /// Writes out what is buffered, whatever the target: before a worker
+  /// writes to the same descriptor (--exec with direct output).
+  Status flushNow() { return flush(); }
+  /// Writes data now, past the buffer (a worker's own copy of this object,
+  /// inherited across fork(), writing a held --exec output): the same
+  /// descriptor, file offset and error messages as the master's writes.
+  Status writeNow(std::string_view data) { return writeOut(data); }
   /// Flushes, and for a file syncs and renames it into place.
   Status commit();
   /// Removes the temporary file now (also done by the destructor).

@@ -34,6 +34,8 @@ class ResultSink {
   /// out now unless the output is a -o file (readers of a live stream's
   /// results see each batch as it is merged).
   Status endBatch() { return out_.flushIfLive(); }
+  /// The destination (--exec with direct output: workers write to it).
+  OutputFile& output() { return out_; }
   /// One final row (summary, count, aggregate groups).
   Status addRow(std::string row);
   /// Sorts and cuts buffered rows, writes them, finishes the format.

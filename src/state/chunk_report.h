@@ -30,6 +30,9 @@ struct ChunkReport {
   std::string exec_error;           ///< --exec: why the command failed
   bool exec_fatal = false;          ///< --exec: the command cannot run at all
   std::string exec_stderr;          ///< --exec: the successful command's stderr
+  /// --exec with direct output: bytes of output the worker holds and writes
+  /// to the output itself when the master says it is this chunk's turn.
+  uint64_t held_output = 0;
   std::string partial;              ///< the job state of this chunk's records
   /// A piece of a compressed file decoded by the worker (kPieceSlot): see
   /// DecodedPiece (piece_decoder.h); offsets from the piece's first

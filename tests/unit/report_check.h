@@ -19,6 +19,7 @@ inline void checkSameReport(const ChunkReport& a, const ChunkReport& b) {
   CHECK(a.exec_error == b.exec_error);
   CHECK(a.exec_fatal == b.exec_fatal);
   CHECK(a.exec_stderr == b.exec_stderr);
+  CHECK(a.held_output == b.held_output);
   REQUIRE(a.bad.size() == b.bad.size());
   for (size_t i = 0; i < a.bad.size(); ++i) {
     CHECK(a.bad[i].line == b.bad[i].line);

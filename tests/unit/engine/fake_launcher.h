@@ -4,8 +4,11 @@
 // pipes and the real frame protocol. For every assignment the test's script
 // says what the worker does: scan the chunk as a real worker does and report
 // it, crash (the worker closes its pipe ends and is reaped as "signal 9
-// (Killed)"), report another chunk id, or send a failure. FakeSignals lets a
-// test say "SIGINT arrived".
+// (Killed)"), report another chunk id, or send a failure. With direct output
+// (follow() a master's WorkerContext), --exec workers hold each chunk's
+// output (its lines, as `cat` gives them back) and write it when the master
+// says it is its turn, as the test's EmitScript says. FakeSignals lets a test
+// say "SIGINT arrived".
 
 #include <fcntl.h>
 #include <signal.h>
@@ -23,7 +26,9 @@
 #include <thread>
 #include <vector>
 
+#include "bisection.h"
 #include "channel.h"
+#include "direct_output.h"
 #include "input.h"
 #include "job.h"
 #include "job_state.h"
@@ -32,6 +37,7 @@
 #include "query.h"
 #include "record_scanner.h"
 #include "signals.h"
+#include "worker.h"
 
 namespace clusterproc::testing {
 
@@ -54,6 +60,18 @@ struct Step {
     return Step{Kind::kFail, 0, std::move(text)};
   }
 };
+
+/// What a scripted worker does when told to write a held output (Emit).
+enum class EmitStep {
+  kWrite,              ///< write it and say so, as a real worker does
+  kCrash,              ///< die before writing a byte of it
+  kCrashMidway,        ///< die after writing half of it
+  kCrashAfterWriting,  ///< write it all, then die before saying so
+  kBrokenPipe,         ///< answer that the write failed (the reader left)
+};
+
+/// Per Emit: worker number and chunk id. Runs on the worker's thread.
+using EmitScript = std::function<EmitStep(unsigned worker, uint64_t id)>;
 
 /// The test's script: worker number (0, 1, ... in start order, replacements
 /// included), the assignment and its bytes. Runs on the worker's thread.
@@ -124,6 +142,19 @@ class FakeLauncher final : public WorkerLauncher {
   }
   /// Workers started so far (replacements of dead ones included).
   size_t started() const { return workers_.size(); }
+  /// Direct output: workers write to ctx.direct_out and set ctx.emit_mark as
+  /// real ones do (nothing changes when the master does not use it); emit
+  /// says what they do when told to write. Call before the run.
+  void follow(const WorkerContext& ctx, EmitScript emit) {
+    direct_out_ = ctx.direct_out;
+    emit_mark_ = ctx.emit_mark;
+    emit_ = std::move(emit);
+  }
+  /// Ids of the held outputs written, in the order they were written.
+  std::vector<uint64_t> written() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return written_;
+  }
 
  private:
   struct Worker {
@@ -153,12 +184,20 @@ class FakeLauncher final : public WorkerLauncher {
     RecordScanner scanner(*state, query_.where, job_.max_record,
                           !job_.bad_records_path.empty());
     std::string storage;
+    std::map<uint64_t, std::string> held;  // direct output: by chunk id
     Frame frame;
     for (;;) {
       Result<bool> got = readFrame(in, storage, frame, "master");
       if (!got.ok() || !got.value())
         return "exit status 1";  // the master is gone
       if (frame.type == MsgType::kFinish) return "";
+      if (frame.type == MsgType::kEmit) {
+        Result<uint64_t> id = decodeChunkId(frame.payload);
+        if (!id.ok() || held.count(id.value()) == 0) return "exit status 1";
+        std::string end = emit(index, id.value(), held, out);
+        if (!end.empty()) return end;
+        continue;
+      }
       Result<Assign> decoded = decodeAssign(frame.payload);
       if (!decoded.ok()) return "exit status 1";
       const Assign a = decoded.value();
@@ -178,6 +217,12 @@ class FakeLauncher final : public WorkerLauncher {
       scanner.scan(bytes.data(), a.size, input.readable - a.offset, a.order_id,
                    a.line_base, report);
       report.partial = state->takePartial();
+      if (direct_out_ != nullptr && job_.kind == JobKind::kExec &&
+          !(report.chunk_id & kProbeBit) && !report.output.empty()) {
+        report.held_output = report.output.size();
+        held[report.chunk_id] = std::move(report.output);
+        report.output.clear();
+      }
       if (!writeReport(out, report, "master").ok()) return "exit status 1";
       {
         std::lock_guard<std::mutex> lock(mu_);
@@ -187,10 +232,46 @@ class FakeLauncher final : public WorkerLauncher {
     }
   }
 
+  /// Serves an Emit of chunk id; returns how the worker ended ("" while it
+  /// goes on).
+  std::string emit(unsigned index, uint64_t id,
+                   std::map<uint64_t, std::string>& held, int out) {
+    const std::string killed = "signal 9 (" + std::string(strsignal(9)) + ")";
+    EmitStep step = emit_ ? emit_(index, id) : EmitStep::kWrite;
+    if (step == EmitStep::kCrash) return killed;
+    std::string_view bytes = held[id];
+    markEmit(emit_mark_, id, EmitProgress::kBegun);
+    if (step == EmitStep::kCrashMidway) {
+      (void)direct_out_->writeNow(bytes.substr(0, bytes.size() / 2));
+      return killed;
+    }
+    if (step == EmitStep::kBrokenPipe) {
+      Emitted e{id, Status::error(ExitCode::kBrokenPipe, "broken pipe")};
+      (void)writeFrame(out, MsgType::kEmitted, encodeEmitted(e), "master");
+      return "";
+    }
+    Emitted e{id, direct_out_->writeNow(bytes)};
+    if (!e.status.ok()) return "exit status 1";
+    markEmit(emit_mark_, id, EmitProgress::kWritten);
+    held.erase(id);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      written_.push_back(id);
+    }
+    if (step == EmitStep::kCrashAfterWriting) return killed;
+    if (!writeFrame(out, MsgType::kEmitted, encodeEmitted(e), "master").ok())
+      return "exit status 1";
+    return "";
+  }
+
   const Job& job_;
   const Query& query_;
   const std::vector<Input>& inputs_;
   Script script_;
+  OutputFile* direct_out_ = nullptr;
+  uint64_t* emit_mark_ = nullptr;
+  EmitScript emit_;
+  std::vector<uint64_t> written_;
   std::vector<std::unique_ptr<Worker>> workers_;  ///< by index (pid - 1000)
   mutable std::mutex mu_;
   std::condition_variable cv_;

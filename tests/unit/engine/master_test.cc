@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,7 @@
 namespace clusterproc {
 namespace {
 
+using testing::EmitStep;
 using testing::FakeLauncher;
 using testing::FakeSignals;
 using testing::Step;
@@ -38,6 +40,7 @@ struct Outcome {
   RunTotals totals;
   unsigned retries = 0;
   std::vector<uint64_t> sent;  ///< report ids in the order workers sent them
+  std::vector<uint64_t> written;  ///< direct output: ids of outputs written
   size_t started = 0;          ///< workers started, replacements included
 };
 
@@ -72,6 +75,7 @@ struct Run {
   testing::TempDir dir;
   Job job;
   FakeSignals signals;
+  testing::EmitScript on_emit;  ///< direct output: what workers do per Emit
 
   Run(JobKind kind, unsigned workers) {
     job.kind = kind;
@@ -79,6 +83,7 @@ struct Run {
     job.chunk_size = 4096;
     job.bad_records_path = dir.file("bad.jsonl");
     if (kind == JobKind::kWhere) job.where = {"n >= 0"};
+    if (kind == JobKind::kExec) job.exec = "cat";  // as the fake runs it
   }
 
   Outcome go(const std::string& data, Script script) {
@@ -107,6 +112,7 @@ struct Run {
                     reporter, sink);
       master.setRanges(wholeInputs(inputs.value()), 0);
       master.setSignals(&signals);
+      launcher.follow(master.workerContext(), on_emit);
       o.status = master.run();
       if (o.status.ok()) {
         REQUIRE(sink.finish().ok());
@@ -117,6 +123,7 @@ struct Run {
       o.totals = master.totals();
       o.retries = master.retries();
       o.sent = launcher.sent();
+      o.written = launcher.written();
       o.started = launcher.started();
     }
     closeInputs(inputs.value());
@@ -372,6 +379,143 @@ TEST_CASE("master: SIGINT stops the run with exit 130") {
   REQUIRE(!o.status.ok());
   CHECK(o.status.code() == ExitCode::kInterrupted);
   CHECK(o.status.message() == "interrupted by SIGINT");
+}
+
+// Direct output (direct_output.h): --exec workers hold their chunks' output
+// (the fake's command is cat) and write it when the master says it is its turn.
+
+/// Whether ids are in increasing order, each once.
+bool ascendingOnce(const std::vector<uint64_t>& ids) {
+  return std::adjacent_find(ids.begin(), ids.end(), [](uint64_t a, uint64_t b) {
+           return a >= b;
+         }) == ids.end();
+}
+
+TEST_CASE("master: direct --exec output is written by the workers in order") {
+  Run run(JobKind::kExec, 3);
+  std::string data = numbered(1000);
+  // -j3, two in flight each: chunks 0 and 3 go to worker 0, 1 and 4 to
+  // worker 1, 2 and 5 to worker 2. Chunk 0 answers only after chunks 4 and
+  // 5 were reported (their outputs held meanwhile).
+  Outcome o = run.go(
+      data, [](FakeLauncher& l, unsigned, const Assign& a, std::string_view) {
+        if (a.chunk_id == 0) {
+          l.waitSent(4);
+          l.waitSent(5);
+        }
+        return Step::report();
+      });
+  REQUIRE(o.status.ok());
+  CHECK(o.out == data);
+  CHECK(o.totals.lines == 1000);
+  // Every chunk's output went out from its worker, once, in chunk order.
+  CHECK(o.written.size() == o.sent.size());
+  CHECK(ascendingOnce(o.written));
+  CHECK(o.retries == 0);
+}
+
+TEST_CASE("master: direct output: the outputs a dead worker held run again") {
+  Run run(JobKind::kExec, 3);
+  std::string data = numbered(1000);
+  std::atomic<bool> crashed{false};
+  // Worker 2 reports chunk 2 (its output held: chunk 0 waits for chunk 4),
+  // then dies on chunk 5, which was in its pipe before any Emit could be.
+  Outcome o = run.go(
+      data, [&](FakeLauncher& l, unsigned, const Assign& a, std::string_view) {
+        if (a.chunk_id == 0) l.waitSent(4);
+        if (a.chunk_id == 5 && !crashed.exchange(true)) return Step::crash();
+        return Step::report();
+      });
+  REQUIRE(o.status.ok());
+  CHECK(o.out == data);
+  CHECK(o.retries == 1);
+  CHECK(std::count(o.sent.begin(), o.sent.end(), 2) == 2);
+  CHECK(ascendingOnce(o.written));
+  CHECK_THAT(o.err, Catch::Matches("clusterproc: warning: worker 2 \\(pid "
+                                   "1002\\) died \\(signal 9 \\(Killed\\)\\) "
+                                   "while processing .*; running it again\n"));
+}
+
+TEST_CASE(
+    "master: direct output: a worker that dies in its turn before or after "
+    "writing: its chunk is out once") {
+  // Before: the chunk runs again. After (its Emitted lost): the shared word
+  // says it is out whole, and it is merged as written.
+  for (EmitStep step : {EmitStep::kCrash, EmitStep::kCrashAfterWriting}) {
+    const bool before = step == EmitStep::kCrash;
+    CAPTURE(before);
+    Run run(JobKind::kExec, 2);
+    std::string data = numbered(1000);
+    std::atomic<bool> crashed{false};
+    run.on_emit = [&](unsigned, uint64_t id) {
+      return id == 3 && !crashed.exchange(true) ? step : EmitStep::kWrite;
+    };
+    Outcome o = run.go(data, report);
+    REQUIRE(o.status.ok());
+    CHECK(o.out == data);
+    CHECK(o.retries == 1);
+    CHECK(std::count(o.sent.begin(), o.sent.end(), 3) == (before ? 2 : 1));
+    CHECK(ascendingOnce(o.written));
+    CHECK(o.totals.lines == 1000);
+  }
+}
+
+TEST_CASE(
+    "master: direct output: a worker that dies while writing stops the run") {
+  Run run(JobKind::kExec, 2);
+  run.on_emit = [](unsigned, uint64_t id) {
+    return id == 3 ? EmitStep::kCrashMidway : EmitStep::kWrite;
+  };
+  Outcome o = run.go(numbered(1000), report);
+  REQUIRE(!o.status.ok());
+  CHECK(o.status.code() == ExitCode::kWorkerFailed);
+  // Part of chunk 3's output may be out: running it again would double it.
+  CHECK_THAT(o.status.message(),
+             Catch::Matches("worker [01] \\(pid 100[01]\\) died \\(signal 9 "
+                            "\\(Killed\\)\\) while writing the output of "
+                            ".*/in.jsonl bytes 12[0-9]+-16[0-9]+"));
+  CHECK(o.written == std::vector<uint64_t>{0, 1, 2});
+}
+
+TEST_CASE("master: direct output: a worker's failed write ends the run") {
+  Run run(JobKind::kExec, 2);
+  run.on_emit = [](unsigned, uint64_t id) {
+    return id == 2 ? EmitStep::kBrokenPipe : EmitStep::kWrite;
+  };
+  Outcome o = run.go(numbered(1000), report);
+  REQUIRE(!o.status.ok());
+  CHECK(o.status.code() == ExitCode::kBrokenPipe);
+  CHECK(o.written == std::vector<uint64_t>{0, 1});
+}
+
+TEST_CASE(
+    "master: direct output: a bisected chunk's output, written by the "
+    "master, keeps its place") {
+  Run run(JobKind::kExec, 2);
+  std::string data = numbered(1000);
+  size_t at = 0;
+  for (int i = 0; i < 456; ++i) at = data.find('\n', at) + 1;
+  std::string with_poison = data;
+  with_poison.insert(at, "{\"poison\":1}\n");
+  Outcome o = run.go(with_poison, [](FakeLauncher&, unsigned, const Assign&,
+                                     std::string_view bytes) {
+    return bytes.find("poison") != std::string_view::npos ? Step::crash()
+                                                          : Step::report();
+  });
+  REQUIRE(o.status.ok());
+  CHECK(o.out == data);
+  CHECK(o.totals.bad_records == 1);
+  CHECK(o.bad.find("\"line\":457,") != std::string::npos);
+  // Every other chunk's output was written by its worker (after running
+  // again if the worker that held it took the poison), once, in order; the
+  // poison's chunk never reported whole.
+  std::set<uint64_t> chunks;
+  for (uint64_t id : o.sent) {
+    if (!(id & kProbeBit)) chunks.insert(id);
+  }
+  CHECK(o.written == std::vector<uint64_t>(chunks.begin(), chunks.end()));
+  REQUIRE(!chunks.empty());
+  CHECK(chunks.size() == *chunks.rbegin());  // one id is missing
 }
 
 }  // namespace

@@ -21,6 +21,7 @@ ChunkReport sampleReport() {
   r.exec_error = "exit status 127";
   r.exec_fatal = true;
   r.exec_stderr = "warn\n";
+  r.held_output = 8u << 20;
   r.bad.push_back({3, 120, "invalid JSON: unterminated string", "{\"a\":\"x"});
   r.bad.push_back({7, 400, "record longer than --max-record (10 bytes)", ""});
   static constexpr char kBinary[] = "{\"k\":\"\xff\xfe\0\x01\"}";
@@ -147,6 +148,30 @@ TEST_CASE("messages: a bad-record length beyond the payload is rejected") {
   CHECK_FALSE(decodeReport(patchU64(good, 16, 1ull << 50)).ok());
   CHECK_FALSE(decodeReport(patchU64(good, 8, UINT64_MAX)).ok());
   CHECK_FALSE(decodeReport(patchU64(good, 8, 1)).ok());
+}
+
+TEST_CASE("messages: Emit and Emitted round trip; truncations fail") {
+  Result<uint64_t> id = decodeChunkId(encodeChunkId(0x8000000000000007ull));
+  REQUIRE(id.ok());
+  CHECK(id.value() == 0x8000000000000007ull);
+  CHECK_FALSE(decodeChunkId("1234567").ok());
+  CHECK_FALSE(decodeChunkId("123456789").ok());
+  Result<Emitted> d = decodeEmitted(encodeEmitted(Emitted{41, Status()}));
+  REQUIRE(d.ok());
+  CHECK(d.value().chunk_id == 41);
+  CHECK(d.value().status.ok());
+  // A failed write keeps the exit code and message the master would give.
+  const std::string full = encodeEmitted(
+      Emitted{42, Status::error(ExitCode::kBrokenPipe, "broken pipe")});
+  d = decodeEmitted(full);
+  REQUIRE(d.ok());
+  CHECK(d.value().chunk_id == 42);
+  REQUIRE_FALSE(d.value().status.ok());
+  CHECK(d.value().status.code() == ExitCode::kBrokenPipe);
+  CHECK(d.value().status.message() == "broken pipe");
+  for (size_t n = 0; n < full.size(); ++n)
+    CHECK_FALSE(decodeEmitted(full.substr(0, n)).ok());
+  CHECK_FALSE(decodeEmitted(full + "x").ok());
 }
 
 }  // namespace
