@@ -59,6 +59,11 @@ Status pump(UniqueFd& in_fd, UniqueFd& out_fd, UniqueFd& err_fd,
                     input.size() - written);
       }
       if (n > 0) written += static_cast<size_t>(n);
+      // A mapped file that shrank: its pages are gone (a read would be a
+      // SIGBUS). Not a short input: the caller finds the shrink.
+      if (n < 0 && splice && errno == EFAULT)
+        return Status::error(ExitCode::kInput,
+                             errnoText("vmsplice", "--exec input"));
       // EPIPE: the command stopped reading; that is its right.
       if ((n < 0 && errno != EINTR && errno != EAGAIN) ||
           written == input.size())

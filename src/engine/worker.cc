@@ -197,6 +197,16 @@ int runWorker(const WorkerContext& ctx, int cmd_fd, int result_fd) {
           runExec(ctx, lines, false, exec_buf, report, hook);
         }
       }
+      if (stable && !report.exec_error.empty()) {
+        // The command lost its input under vmsplice: a file that shrank is
+        // an input error, as a short pread is.
+        Status s = checkNotShrunk((*ctx.inputs)[job.input]);
+        if (!s.ok()) {
+          (void)writeFrame(result_fd, MsgType::kInputError, s.message(),
+                           "master");
+          return 1;
+        }
+      }
       // Keep a worker's resident memory flat: forget the scanned pages.
       if (stable)
         dropMapped((*ctx.inputs)[job.input], job.offset, job.offset + job.size,
