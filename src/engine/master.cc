@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cassert>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -338,9 +337,11 @@ Status Master::startEmit(ChunkReport& r, const ChunkMeta& m) {
   if (Status s = sink_.output().flushNow(); !s.ok()) return s;
   const uint64_t id = r.chunk_id;
   size_t slot = 0;
-  const bool held = held_.holder(id, slot);
-  assert(held);
-  (void)held;
+  if (!held_.holder(id, slot)) {
+    return Status::error(ExitCode::kWorkerFailed,
+                         "no worker holds the output of chunk " +
+                             std::to_string(id) + " (a bug)");
+  }
   Worker& w = workers_[slot];
   emitting_.emplace(Emitting{std::move(r), m});
   Status s = writeFrame(w.handle.cmd_fd, MsgType::kEmit, encodeChunkId(id),
