@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "chunker.h"
+#include "gzip_members.h"
 #include "job.h"
 #include "sys.h"
 
@@ -40,6 +41,11 @@ void ChunkSource::endInput() {
     pos_ = ranges_[input_].begin;
   input_lines_ = lineBase(static_cast<uint32_t>(input_));
   frame_ = 0;
+  scanned_.clear();
+  scanned_done_ = false;
+  unmerged_pieces_ = 0;
+  resumed_.reset();
+  skip_line_ = false;
   slot_ = -1;
   filled_ = 0;
   carry_len_ = 0;
@@ -63,7 +69,7 @@ ChunkSource::State ChunkSource::next(Assign& assign, ChunkMeta& meta) {
   while (input_ < inputs_.size()) {
     const Input& in = inputs_[input_];
     State s = in.mapped ? nextMapped(in, assign, meta)
-              : !in.frames.empty() && worker_decode_
+              : worker_decode_ && !resumed_ && !piecesOf(in).empty()
                   ? nextPiece(in, assign, meta)
                   : nextStream(assign, meta);
     if (s != State::kDone) return s;
@@ -124,10 +130,28 @@ ChunkSource::State ChunkSource::nextMapped(const Input& in, Assign& assign,
   return State::kReady;
 }
 
+const std::vector<CompressedFrame>& ChunkSource::piecesOf(const Input& in) {
+  if (!in.frames.empty()) return in.frames;
+  if (!scanned_done_) {
+    scanned_done_ = true;
+    // Regular files only (data and an fd for the workers' pread).
+    if (in.compression == Compression::kGzip && in.data != nullptr &&
+        in.fd >= 0)
+      scanned_ = findGzipCandidates(in);
+  }
+  return scanned_;
+}
+
 ChunkSource::State ChunkSource::nextPiece(const Input& in, Assign& assign,
                                           ChunkMeta& meta) {
-  const std::vector<CompressedFrame>& frames = in.frames;
-  if (frame_ >= frames.size()) return State::kDone;
+  const std::vector<CompressedFrame>& frames = piecesOf(in);
+  if (frame_ >= frames.size()) {
+    // A gzip piece starts a member only if the one before ended one there,
+    // which its worker finds out: until every piece is merged, this input
+    // may still be decoded on by the master (resumeSerial()), so the next
+    // input waits (kNeedSlot: for reports).
+    return unmerged_pieces_ > 0 ? State::kNeedSlot : State::kDone;
+  }
   // Whole frames of about a chunk's decoded bytes (a frame may hold more).
   uint64_t target = chunk_size_;
   if (target == 0) {
@@ -146,7 +170,25 @@ ChunkSource::State ChunkSource::nextPiece(const Input& in, Assign& assign,
   meta = ChunkMeta{
       static_cast<uint32_t>(input_), begin, end - begin, kNoSlot, false, 0};
   meta.piece = true;
+  if (in.compression == Compression::kGzip) ++unmerged_pieces_;
   return State::kReady;
+}
+
+void ChunkSource::resumeSerial(uint32_t input, uint64_t begin, uint64_t pos) {
+  assert(input == input_ && slot_ < 0 && carry_len_ == 0);
+  const Input& in = inputs_[input];
+  resumed_ = makeDecoder(in.compression, makeRangeSource(in, begin, in.size),
+                         in.name, begin);
+  pos_ = pos;
+  // From the input's start, the byte-order mark is skipped as usual.
+  skip_line_ = begin > 0;
+  unmerged_pieces_ = 0;
+  eof_ = false;
+}
+
+ByteSource* ChunkSource::source() const {
+  if (resumed_) return resumed_.get();
+  return input_ < inputs_.size() ? inputs_[input_].source.get() : nullptr;
 }
 
 void ChunkSource::failAt(uint32_t input, Status error, uint64_t position,
@@ -178,6 +220,18 @@ ChunkSource::State ChunkSource::nextStream(Assign& assign, ChunkMeta& meta) {
       }
     }
     char* base = ring_->slot(slot_);
+    if (skip_line_) {
+      // resumeSerial(): the first line is the piece before's (up to its
+      // newline, or to the end when there is none).
+      const void* nl = std::memchr(base, '\n', filled_);
+      const uint64_t upto =
+          nl ? static_cast<const char*>(nl) - base + 1 : filled_;
+      std::memmove(base, base + upto, filled_ - upto);
+      filled_ -= upto;
+      pos_ += upto;
+      skip_line_ = nl == nullptr;
+      if (skip_line_ && !eof_) return State::kNeedRead;
+    }
     if (discarding_) {
       const void* nl = std::memchr(base, '\n', filled_);
       uint64_t upto = nl ? static_cast<const char*>(nl) - base + 1 : filled_;
@@ -267,17 +321,16 @@ ChunkSource::State ChunkSource::nextStream(Assign& assign, ChunkMeta& meta) {
 }
 
 int ChunkSource::readFd() const {
-  if (input_ >= inputs_.size() || !inputs_[input_].source) return -1;
-  return inputs_[input_].source->pollFd();
+  ByteSource* s = source();
+  return s ? s->pollFd() : -1;
 }
 
 Status ChunkSource::readMore() {
   assert(slot_ >= 0);
-  const Input& in = inputs_[input_];
+  ByteSource& in = *source();
   // Fill up to a chunk; keep reading past it only while no line has ended.
   uint64_t want = filled_ < stream_chunk_ ? stream_chunk_ : ring_->capacity();
-  Result<size_t> n =
-      in.source->read(ring_->slot(slot_) + filled_, want - filled_);
+  Result<size_t> n = in.read(ring_->slot(slot_) + filled_, want - filled_);
   if (!n.ok()) {
     // Bad compressed data: what came before is processed, then the run
     // ends with this error (exit 2).
@@ -285,7 +338,7 @@ Status ChunkSource::readMore() {
     eof_ = true;
     return Status();
   }
-  if (n.value() == 0 && in.source->atEnd()) eof_ = true;
+  if (n.value() == 0 && in.atEnd()) eof_ = true;
   if (n.value() > 0 && !armed_ && !overdue_) {
     // The first bytes since the last chunk start the clock of --flush-after.
     if (flush_after_.count() == 0) {

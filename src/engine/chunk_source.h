@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -33,6 +34,9 @@ struct ChunkMeta {
   /// A piece of a compressed file decoded by a worker (kPieceSlot): offset
   /// and size are known only from its report, set when it is merged.
   bool piece = false;
+  /// A gzip piece after one whose last member went on past its end: it did
+  /// not start a member, nor may those after it; its report is dropped.
+  bool voided = false;
 };
 
 /// Produces chunks in input order.
@@ -70,9 +74,21 @@ class ChunkSource {
   /// Counts the lines of every chunk, so that Assign::file_line is set
   /// (jobs that use line(); it reads every byte in the master).
   void setCountLines(bool on) { count_lines_ = on; }
-  /// Whether compressed files made of frames (Input::frames) are decoded by
-  /// the workers, a piece each (default), or by the master like a stream.
+  /// Whether compressed files made of frames (Input::frames) or of plain
+  /// gzip members (found by findGzipCandidates) are decoded by the workers,
+  /// a piece each (default), or by the master like a stream.
   void setWorkerDecode(bool on) { worker_decode_ = on; }
+  /// A gzip piece was merged in order: its start is a member start. The
+  /// next input starts only once every gzip piece of this one is merged
+  /// (resumeSerial() may take the rest of it back).
+  void pieceMerged() {
+    if (unmerged_pieces_ > 0) --unmerged_pieces_;
+  }
+  /// The gzip piece of the current input that starts at compressed byte
+  /// begin (a member start), decoded offset pos, did not end a member at its
+  /// end: the pieces after it are void, and the master decodes the input on
+  /// from begin as a stream, without the line that the piece before took.
+  void resumeSerial(uint32_t input, uint64_t begin, uint64_t pos);
   /// Produces the next chunk (kReady) or says what it waits for.
   State next(Assign& assign, ChunkMeta& meta);
   /// The fd to poll when next() said kNeedRead; -1: readMore() now.
@@ -102,6 +118,12 @@ class ChunkSource {
   State nextMapped(const Input& in, Assign& assign, ChunkMeta& meta);
   State nextStream(Assign& assign, ChunkMeta& meta);
   State nextPiece(const Input& in, Assign& assign, ChunkMeta& meta);
+  /// The pieces of a compressed input for the workers (empty: the master
+  /// decodes it): its frames, or the candidates of plain gzip members,
+  /// found when the input is reached.
+  const std::vector<CompressedFrame>& piecesOf(const Input& in);
+  /// Where the current stream's bytes come from.
+  ByteSource* source() const;
   void endInput();
   /// Whether the slot's unexamined bytes are to be handed on now.
   bool flushDue();
@@ -128,7 +150,14 @@ class ChunkSource {
   // Position in the current input.
   size_t input_ = 0;
   uint64_t pos_ = 0;  ///< mapped: next offset; stream: offset of slot byte 0
-  size_t frame_ = 0;  ///< pieces: the next frame of Input::frames
+  size_t frame_ = 0;  ///< pieces: the next frame of piecesOf()
+  std::vector<CompressedFrame> scanned_;  ///< plain gzip: member candidates
+  bool scanned_done_ = false;
+  uint64_t unmerged_pieces_ = 0;  ///< gzip pieces handed out, not merged
+  /// resumeSerial(): the decoder from the last checked member start, and
+  /// whether the line that starts there is still to be dropped.
+  std::unique_ptr<ByteSource> resumed_;
+  bool skip_line_ = false;
   // Stream state: the slot being filled and the partial line carried over.
   int64_t slot_ = -1;
   uint64_t filled_ = 0;

@@ -276,6 +276,16 @@ Status Master::drainMerged() {
 }
 
 Status Master::mergeReport(ChunkReport& r, ChunkMeta& m) {
+  if (m.voided) return Status();  // decoded from no member start
+  if (m.piece && r.piece_open) {
+    // Its last member goes on past its end: the next piece did not start a
+    // member, nor may those after it (their starts are unchecked). The
+    // master decodes on from this piece's start, a member start.
+    for (auto& [id, later] : meta_) later.voided |= id > r.chunk_id;
+    source_.resumeSerial(m.input, m.offset,
+                         m.input == merge_input_ ? decoded_base_ : 0);
+    return Status();
+  }
   if (m.input != merge_input_) {
     merge_input_ = m.input;
     line_base_ = source_.lineBase(m.input);
@@ -328,6 +338,8 @@ Status Master::mergeRest(ChunkReport& r, const ChunkMeta& m, uint64_t cut) {
     }
     source_.addBytes(r.piece_decoded);
     decoded_base_ += r.piece_decoded;
+    if (inputs_[m.input].compression == Compression::kGzip)
+      source_.pieceMerged();
   }
   return chunkMerged(m, r.chunk_id);
 }

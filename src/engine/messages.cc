@@ -64,6 +64,7 @@ void encodeReportParts(const ChunkReport& rep, std::string& head,
   w.u64(rep.piece_decoded);
   w.bytes(rep.input_error);
   w.u64(rep.cut_bytes);
+  w.u64(rep.piece_open ? 1 : 0);
   w.u64(rep.row_lines.size());
   w.u64s(rep.row_lines.data(), rep.row_lines.size());
   w.u64(rep.bad.size());
@@ -108,6 +109,7 @@ Result<ChunkReport> decodeReport(std::string_view payload) {
   rep.piece_decoded = r.u64();
   rep.input_error = r.bytes();
   rep.cut_bytes = r.u64();
+  rep.piece_open = r.u64() != 0;
   uint64_t rows = r.u64();
   if (r.failed() || rows > payload.size() / sizeof(uint64_t))
     return malformed("report");

@@ -156,6 +156,12 @@ int runWorker(const WorkerContext& ctx, int cmd_fd, int result_fd) {
           return 1;
         }
         const DecodedPiece& p = piece.value();
+        if (p.open) {
+          // Its bytes are decoded again by the master: nothing to scan.
+          report.piece_open = true;
+          if (!writeReport(result_fd, report, "master").ok()) return 1;
+          continue;
+        }
         report.piece_skip = p.skip;
         report.piece_end = p.end;
         report.piece_decoded = p.decoded;

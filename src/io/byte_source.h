@@ -27,6 +27,9 @@ class ByteSource {
   virtual Result<size_t> read(char* buf, size_t n) = 0;
   /// Whether read() has returned everything.
   virtual bool atEnd() const = 0;
+  /// Whether read() failed because the input ended inside a gzip member or
+  /// a zstd frame (a decoder over a range: the member goes on past it).
+  virtual bool truncated() const { return false; }
 };
 
 /// Reads fd, first returning the bytes in `prefix` (already read from it).

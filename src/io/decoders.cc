@@ -88,12 +88,13 @@ class CompressedInput {
 /// the input, a member or frame still open is truncated data (pending),
 /// else the stream is done.
 bool stopsHere(CompressedInput::Fill f, bool open, const CompressedInput& in,
-               const char* kind, const char* what, Status& pending,
-               bool& done) {
+               const char* kind, const char* what, Status& pending, bool& done,
+               bool& truncated) {
   if (f == CompressedInput::Fill::kData) return false;
   if (f == CompressedInput::Fill::kEnd) {
     if (open) {
       pending = in.error(kind, what);
+      truncated = true;
     } else {
       done = true;
     }
@@ -128,6 +129,7 @@ class GzipDecoder final : public ByteSource {
         st_(std::make_unique<inflate_state>()) {}
   int pollFd() const override { return in_.pollFd(); }
   bool atEnd() const override { return done_; }
+  bool truncated() const override { return truncated_; }
 
   Result<size_t> read(char* buf, size_t n) override {
     if (!pending_.ok()) return pending_;
@@ -163,7 +165,8 @@ class GzipDecoder final : public ByteSource {
           in_.refill(stuck && in_.available() > 0);
       if (!f.ok()) return f.status();
       if (stopsHere(f.value(), in_member_, in_, "truncated gzip data",
-                    "the input ends inside a member", pending_, done_)) {
+                    "the input ends inside a member", pending_, done_,
+                    truncated_)) {
         break;
       }
       if (!in_member_) {
@@ -189,6 +192,7 @@ class GzipDecoder final : public ByteSource {
   Status pending_;  ///< an error to report once the bytes before it are out
   bool in_member_ = false;
   bool done_ = false;
+  bool truncated_ = false;
 };
 
 class ZstdDecoder final : public ByteSource {
@@ -200,6 +204,7 @@ class ZstdDecoder final : public ByteSource {
   ~ZstdDecoder() override { ZSTD_freeDStream(z_); }
   int pollFd() const override { return in_.pollFd(); }
   bool atEnd() const override { return done_; }
+  bool truncated() const override { return truncated_; }
 
   // ZSTD_decompressStream drops what it wrote in a call that fails, and
   // decodes a small frame in one go when the output room holds it all: on
@@ -219,7 +224,8 @@ class ZstdDecoder final : public ByteSource {
         Result<CompressedInput::Fill> f = in_.refill();
         if (!f.ok()) return f.status();
         if (stopsHere(f.value(), frame_open_, in_, "truncated zstd data",
-                      "the input ends inside a frame", pending_, done_)) {
+                      "the input ends inside a frame", pending_, done_,
+                      truncated_)) {
           break;
         }
         step = hint_ == 0 ? 5
@@ -255,6 +261,7 @@ class ZstdDecoder final : public ByteSource {
   bool flushing_ = false;  ///< the last call filled the output: flush first
   size_t hint_ = 0;  ///< input the decoder asked for last (0: a frame starts)
   bool done_ = false;
+  bool truncated_ = false;
 };
 
 }  // namespace

@@ -96,6 +96,16 @@ Result<DecodedPiece> PieceDecoder::decode(const Input& in, uint64_t begin,
     std::unique_ptr<ByteSource> piece = makeDecoder(
         in.compression, makeRangeSource(in, begin, end), in.name, begin);
     if (Status s = fill(*piece, false, out.error); !s.ok()) return s;
+    if (!out.error.empty() && piece->truncated() && end < in.size &&
+        in.compression == Compression::kGzip) {
+      // Not an error: the data goes on past end. Its lines are not this
+      // piece's to give, since the next piece did not start there.
+      out = DecodedPiece();
+      out.open = true;
+      out.data = buf_;
+      out.readable = cap_;
+      return out;
+    }
   }
   out.decoded = len_;
   // Each worker takes the lines that start after the first newline of its

@@ -29,6 +29,10 @@ struct DecodedPiece {
   /// names the compressed offset; the lines before it are [skip, end).
   std::string error;
   uint64_t cut = 0;  ///< with error: bytes decoded after end (the cut line)
+  /// gzip: a member goes on past the piece's end, which is no member start
+  /// (a false candidate, a wrong BGZF size). Nothing else is set: the
+  /// master decodes on from the piece's start (docs/architecture.md).
+  bool open = false;
 };
 
 /// A worker's decoding buffer, kept from piece to piece.
@@ -40,8 +44,9 @@ class PieceDecoder {
   PieceDecoder& operator=(const PieceDecoder&) = delete;
 
   /// Decodes the piece [begin, end) of compressed input in (end: a frame
-  /// boundary or the file's end). Only a failure to get memory is an error;
-  /// damage goes in DecodedPiece::error.
+  /// boundary or the file's end; for gzip, perhaps not: see
+  /// DecodedPiece::open). Only a failure to get memory is an error; damage
+  /// goes in DecodedPiece::error.
   Result<DecodedPiece> decode(const Input& in, uint64_t begin, uint64_t end);
 
  private:

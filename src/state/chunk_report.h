@@ -42,6 +42,9 @@ struct ChunkReport {
   uint64_t piece_decoded = 0;
   std::string input_error;  ///< damage met: the input ends there
   uint64_t cut_bytes = 0;   ///< with input_error: bytes of the cut line
+  /// A gzip piece whose last member goes on past its end: nothing else is
+  /// set (DecodedPiece::open).
+  bool piece_open = false;
 };
 
 }  // namespace clusterproc

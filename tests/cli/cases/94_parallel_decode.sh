@@ -86,32 +86,17 @@ expect_same_file "parallel decode: CLUSTERPROC_DECODE=master gives the same" "$P
 # Damage: truncated and flipped bytes in BGZF and zstd frames. Reference: the
 # master's decoding (-j1); every -j and chunk size of the workers' decoding
 # gives the same stdout, stderr and exit code.
-check_pieces_damage() {  # name file
-  local name=$1 f=$2 v job same=1 bad=""
-  for job in "--where true" "--exec cat" "--group-by method --agg count"; do
-    CLUSTERPROC_DECODE=master run_norm "$f" -j1 $job > "$P/dref"
-    for v in "-j1" "-j2" "-j4" "-j2 --chunk-size 4K" "-j4 --chunk-size 64K"; do
-      run_norm "$f" $v $job > "$P/dgot"
-      cmp -s "$P/dref" "$P/dgot" || { same=0; bad="$bad [$job $v]"; }
-    done
-  done
-  expect_eq "$name: same output, message and exit as the master's decoding$bad" 1 "$same"
-  grep -q "^exit 2$" "$P/dref" && grep -q "at compressed byte [0-9]*.*whole lines" "$P/dref" &&
-    ok "$name: exit 2, the compressed offset is named" ||
-    fail "$name: $(head -1 "$P/dref") $(grep compressed "$P/dref")"
-}
+source "$ROOT/tests/cli/decode_damage.sh"
+damage_jobs=("--where true" "--exec cat" "--group-by method --agg count")
+damage_variants=("-j1" "-j2" "-j4" "-j2 --chunk-size 4K" "-j4 --chunk-size 64K")
 for f in bgz.gz frames.zst nosize.zst; do
   size=$(stat -c %s "$P/$f")
   for cut in $((size / 9)) $((size / 2 + 17)) $((size * 3 / 4)) $((size - 3)); do
     head -c "$cut" "$P/$f" > "$P/cut-$f"
-    check_pieces_damage "$f cut at $cut of $size" "cut-$f"
+    check_decode_damage "$f cut at $cut of $size" "cut-$f"
   done
   for at in $((size / 5)) $((size / 3 + 1000)) $((size * 2 / 3)) $((size - 30)); do
-    python3 -c '
-import sys
-d = bytearray(open(sys.argv[1], "rb").read())
-d[int(sys.argv[2])] ^= 0x55
-open(sys.argv[3], "wb").write(d)' "$P/$f" "$at" "$P/bad-$f"
-    check_pieces_damage "$f byte $at of $size flipped" "bad-$f"
+    flip_byte "$P/$f" "$at" "$P/bad-$f"
+    check_decode_damage "$f byte $at of $size flipped" "bad-$f"
   done
 done
