@@ -10,9 +10,8 @@ namespace clusterproc {
 
 namespace {
 
-/// Decoded bytes guessed per compressed byte (JSON lines compress about 5
-/// to 8 times): only sizes pieces of work.
-constexpr uint64_t kGuessRatio = 5;
+/// The largest member (decoded bytes) a worker decodes whole, in memory.
+constexpr uint64_t kMaxMember = 256u << 20;
 /// Bytes of the file scanned per pread, and the bytes after them that a
 /// header may use (a longer one is no candidate: its member stays in the
 /// piece before it).
@@ -21,6 +20,12 @@ constexpr size_t kHeaderRoom = 64u << 10;
 
 /// FLG bits of a gzip header (RFC 1952).
 enum : unsigned { kFHcrc = 2, kFExtra = 4, kFName = 8, kFComment = 16 };
+
+uint32_t le32(const char* q) {
+  const auto* p = reinterpret_cast<const unsigned char*>(q);
+  return static_cast<uint32_t>(p[0]) | static_cast<uint32_t>(p[1]) << 8 |
+         static_cast<uint32_t>(p[2]) << 16 | static_cast<uint32_t>(p[3]) << 24;
+}
 
 /// Past the NUL that ends the string at p[at, n), or 0 when there is none.
 size_t pastNul(const unsigned char* p, size_t at, size_t n) {
@@ -81,22 +86,37 @@ void scanGzipHeaders(const char* data, size_t size, size_t from, size_t limit,
 
 std::vector<CompressedFrame> findGzipCandidates(const Input& in) {
   std::vector<uint64_t> starts{0};
-  std::string buf(kScanBlock + kHeaderRoom, '\0');
+  std::vector<uint32_t> sizes;  ///< ISIZE before each start after the first
+  // Each read starts 4 bytes early: the ISIZE field before a member start.
+  std::string buf(4 + kScanBlock + kHeaderRoom, '\0');
   for (uint64_t off = 0; off < in.size; off += kScanBlock) {
-    Result<size_t> n = readAt(in, off, buf.data(), buf.size());
+    const size_t lead = off == 0 ? 0 : 4;
+    Result<size_t> n = readAt(in, off - lead, buf.data(), buf.size());
     // A read error: the pieces found so far (the decoders meet it too).
-    if (!n.ok() || n.value() == 0) break;
-    const size_t limit = std::min<size_t>(n.value(), kScanBlock);
-    // Position 0 is the first piece's start whatever it holds.
-    scanGzipHeaders(buf.data(), n.value(), off == 0 ? 1 : 0, limit, off,
-                    starts);
+    if (!n.ok() || n.value() <= lead) break;
+    const size_t limit = std::min<size_t>(n.value(), lead + kScanBlock);
+    const size_t found = starts.size();
+    // Position 0 is the first piece's start whatever it holds; a header
+    // needs the 8-byte trailer of a member before it.
+    scanGzipHeaders(buf.data(), n.value(), off == 0 ? 18 : lead, limit,
+                    off - lead, starts);
+    for (size_t i = found; i < starts.size(); ++i)
+      sizes.push_back(le32(buf.data() + (starts[i] - (off - lead)) - 4));
   }
-  if (starts.size() < 2) return {};
+  if (starts.size() < 2 || in.size < 4) return {};
+  char tail[4];
+  Result<size_t> t = readAt(in, in.size - 4, tail, 4);
+  if (!t.ok() || t.value() != 4) return {};
+  sizes.push_back(le32(tail));
   std::vector<CompressedFrame> frames;
   frames.reserve(starts.size());
   for (size_t i = 0; i < starts.size(); ++i) {
     const uint64_t end = i + 1 < starts.size() ? starts[i + 1] : in.size;
-    frames.push_back({starts[i], end, (end - starts[i]) * kGuessRatio});
+    // A worker holds a whole piece, at least one member, decoded: members
+    // too large for that (ISIZE, or too many compressed bytes for ISIZE
+    // to tell) are left to the master's streaming decoder.
+    if (sizes[i] > kMaxMember || end - starts[i] > kMaxMember / 8) return {};
+    frames.push_back({starts[i], end, sizes[i]});
   }
   return frames;
 }

@@ -29,8 +29,10 @@ void scanGzipHeaders(const char* data, size_t size, size_t from, size_t limit,
                      uint64_t base, std::vector<uint64_t>& out);
 
 /// The pieces of a gzip file (read with pread, a few MiB at a time), one per
-/// member start candidate: the first at 0, each up to the next; decoded
-/// sizes are estimates. Fewer than two: not worth splitting (empty).
+/// member start candidate: the first at 0, each up to the next, its decoded
+/// size the ISIZE field before the next (exact for a true candidate). Empty
+/// when there are fewer than two, or when a member is larger than a worker
+/// should hold in memory (256 MiB decoded): the master decodes such files.
 std::vector<CompressedFrame> findGzipCandidates(const Input& in);
 
 }  // namespace clusterproc
