@@ -2,8 +2,8 @@
 
 Rows (issue 14): a group-by on .gz against DuckDB on the same .gz, against `igzip -dc`
 alone and against clusterproc on the plain file; the same for .zst (`zstd -dc`; DuckDB when
-its build reads zstd); multi-member gzip (16 concatenated members: decoded by the master;
-BGZF from bgzip: decoded by the workers) and multi-frame zstd (16 frames; pzstd), -j2
+its build reads zstd); multi-member gzip (16 concatenated members and BGZF
+from bgzip: decoded by the workers) and multi-frame zstd (16 frames; pzstd), -j2
 against -j1, and the workers' decoding against the master's (CLUSTERPROC_DECODE=master); `cat FILE |
 clusterproc --count` against the file; the latency of a record through a live pipe (a
 writer that writes one record, then waits; median of 20).
@@ -126,7 +126,7 @@ def run(bench, Cmd, measure):
         j1.run_once()
         measure([j1, j2], a.reps)
         bench.add(f"`--group-by …` on a {name}: -j2 vs -j1", j2, j1, "-j2 ≥ 1.7× faster than -j1", 1.7)
-    for name, path in (("BGZF .gz (bgzip)", bgz), ("pzstd .zst", pzst)):
+    for name, path in (("16-member .gz", mgz), ("BGZF .gz (bgzip)", bgz), ("pzstd .zst", pzst)):
         # The same file decoded by the master into the ring (as one-member files are).
         w = cp("clusterproc -j2", "-j2", *GB, path)
         m = Cmd("CLUSTERPROC_DECODE=master clusterproc -j2",
