@@ -138,3 +138,30 @@ TEST_CASE("the pieces of a gzip file start at the candidates",
   if (scan(a).size() == 1) CHECK(findGzipCandidates(in.value()[1]).empty());
   closeInputs(in.value());
 }
+
+TEST_CASE("a gzip file with a member too large for a worker is not split",
+          "[gzip_members]") {
+  // A worker holds a whole member decoded: a member whose ISIZE says more
+  // than 256 MiB leaves the file to the master (here the field is written
+  // by hand: only the bytes are looked at).
+  testing::TempDir dir;
+  const std::string text = testing::sampleLines(6, 300, 80);
+  const std::string a = member(text);
+  const std::string b = member(text);
+  std::string big = a;
+  big[big.size() - 1] = '\x20';  // ISIZE 0x20xxxxxx: over 512 MiB
+  testing::writeFile(dir.file("ok.gz"), a + b);
+  testing::writeFile(dir.file("big.gz"), big + b);
+  Result<std::vector<Input>> in =
+      openInputs({dir.file("ok.gz"), dir.file("big.gz")});
+  REQUIRE(in.ok());
+  std::vector<CompressedFrame> ok = findGzipCandidates(in.value()[0]);
+  REQUIRE(ok.size() >= 2);
+  for (const CompressedFrame& f : ok) {
+    // The ISIZE before b, and the file's last 4 bytes.
+    if (f.end == a.size() || f.end == a.size() + b.size())
+      CHECK(f.decoded == text.size());
+  }
+  CHECK(findGzipCandidates(in.value()[1]).empty());
+  closeInputs(in.value());
+}
