@@ -10,6 +10,9 @@ namespace clusterproc {
 
 namespace {
 
+/// Decoded bytes guessed per compressed byte where no ISIZE tells (JSON
+/// lines compress about 5 to 8 times): only sizes pieces of work.
+constexpr uint64_t kGuessRatio = 5;
 /// The largest member (decoded bytes) a worker decodes whole, in memory.
 constexpr uint64_t kMaxMember = 256u << 20;
 /// Bytes of the file scanned per pread, and the bytes after them that a
@@ -109,14 +112,27 @@ std::vector<CompressedFrame> findGzipCandidates(const Input& in) {
   if (!t.ok() || t.value() != 4) return {};
   sizes.push_back(le32(tail));
   std::vector<CompressedFrame> frames;
-  frames.reserve(starts.size());
-  for (size_t i = 0; i < starts.size(); ++i) {
-    const uint64_t end = i + 1 < starts.size() ? starts[i + 1] : in.size;
+  for (size_t i = 1; i <= starts.size(); ++i) {
+    const uint64_t begin = frames.empty() ? 0 : frames.back().end;
+    const uint64_t end = i < starts.size() ? starts[i] : in.size;
+    // The ISIZE before a true member start fits the member's compressed
+    // size: deflate expands by 5 bytes per 64 KiB at worst and shrinks by
+    // 1032 times at best (a header may be up to kHeaderRoom long). A start
+    // whose ISIZE does not fit is dropped (a false candidate, or several
+    // members in between): only splitting is lost, never exactness.
+    const uint64_t gap = end - begin, size = sizes[i - 1];
+    const bool fits =
+        size <= gap * 1032 && size + size / 8192 + kHeaderRoom + 26 >= gap;
+    if (!fits && i < starts.size()) continue;
+    // The file's end: its last 4 bytes are no ISIZE when it is damaged.
+    frames.push_back({begin, end, fits ? size : gap * kGuessRatio});
+  }
+  if (frames.size() < 2) return {};
+  for (const CompressedFrame& f : frames) {
     // A worker holds a whole piece, at least one member, decoded: members
     // too large for that (ISIZE, or too many compressed bytes for ISIZE
     // to tell) are left to the master's streaming decoder.
-    if (sizes[i] > kMaxMember || end - starts[i] > kMaxMember / 8) return {};
-    frames.push_back({starts[i], end, sizes[i]});
+    if (f.decoded > kMaxMember || f.end - f.begin > kMaxMember / 8) return {};
   }
   return frames;
 }

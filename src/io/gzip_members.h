@@ -29,10 +29,11 @@ void scanGzipHeaders(const char* data, size_t size, size_t from, size_t limit,
                      uint64_t base, std::vector<uint64_t>& out);
 
 /// The pieces of a gzip file (read with pread, a few MiB at a time), one per
-/// member start candidate: the first at 0, each up to the next, its decoded
-/// size the ISIZE field before the next (exact for a true candidate). Empty
-/// when there are fewer than two, or when a member is larger than a worker
-/// should hold in memory (256 MiB decoded): the master decodes such files.
+/// member start candidate whose preceding ISIZE field fits the compressed
+/// bytes since the last one: the first at 0, each up to the next, its
+/// decoded size that ISIZE (exact for a true candidate). Empty when there
+/// are fewer than two, or when a member is larger than a worker should hold
+/// in memory (256 MiB decoded): the master decodes such files.
 std::vector<CompressedFrame> findGzipCandidates(const Input& in);
 
 }  // namespace clusterproc

@@ -54,8 +54,11 @@ inner = gzip.compress(b'{"inner":1}\n' * 40, mtime=0)
 half = data.index(b"\n", len(data) // 3) + 1
 head = data[:half]
 cut = head.index(b"\n", 20000) + 1
-body = (head[:cut] + b'{"x":"' + inner + b'"}\n' + head[cut:cut + 30000] +
-        b'{"y":"' + inner[:-6] + b'"}\n' + head[cut + 30000:])
+# The 4 bytes before each (the ISIZE of a member that would end there) say
+# 1 MB, which fits the compressed bytes before: they stay candidates.
+fits = b"\x40\x42\x0f\x00"
+body = (head[:cut] + b'{"x":"' + fits + inner + b'"}\n' + head[cut:cut + 30000] +
+        b'{"y":"' + fits + inner[:-6] + b'"}\n' + head[cut + 30000:])
 first = data[:100000] + b'{"cut":"across'
 open(sys.argv[2], "wb").write(gzip.compress(first[:50000], mtime=0) +
                               gzip.compress(first[50000:], mtime=0) +

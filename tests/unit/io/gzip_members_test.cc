@@ -165,3 +165,37 @@ TEST_CASE("a gzip file with a member too large for a worker is not split",
   CHECK(findGzipCandidates(in.value()[1]).empty());
   closeInputs(in.value());
 }
+
+TEST_CASE("a candidate whose ISIZE before it does not fit is dropped",
+          "[gzip_members]") {
+  // A gzip member stored inside another one's stored deflate block: a
+  // header candidate at the inner member, after 4 bytes that the scan
+  // reads as the ISIZE of a member ending there.
+  testing::TempDir dir;
+  const std::string inner = member("{\"inner\":1}\n");
+  const std::string first = member(testing::sampleLines(8, 200, 80));
+  const auto file = [&](const std::string& isize) {
+    return first + member("{\"a\":\"" + isize + inner + "\"}\n" +
+                              testing::sampleLines(9, 100, 80),
+                          nullptr, 0);
+  };
+  const std::string fits("\xe8\x03\0\0", 4);      // 1000 from 25 bytes: fits
+  const std::string huge("\x00\x00\x00\x7f", 4);  // 2 GB from 50 bytes: no
+  testing::writeFile(dir.file("fits.gz"), file(fits));
+  testing::writeFile(dir.file("huge.gz"), file(huge));
+  Result<std::vector<Input>> in =
+      openInputs({dir.file("fits.gz"), dir.file("huge.gz")});
+  REQUIRE(in.ok());
+  const uint64_t at = file(fits).find(inner);
+  REQUIRE(at != std::string::npos);
+  auto starts = [](const std::vector<CompressedFrame>& f) {
+    std::vector<uint64_t> out;
+    for (const CompressedFrame& x : f) out.push_back(x.begin);
+    return out;
+  };
+  CHECK(starts(findGzipCandidates(in.value()[0])) ==
+        std::vector<uint64_t>{0, first.size(), at});
+  CHECK(starts(findGzipCandidates(in.value()[1])) ==
+        std::vector<uint64_t>{0, first.size()});
+  closeInputs(in.value());
+}
