@@ -33,7 +33,7 @@ struct ChunkReport {
   /// --exec with direct output: bytes of output the worker holds and writes
   /// to the output itself when the master says it is this chunk's turn.
   uint64_t held_output = 0;
-  std::string partial;              ///< the job state of this chunk's records
+  std::string partial;  ///< the job state of this chunk's records
   /// A piece of a compressed file decoded by the worker (kPieceSlot): see
   /// DecodedPiece (piece_decoder.h); offsets from the piece's first
   /// decoded byte.

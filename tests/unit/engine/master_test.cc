@@ -39,9 +39,9 @@ struct Outcome {
   std::string err;  ///< what the master wrote on stderr (warnings)
   RunTotals totals;
   unsigned retries = 0;
-  std::vector<uint64_t> sent;  ///< report ids in the order workers sent them
+  std::vector<uint64_t> sent;     ///< report ids in the order workers sent them
   std::vector<uint64_t> written;  ///< direct output: ids of outputs written
-  size_t started = 0;          ///< workers started, replacements included
+  size_t started = 0;             ///< workers started, replacements included
 };
 
 /// Sends stderr (fd 2: the master's warnings) to path while it lives.
