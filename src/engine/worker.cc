@@ -187,8 +187,19 @@ int runWorker(const WorkerContext& ctx, int cmd_fd, int result_fd) {
       }
       if (exec_alone) {
         countLines(data, size, report);
-        runExec(ctx, std::string_view(data, size), stable, exec_buf, report,
-                hook);
+        std::string_view lines(data, size);
+        // An input's last line without a newline gets one when other output
+        // can follow it (a next input; any chunk with --unordered): else
+        // the command's output would run into that output. The run's very
+        // last line stays as it is, so that --exec cat gives the input back.
+        std::string closed;
+        if (!lines.empty() && lines.back() != '\n' &&
+            (ctx.job->unordered || job.input + 1 < ctx.inputs->size())) {
+          closed.reserve(lines.size() + 1);
+          closed.assign(lines).push_back('\n');
+          lines = closed;
+        }
+        runExec(ctx, lines, stable && closed.empty(), exec_buf, report, hook);
       } else {
         const std::string& name = (*ctx.inputs)[job.input].name;
         scanner.setOrigin(job.slot >= kPieceSlot || name != "(stdin)"

@@ -160,3 +160,18 @@ else
 fi
 expect_clean "direct --exec, a worker killed mid-write" "$before"
 rm -f "$D/big.jsonl"
+# A file whose last line has no newline: the command gets one, so its output
+# never runs into the next file's (nor, with --unordered, another chunk's).
+printf '{"a":1}\n{"a":2}' > "$T/no-newline.jsonl"
+printf '{"b":1}\n' > "$T/newline.jsonl"
+want='{"a":1}
+{"a":2}
+{"b":1}'
+for j in 1 2; do
+  expect_eq "--exec cat, a file without a final newline, then another (-j$j)" "$want" \
+    "$("$BIN" -j$j --exec cat "$T/no-newline.jsonl" "$T/newline.jsonl")"
+  expect_eq "--exec cat --unordered, the same lines (-j$j)" "$(sort <<< "$want")" \
+    "$("$BIN" -j$j --unordered --exec cat "$T/no-newline.jsonl" "$T/newline.jsonl" | sort)"
+done
+expect_eq "--exec cat, the run's last line without a newline: passed as it is" \
+  '}' "$("$BIN" -j2 --exec cat < "$T/no-newline.jsonl" | tail -c 1)"
