@@ -15,7 +15,7 @@ TARGETS=("$@")
 
 # The src/ files each target links (the closure of what it calls).
 CHUNKER_SRC=(chunker chunk_source shm_ring sys fd input byte_source decoders shard
-  compressed_frames)
+  compressed_frames gzip_members)
 EXPR_SRC=(expr expr_parser expr_lexer expr_node expr_ops expr_functions expr_text
   expr_strings expr_numbers expr_time
   aggregates value json_write big_number json_diagnose bytes sys)
