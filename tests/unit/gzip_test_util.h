@@ -8,14 +8,14 @@
 
 namespace clusterproc::testing {
 
-/// One gzip member of text at a deflate level (0: stored blocks), its
-/// header written with the fields of head (name, comment, extra, header
-/// CRC) when given.
-inline std::string gzipMember(const std::string& text, int level = 6,
-                              gz_header* head = nullptr) {
+/// text deflated by zlib in one call: window_bits 15 + 16 writes a gzip
+/// member (its header with the fields of head when given: name, comment,
+/// extra, header CRC), -15 raw deflate.
+inline std::string deflateText(const std::string& text, int level,
+                               int window_bits, gz_header* head = nullptr) {
   z_stream z{};
-  REQUIRE(deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) ==
-          Z_OK);
+  REQUIRE(deflateInit2(&z, level, Z_DEFLATED, window_bits, 8,
+                       Z_DEFAULT_STRATEGY) == Z_OK);
   if (head != nullptr) REQUIRE(deflateSetHeader(&z, head) == Z_OK);
   std::string out(deflateBound(&z, text.size()) + 1024, '\0');
   z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
@@ -26,6 +26,13 @@ inline std::string gzipMember(const std::string& text, int level = 6,
   out.resize(z.total_out);
   deflateEnd(&z);
   return out;
+}
+
+/// One gzip member of text at a deflate level (0: stored blocks), its
+/// header written with the fields of head when given.
+inline std::string gzipMember(const std::string& text, int level = 6,
+                              gz_header* head = nullptr) {
+  return deflateText(text, level, 15 + 16, head);
 }
 
 }  // namespace clusterproc::testing

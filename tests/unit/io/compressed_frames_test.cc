@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "gzip_test_util.h"
+
 using namespace clusterproc;
 
 namespace {
@@ -30,16 +32,7 @@ void putLe(std::string& s, uint32_t v, int bytes) {
 /// One BGZF member: a gzip header with the 'BC' extra field, raw deflate,
 /// CRC-32 and ISIZE (what bgzip writes).
 std::string bgzfMember(const std::string& text) {
-  std::string deflated(compressBound(text.size()) + 64, '\0');
-  z_stream z{};
-  REQUIRE(deflateInit2(&z, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) == Z_OK);
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-  z.avail_in = static_cast<uInt>(text.size());
-  z.next_out = reinterpret_cast<Bytef*>(deflated.data());
-  z.avail_out = static_cast<uInt>(deflated.size());
-  REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
-  deflated.resize(z.total_out);
-  deflateEnd(&z);
+  const std::string deflated = testing::deflateText(text, 6, -15);
   std::string m("\x1f\x8b\x08\x04\0\0\0\0\0\xff", 10);
   putLe(m, 6, 2);  // XLEN
   m += "BC";
