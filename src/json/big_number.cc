@@ -22,7 +22,13 @@ struct Marks {
   const simdjson::dom::parser* parser;
   std::vector<const char*> bytes;  ///< sorted
 };
-thread_local std::vector<Marks> g_marks;
+/// The marks of this thread. A parser may outlive them (a static one, or a
+/// thread_local one made first): when they go, g_marked drops to 0, so such
+/// a parser's destructor does not look for them (JsonParser::~JsonParser).
+struct MarkTable : std::vector<Marks> {
+  ~MarkTable() { g_marked = 0; }
+};
+thread_local MarkTable g_marks;
 
 }  // namespace
 

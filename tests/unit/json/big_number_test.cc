@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 #include <string>
+#include <thread>
 
 #include "value.h"
 
@@ -52,6 +53,23 @@ TEST_CASE("a JsonParser's big-number marks go with it", "[big_number]") {
   }
   // A string later at the same address is never taken for a number.
   CHECK_FALSE(bigNumbersSeen());
+}
+
+TEST_CASE("a parser that outlives its thread's marks does not touch them",
+          "[big_number]") {
+  // The parser is made before the thread's marks, so it is destroyed after
+  // them when the thread ends (as a static parser is at exit). Under ASan
+  // (tools/dev sanitize) a look at the destroyed marks is a failure.
+  bool parsed_big = false;
+  std::thread thread([&parsed_big] {
+    static thread_local JsonParser parser;
+    simdjson::dom::element root;
+    parsed_big = parser.parse(std::string("[1e400]"), root) ==
+                     simdjson::SUCCESS &&
+                 bigNumbersSeen();
+  });
+  thread.join();
+  CHECK(parsed_big);
 }
 
 TEST_CASE("big numbers compare, hash and print exactly", "[big_number]") {
