@@ -64,9 +64,9 @@ TEST_CASE("a parser that outlives its thread's marks does not touch them",
   std::thread thread([&parsed_big] {
     static thread_local JsonParser parser;
     simdjson::dom::element root;
-    parsed_big = parser.parse(std::string("[1e400]"), root) ==
-                     simdjson::SUCCESS &&
-                 bigNumbersSeen();
+    parsed_big =
+        parser.parse(std::string("[1e400]"), root) == simdjson::SUCCESS &&
+        bigNumbersSeen();
   });
   thread.join();
   CHECK(parsed_big);
