@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang, ASan and UBSan, without CMake:
-#   tools/fuzz/build.sh [TARGET...]     (default: chunker record expr)
+#   tools/fuzz/build.sh [TARGET...]     (default: chunker record expr frames)
 # Objects and binaries go to $FUZZ_BUILD_DIR (default build-fuzz/); a source
 # is recompiled when it, or any header of src/, is newer than its object.
 # Sources are named without their layer folder (src/<layer>/NAME.cc).
@@ -11,11 +11,12 @@ OUT=${FUZZ_BUILD_DIR:-build-fuzz}
 CXX=${FUZZ_CXX:-clang++}
 JOBS=${FUZZ_JOBS:-$(nproc)}
 TARGETS=("$@")
-[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(chunker record expr)
+[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(chunker record expr frames)
 
 # The src/ files each target links (the closure of what it calls).
 CHUNKER_SRC=(chunker chunk_source shm_ring sys fd input byte_source decoders shard
   compressed_frames gzip_members)
+FRAMES_SRC=(compressed_frames gzip_members input byte_source decoders fd sys)
 EXPR_SRC=(expr expr_parser expr_lexer expr_node expr_ops expr_functions expr_text
   expr_strings expr_numbers expr_time
   aggregates value json_write big_number json_diagnose bytes sys)
@@ -47,9 +48,10 @@ declare -A want=()
 for t in "${TARGETS[@]}"; do
   case $t in
     chunker) list=("${CHUNKER_SRC[@]}") ;;
+    frames) list=("${FRAMES_SRC[@]}") ;;
     record) list=("${RECORD_SRC[@]}") ;;
     expr) list=("${EXPR_SRC[@]}") ;;
-    *) echo "tools/fuzz/build.sh: unknown target $t (chunker, record, expr)" >&2; exit 1 ;;
+    *) echo "tools/fuzz/build.sh: unknown target $t (chunker, record, expr, frames)" >&2; exit 1 ;;
   esac
   for s in "${list[@]}"; do
     if ! compgen -G "src/*/$s.cc" >/dev/null; then
@@ -70,6 +72,7 @@ printf '%s\n' "${!want[@]}" | xargs -P "$JOBS" -I{} bash -c \
 for t in "${TARGETS[@]}"; do
   case $t in
     chunker) list=("${CHUNKER_SRC[@]}") ;;
+    frames) list=("${FRAMES_SRC[@]}") ;;
     record) list=("${RECORD_SRC[@]}") ;;
     expr) list=("${EXPR_SRC[@]}") ;;
   esac

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the libFuzzer targets, one after the other, each for a fixed time:
 #   tools/fuzz/run.sh [--seconds N] [TARGET...]
-# (default: 20 seconds each for chunker, record and expr: CI's smoke run).
+# (default: 20 seconds each for chunker, record, expr and frames: CI's smoke
+# run).
 # Builds them first (tools/fuzz/build.sh). The committed seeds in
 # tools/fuzz/corpus/TARGET are read, never written: new inputs go to
 # $FUZZ_BUILD_DIR/corpus/TARGET. A crash, a leak, a hang (-timeout) or a
@@ -20,7 +21,7 @@ while [ $# -gt 0 ]; do
     *) TARGETS+=("$1"); shift ;;
   esac
 done
-[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(chunker record expr)
+[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(chunker record expr frames)
 OUT=${FUZZ_BUILD_DIR:-build-fuzz}
 export FUZZ_BUILD_DIR=$OUT
 
@@ -28,7 +29,7 @@ tools/fuzz/build.sh "${TARGETS[@]}"
 
 # Inputs longer than max_len are never generated: the record target needs
 # room for nesting beyond 1024 levels.
-declare -A MAX_LEN=([chunker]=4096 [record]=8192 [expr]=2048)
+declare -A MAX_LEN=([chunker]=4096 [record]=8192 [expr]=2048 [frames]=4096)
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 failed=()
