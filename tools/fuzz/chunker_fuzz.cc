@@ -28,22 +28,13 @@
 
 #include "chunk_source.h"
 #include "chunker.h"
+#include "fuzz_check.h"
 #include "input.h"
 #include "shm_ring.h"
 
 using namespace clusterproc;
 
 namespace {
-
-// assert() disappears with NDEBUG; a fuzz check must never.
-#define CHECK(cond)                                                     \
-  do {                                                                  \
-    if (!(cond)) {                                                      \
-      std::fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, \
-                   #cond);                                              \
-      std::abort();                                                     \
-    }                                                                   \
-  } while (0)
 
 struct LineInfo {
   std::string_view text;
@@ -70,9 +61,12 @@ void splitLines(const char* data, size_t size, size_t base,
     // very end "" or "\r".
     size_t after = line.offset + line.text.size();
     const void* nl = std::memchr(data + after, '\n', size - after);
-    size_t next = nl ? static_cast<size_t>(static_cast<const char*>(nl) - data) + 1 : size;
+    size_t next =
+        nl ? static_cast<size_t>(static_cast<const char*>(nl) - data) + 1
+           : size;
     std::string_view tail(data + after, next - after);
-    CHECK(tail == "\n" || tail == "\r\n" || (next == size && (tail.empty() || tail == "\r")));
+    CHECK(tail == "\n" || tail == "\r\n" ||
+          (next == size && (tail.empty() || tail == "\r")));
     // A stripped '\r' is only ever the one before the newline.
     if (tail.empty() || tail == "\n") {
       CHECK(line.text.empty() || line.text.back() != '\r');
@@ -116,7 +110,8 @@ void checkChunks(const char* data, size_t size, size_t target) {
       CHECK(std::memchr(data + begin, '\n', end - begin) == nullptr);
     } else {
       CHECK(data[begin + last - 1] == '\n');
-      CHECK(std::memchr(data + begin + last, '\n', end - begin - last) == nullptr);
+      CHECK(std::memchr(data + begin + last, '\n', end - begin - last) ==
+            nullptr);
     }
     splitLines(data + begin, end - begin, begin, pieced);
     begin = end;
@@ -132,7 +127,8 @@ void checkChunks(const char* data, size_t size, size_t target) {
 // A stream that returns the data in pieces of pseudo-random size.
 class PieceSource : public ByteSource {
  public:
-  PieceSource(std::string_view data, uint32_t seed) : data_(data), state_(seed | 1) {}
+  PieceSource(std::string_view data, uint32_t seed)
+      : data_(data), state_(seed | 1) {}
   int pollFd() const override { return -1; }
   Result<size_t> read(char* buf, size_t n) override {
     state_ = state_ * 1103515245u + 12345u;
@@ -153,9 +149,11 @@ class PieceSource : public ByteSource {
 
 void checkStream(std::string_view data, size_t chunk, size_t max_record,
                  uint32_t seed, size_t slots) {
-  Result<std::unique_ptr<ShmRing>> made = ShmRing::create(slots, chunk, max_record);
+  Result<std::unique_ptr<ShmRing>> made =
+      ShmRing::create(slots, chunk, max_record);
   if (!made.ok()) {
-    std::fprintf(stderr, "ShmRing::create: %s\n", made.status().message().c_str());
+    std::fprintf(stderr, "ShmRing::create: %s\n",
+                 made.status().message().c_str());
     std::abort();
   }
   ShmRing& ring = *made.value();
@@ -208,9 +206,12 @@ void checkStream(std::string_view data, size_t chunk, size_t max_record,
       // (findings/chunker-*: a line of exactly max_record bytes ending in
       // "\r\n", or "\r" at the end, was dropped with a 1-byte chunk.)
       if (line.size() <= max_record) {
-        std::fprintf(stderr, "dropped a line of %zu bytes (%zu with its ending) at %zu: "
-                     "--max-record %zu, chunk %zu\n", line.size(), static_cast<size_t>(len),
-                     static_cast<size_t>(pos), max_record, chunk);
+        std::fprintf(
+            stderr,
+            "dropped a line of %zu bytes (%zu with its ending) at %zu: "
+            "--max-record %zu, chunk %zu\n",
+            line.size(), static_cast<size_t>(len), static_cast<size_t>(pos),
+            max_record, chunk);
         std::abort();
       }
       pos += len;
@@ -221,7 +222,8 @@ void checkStream(std::string_view data, size_t chunk, size_t max_record,
       CHECK((a.size > 0 || bom_chunk) && a.size <= ring.capacity());
       for (uint32_t h : held) CHECK(h != a.slot);
       CHECK(pos + a.size <= data.size());
-      CHECK(std::memcmp(ring.slot(a.slot) + a.offset, data.data() + pos, a.size) == 0);
+      CHECK(std::memcmp(ring.slot(a.slot) + a.offset, data.data() + pos,
+                        a.size) == 0);
       pos += a.size;
       CHECK(pos == data.size() || data[pos - 1] == '\n');
       held.push_back(a.slot);
@@ -246,7 +248,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* bytes, size_t size) {
   std::vector<char> data(reinterpret_cast<const char*>(bytes) + 4,
                          reinterpret_cast<const char*>(bytes) + size);
   checkChunks(data.data(), data.size(), target);
-  checkStream(std::string_view(data.data(), data.size()), stream_chunk, max_record,
-              seed, slots);
+  checkStream(std::string_view(data.data(), data.size()), stream_chunk,
+              max_record, seed, slots);
   return 0;
 }

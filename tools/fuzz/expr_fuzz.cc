@@ -20,20 +20,12 @@
 #include <vector>
 
 #include "expr.h"
+#include "fuzz_check.h"
 #include "value.h"
 
 using namespace clusterproc;
 
 namespace {
-
-#define CHECK(cond)                                                         \
-  do {                                                                      \
-    if (!(cond)) {                                                          \
-      std::fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, \
-                   #cond);                                                  \
-      std::abort();                                                         \
-    }                                                                       \
-  } while (0)
 
 const char kRecord[] =
     R"({"a":{"b":7,"c":[10,20,30],"k":"v"},"s":"GET a,b","n":null,"f":-2.5,)"
@@ -63,7 +55,8 @@ void checkError(const Status& s, std::string_view option, size_t text_size) {
 
 void evaluate(const Expr& e) {
   static simdjson::dom::parser parser;
-  static simdjson::dom::element record = parser.parse(kRecord, sizeof kRecord - 1).value();
+  static simdjson::dom::element record =
+      parser.parse(kRecord, sizeof kRecord - 1).value();
   static EvalArena arena;
   arena.clear();
   Value v = e.eval(record, arena);

@@ -22,22 +22,13 @@
 #include <vector>
 
 #include "compressed_frames.h"
+#include "fuzz_check.h"
 #include "gzip_members.h"
 #include "input.h"
 
 using namespace clusterproc;
 
 namespace {
-
-// assert() disappears with NDEBUG; a fuzz check must never.
-#define CHECK(cond)                                                     \
-  do {                                                                  \
-    if (!(cond)) {                                                      \
-      std::fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, \
-                   #cond);                                              \
-      std::abort();                                                     \
-    }                                                                   \
-  } while (0)
 
 void checkTiles(const std::vector<CompressedFrame>& frames, size_t size) {
   uint64_t at = 0;

@@ -36,6 +36,7 @@
 #include "channel.h"
 #include "chunker.h"
 #include "expr.h"
+#include "fuzz_check.h"
 #include "job_state.h"
 #include "json_diagnose.h"
 #include "query.h"
@@ -46,15 +47,6 @@
 using namespace clusterproc;
 
 namespace {
-
-#define CHECK(cond)                                                         \
-  do {                                                                      \
-    if (!(cond)) {                                                          \
-      std::fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, \
-                   #cond);                                                  \
-      std::abort();                                                         \
-    }                                                                       \
-  } while (0)
 
 // Expressions that touch paths, indexes, arithmetic, comparison of whole
 // values, regular expressions, string functions and conversions.
@@ -108,7 +100,8 @@ void checkValue(const Value& v, JsonParser& checker) {
   appendValueJson(json, v);
   simdjson::dom::element e;
   if (checker.parse(json, e) != simdjson::SUCCESS) {
-    std::fprintf(stderr, "appendValueJson gave invalid JSON: %s\n", json.c_str());
+    std::fprintf(stderr, "appendValueJson gave invalid JSON: %s\n",
+                 json.c_str());
     std::abort();
   }
 }
@@ -129,8 +122,8 @@ struct SelectAll {
 };
 
 /// Scans the first size bytes of buf (all of it readable) as one chunk.
-ChunkReport scanChunk(const SelectAll& select, const std::vector<char>& buf, size_t size,
-                      uint64_t max_record, bool streaming) {
+ChunkReport scanChunk(const SelectAll& select, const std::vector<char>& buf,
+                      size_t size, uint64_t max_record, bool streaming) {
   std::unique_ptr<JobState> state = makeJobState(select.job, select.query);
   RecordScanner scanner(*state, select.query.where, max_record, true);
   scanner.setStreaming(streaming);
@@ -153,7 +146,8 @@ void checkScanPaths(const std::vector<char>& data) {
   for (uint64_t max_record : {uint64_t{1} << 20, uint64_t{40}}) {
     ChunkReport lines = scanChunk(select, data, data.size(), max_record, false);
     for (const std::vector<char>* buf : {&data, &padded}) {
-      ChunkReport stream = scanChunk(select, *buf, data.size(), max_record, true);
+      ChunkReport stream =
+          scanChunk(select, *buf, data.size(), max_record, true);
       CHECK(stream.lines == lines.lines);
       CHECK(stream.records == lines.records);
       CHECK(stream.output == lines.output);
