@@ -13,12 +13,11 @@ namespace clusterproc {
 
 ChunkSource::ChunkSource(const std::vector<Input>& inputs, ShmRing* ring,
                          uint64_t chunk_size, uint64_t stream_chunk,
-                         uint64_t max_record, unsigned workers)
+                         unsigned workers)
     : inputs_(inputs),
       ring_(ring),
       chunk_size_(chunk_size),
       stream_chunk_(stream_chunk),
-      max_record_(max_record),
       workers_(workers) {
   if (ring_ != nullptr) {
     for (uint32_t i = 0; i < ring_->slots(); ++i) free_slots_.push_back(i);

@@ -46,9 +46,10 @@ class ChunkSource {
   enum class State { kReady, kNeedRead, kNeedSlot, kDone };
 
   /// chunk_size 0 picks a size per mapped input (see chunkTarget()).
+  /// The ring's slots decide how long a line of a stream may be
+  /// (--max-record): a longer one comes out as an oversized chunk.
   ChunkSource(const std::vector<Input>& inputs, ShmRing* ring,
-              uint64_t chunk_size, uint64_t stream_chunk, uint64_t max_record,
-              unsigned workers);
+              uint64_t chunk_size, uint64_t stream_chunk, unsigned workers);
 
   /// Cuts only ranges[i] of mapped input i (--shard, a resumed checkpoint;
   /// stream inputs are read whole) and numbers chunks from first_id. Call
@@ -133,7 +134,6 @@ class ChunkSource {
   uint64_t chunk_size_;
   uint64_t auto_cap_ = kDefaultChunkSize;  ///< largest automatic chunk
   uint64_t stream_chunk_;
-  uint64_t max_record_;
   unsigned workers_;
   std::deque<uint32_t> free_slots_;
   std::vector<InputRange> ranges_;    ///< empty: every input whole

@@ -160,7 +160,7 @@ void checkStream(std::string_view data, size_t chunk, size_t max_record,
   std::vector<Input> inputs(1);
   inputs[0].name = "fuzz";
   inputs[0].source = std::make_shared<PieceSource>(data, seed);
-  ChunkSource source(inputs, &ring, 0, chunk, max_record, 1);
+  ChunkSource source(inputs, &ring, 0, chunk, 1);
   std::vector<uint32_t> held;
   uint64_t pos = 0;
   uint64_t next_id = 0;

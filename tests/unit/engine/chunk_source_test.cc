@@ -98,7 +98,6 @@ struct Drained {
 struct SourceOptions {
   uint64_t chunk_size = 0;    ///< for mapped inputs
   uint64_t stream_chunk = 0;  ///< for streams; also the ring's chunk
-  uint64_t max_record = 0;
   size_t slots = 4;
   unsigned workers = 1;
   Hold hold = Hold::kReleaseAtOnce;
@@ -109,8 +108,7 @@ struct SourceOptions {
 /// without workers.
 Drained drain(const std::vector<Input>& inputs, ShmRing* ring,
               const SourceOptions& o) {
-  ChunkSource source(inputs, ring, o.chunk_size, o.stream_chunk, o.max_record,
-                     o.workers);
+  ChunkSource source(inputs, ring, o.chunk_size, o.stream_chunk, o.workers);
   Drained out;
   std::deque<uint32_t> held;
   for (size_t guard = 0;; ++guard) {
@@ -270,7 +268,6 @@ TEST_CASE(
       std::vector<Input> inputs = {streamInput(feeder.fd())};
       SourceOptions o;
       o.stream_chunk = chunk;
-      o.max_record = content.size() + 1;
       Drained d = drain(inputs, ring.get(), o);
       checkIds(d.pieces);
       CHECK(checkTiling(d.pieces, 0, content).empty());
@@ -293,7 +290,6 @@ TEST_CASE(
     std::vector<Input> inputs = {streamInput(fd)};
     SourceOptions o;
     o.stream_chunk = chunk;
-    o.max_record = content.size();
     Drained d = drain(inputs, ring.get(), o);
     ::close(fd);
     checkIds(d.pieces);
@@ -315,7 +311,6 @@ TEST_CASE(
   std::vector<Input> inputs = {streamInput(feeder.fd())};
   SourceOptions o;
   o.stream_chunk = 16;
-  o.max_record = 64;
   Drained d = drain(inputs, ring.get(), o);
   checkIds(d.pieces);
   CHECK(checkTiling(d.pieces, 0, content).empty());
@@ -342,7 +337,6 @@ TEST_CASE(
     std::vector<Input> inputs = {streamInput(feeder.fd())};
     SourceOptions o;
     o.stream_chunk = 16;
-    o.max_record = 64;
     o.hold = hold;
     Drained d = drain(inputs, ring.get(), o);
     checkIds(d.pieces);
@@ -364,7 +358,6 @@ TEST_CASE("chunk_source: an oversized last line without a newline") {
   std::vector<Input> inputs = {streamInput(feeder.fd())};
   SourceOptions o;
   o.stream_chunk = 16;
-  o.max_record = 64;
   Drained d = drain(inputs, ring.get(), o);
   checkIds(d.pieces);
   auto oversized = checkTiling(d.pieces, 0, content);
@@ -390,7 +383,6 @@ TEST_CASE("chunk_source: random long and short lines with a small max record") {
       std::vector<Input> inputs = {streamInput(feeder.fd())};
       SourceOptions o;
       o.stream_chunk = 16;
-      o.max_record = 64;
       o.hold = hold;
       Drained d = drain(inputs, ring.get(), o);
       checkIds(d.pieces);
@@ -432,7 +424,6 @@ TEST_CASE(
         std::vector<Input> inputs = {streamInput(fd)};
         SourceOptions o;
         o.stream_chunk = 4096;
-        o.max_record = 32768;
         o.hold = hold;
         Drained d = drain(inputs, ring.get(), o);
         if (!from_pipe) ::close(fd);
@@ -454,7 +445,6 @@ TEST_CASE(
     std::vector<Input> inputs = {streamInput(feeder.fd())};
     SourceOptions o;
     o.stream_chunk = 64;
-    o.max_record = 128;
     o.slots = slots;
     o.hold = Hold::kUntilNeedSlot;
     Drained d = drain(inputs, ring.get(), o);
@@ -535,7 +525,6 @@ TEST_CASE(
   SourceOptions o;
   o.chunk_size = 100;
   o.stream_chunk = 32;
-  o.max_record = 256;
   Drained d = drain(inputs, ring.get(), o);
   checkIds(d.pieces);
   CHECK(checkTiling(d.pieces, 0, a).empty());
@@ -577,7 +566,6 @@ TEST_CASE("chunk_source: gzip and zstd files are decoded into exact chunks") {
       auto ring = makeRing(3, chunk, 1024);
       SourceOptions o;
       o.stream_chunk = chunk;
-      o.max_record = 1024;
       Drained d = drain(opened.value(), ring.get(), o);
       checkIds(d.pieces);
       CHECK(checkTiling(d.pieces, 0, text).empty());
@@ -599,7 +587,6 @@ TEST_CASE(
   auto ring = makeRing(2, 4096, 4096);
   SourceOptions o;
   o.stream_chunk = 4096;
-  o.max_record = 4096;
   o.allow_input_error = true;
   Drained d = drain(opened.value(), ring.get(), o);
   REQUIRE_FALSE(d.error.ok());
@@ -637,7 +624,6 @@ TEST_CASE(
         auto ring = makeRing(3, chunk, 1024);
         SourceOptions o;
         o.stream_chunk = chunk;
-        o.max_record = 1024;
         o.allow_input_error = true;
         Drained d = drain(opened.value(), ring.get(), o);
         // A flipped byte in a zstd frame without a checksum may go unseen.
@@ -696,7 +682,6 @@ TEST_CASE(
       auto ring = makeRing(3, chunk, 1024);
       SourceOptions o;
       o.stream_chunk = chunk;
-      o.max_record = 1024;
       o.allow_input_error = true;
       Drained d = drain(inputs, ring.get(), o);
       CHECK(d.error.message() == "pipe: Input/output error");
@@ -739,7 +724,7 @@ struct LivePipe {
   int fds[2] = {-1, -1};
   std::vector<Input> inputs;
   std::unique_ptr<ShmRing> ring = makeRing(3, 4096, 4096);
-  ChunkSource source{inputs, ring.get(), 0, 4096, 4096, 1};
+  ChunkSource source{inputs, ring.get(), 0, 4096, 1};
   Assign a;
   ChunkMeta m;
 };

@@ -51,7 +51,7 @@ struct Members {
 TEST_CASE("gzip pieces start at members; the next input waits for them",
           "[gzip_pieces]") {
   Members m;
-  ChunkSource source(m.inputs.value(), m.ring.get(), 4096, 4096, 1 << 16, 2);
+  ChunkSource source(m.inputs.value(), m.ring.get(), 4096, 4096, 2);
   std::vector<Assign> pieces;
   Assign a;
   ChunkMeta meta;
@@ -79,7 +79,7 @@ TEST_CASE("gzip pieces start at members; the next input waits for them",
 TEST_CASE("a piece that ends inside a member: the master decodes on from it",
           "[gzip_pieces]") {
   Members m;
-  ChunkSource source(m.inputs.value(), m.ring.get(), 4096, 4096, 1 << 16, 2);
+  ChunkSource source(m.inputs.value(), m.ring.get(), 4096, 4096, 2);
   Assign a;
   ChunkMeta meta;
   for (int i = 0; i < 3; ++i)

@@ -136,7 +136,7 @@ TEST_CASE(
     std::string all;
     for (uint64_t k = 0; k < n; ++k) {
       std::vector<InputRange> ranges = planShard(inputs, k, n);
-      ChunkSource source(inputs, nullptr, 4, 4, 1 << 20, 1);
+      ChunkSource source(inputs, nullptr, 4, 4, 1);
       source.setRanges(ranges, 1000);
       Assign a;
       ChunkMeta m;
