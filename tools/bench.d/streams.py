@@ -143,6 +143,12 @@ def run(bench, Cmd, measure):
     measure([s_in, s_f], a.reps)
     bench.add("standard input `--count` vs the file", s_in, s_f,
               "stdin ≤ 1.3× the file (ratio ≥ 0.77)", 1 / 1.3)
+    # What the pipe alone costs here: cat, and one reader that only drains it.
+    s_pipe = Cmd("cat FILE | clusterproc-floor --read stdin --work none -",
+                 sh=f"cat {q(F)} | {q(a.floor)} --read stdin --work none -")
+    measure([s_in, s_pipe], a.reps)
+    bench.add("standard input `--count` vs the pipe alone", s_in, s_pipe, None,
+              note="the pipe alone: cat into a reader that drains it (1 MiB pipe, 4 MiB reads)")
 
     bench_log("streams: live pipe latency (20 records, 0.3 s apart)")
     lat = Fixed("live pipe", live_latency(a.bin),

@@ -39,8 +39,12 @@ TEST_CASE("field_fetch: takes plain fields only") {
 
 TEST_CASE("field_fetch: one pass gives what eval() gives for each field") {
   const std::vector<std::string> keys = {
-      "host", "bytes", "x", "missing", "a b", "",   "dup",
-      "obj",  "arr",   "n", "f",       "t",   "big"};
+      "host", "bytes", "x", "missing", "a b", "", "dup", "obj", "arr", "n", "f",
+      "t", "big",
+      // Keys of 63 bytes and more share one length bit: compared in full.
+      std::string(63, 'k'), std::string(64, 'k'), std::string(100, 'k')};
+  const std::string k63(63, 'k'), k64(64, 'k'), k100(100, 'k'), j64(64, 'j'),
+      k99(99, 'k');
   const std::vector<std::string> records = {
       R"({"host":"web-1","bytes":512,"x":null,"a b":1.5,"":"empty key","dup":1,"dup":2,)"
       R"("obj":{"k":[1,2]},"arr":[{"z":1},"s"],"n":-3,"f":false,"t":true,)"
@@ -51,6 +55,8 @@ TEST_CASE("field_fetch: one pass gives what eval() gives for each field") {
       R"("a string record")",
       R"(42)",
       R"({"hos":1,"hostx":2,"HOST":3,"host":"last"})",
+      "{\"" + j64 + "\":1,\"" + k99 + "\":2,\"" + k100 + "\":3,\"" + k64 +
+          "\":4,\"" + k63 + "\":5}",
   };
   simdjson::dom::parser parser;
   for (const std::string& json : records) {
