@@ -211,8 +211,8 @@ uint64_t drainStdin(const Options& o) {
     if (n == 0) break;
     if (n < 0) usage("cannot read standard input");
     if (o.work == "newlines") {
-      count += static_cast<uint64_t>(
-          std::count(buf.data(), buf.data() + n, '\n'));
+      count +=
+          static_cast<uint64_t>(std::count(buf.data(), buf.data() + n, '\n'));
     }
   }
   return count;
