@@ -31,6 +31,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -209,6 +210,7 @@ uint64_t drainStdin(const Options& o) {
   for (;;) {
     const ssize_t n = ::read(STDIN_FILENO, buf.data(), buf.size());
     if (n == 0) break;
+    if (n < 0 && errno == EINTR) continue;
     if (n < 0) usage("cannot read standard input");
     if (o.work == "newlines") {
       count +=
