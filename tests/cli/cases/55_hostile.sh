@@ -205,6 +205,19 @@ expect_eq "conformance: valid ones counted" "{\"count\":$(grep -c '^valid' "$C/r
   sed "s#^(stdin):#$C/rfc8259.jsonl:#" > "$H/e2"
 expect_same_file "conformance: same verdicts through stdin" "$H/e" "$H/e2"
 
+# --- A hostile working directory: files named like the libraries the binary
+# needs are not loaded from where the user stands (a cron job's directory, a
+# shared upload folder). An RPATH with an empty entry once made them load.
+mkdir -p "$H/libs"
+for lib in $(ldd "$BIN" | awk '$1 ~ /^lib/ {print $1}'); do
+  printf 'not a library\n' > "$H/libs/$lib"
+done
+out=$(cd "$H/libs" && printf '{"a":1}\n' | "$BIN" --count 2>&1)
+expect_eq "working directory with fake libraries: they are not loaded" \
+  '0 {"count":1}' "$? $out"
+runpath=$(readelf -d "$BIN" 2>/dev/null | grep -E 'RPATH|RUNPATH' || true)
+expect_eq "no RPATH or RUNPATH in the binary" "" "$runpath"
+
 # --- Nothing left behind by any of the above.
 expect_clean "hostile input" "$hostile_shm_before"
 rm -rf "$H"
