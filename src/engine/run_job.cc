@@ -2,12 +2,19 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
 #include <memory>
 #include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "bad_records.h"
 #include "checkpoint.h"
+#include "chunk_reader.h"
+#include "chunk_source.h"
 #include "console.h"
+#include "direct_output.h"
 #include "input.h"
 #include "master.h"
 #include "output.h"
@@ -31,6 +38,35 @@ struct OnExit {
   ~OnExit() { f(); }
 };
 
+/// The tuning variables (docs/architecture.md) take only the values they
+/// know; any other value is an error rather than a quiet default. Unset or
+/// empty: the default.
+Status checkTuningEnvironment() {
+  struct Knob {
+    const char* name;
+    std::vector<std::string_view> values;
+  };
+  const Knob knobs[] = {{kReadPathEnv, {"mmap", "pread"}},
+                        {kDecodeEnv, {"master"}},
+                        {kExecOutputEnv, {"master"}}};
+  for (const Knob& k : knobs) {
+    const char* v = std::getenv(k.name);
+    if (v == nullptr || *v == '\0') continue;
+    bool known = false;
+    std::string takes;
+    for (std::string_view allowed : k.values) {
+      known = known || allowed == v;
+      takes += (takes.empty() ? "" : " or ") + std::string(allowed);
+    }
+    if (!known) {
+      return Status::error(ExitCode::kUsage, std::string(k.name) + " is '" + v +
+                                                 "': it takes " + takes +
+                                                 " (or nothing)");
+    }
+  }
+  return Status();
+}
+
 bool hasStreamInput(const std::vector<Input>& inputs) {
   for (const Input& in : inputs) {
     if (!in.mapped) return true;
@@ -41,6 +77,7 @@ bool hasStreamInput(const std::vector<Input>& inputs) {
 }  // namespace
 
 Status runJob(const Job& job, RunCounts& counts, RunState* state) {
+  if (Status env = checkTuningEnvironment(); !env.ok()) return env;
   if (!installMasterSignals()) {
     return Status::error(ExitCode::kInput,
                          errnoText("pipe or sigaction", "signal handlers"));

@@ -38,3 +38,16 @@ for i in $(seq 1 25); do echo '{bad'; done > "$T/many-bad.jsonl"
 "$BIN" --count "$T/many-bad.jsonl" > /dev/null 2> "$T/e"
 expect_eq "first ten bad records in full" 10 "$(grep -c 'many-bad.jsonl:' "$T/e")"
 grep -q "25 bad records in all" "$T/e" && ok "count of bad records not shown" || fail "no total: $(tail -1 "$T/e")"
+# The tuning variables take the values they know; anything else is an error
+# before any work, never a quiet default. Unset or empty: the default.
+printf '{"a":1}\n' > "$T/one.jsonl"
+for knob in "CLUSTERPROC_READ_PATH=bogus:it takes mmap or pread (or nothing)" \
+            "CLUSTERPROC_DECODE=workers:it takes master (or nothing)" \
+            "CLUSTERPROC_EXEC_OUTPUT=worker:it takes master (or nothing)"; do
+  setting=${knob%%:*} name=${setting%%=*} value=${setting#*=}
+  out=$(env "$setting" "$BIN" --count "$T/one.jsonl" 2>&1)
+  expect_eq "$setting: exit 1 and a message" \
+    "1 clusterproc: $name is '$value': ${knob#*:}" "$? $out"
+done
+out=$(CLUSTERPROC_READ_PATH= CLUSTERPROC_DECODE= "$BIN" --count "$T/one.jsonl" 2>&1)
+expect_eq "tuning variables set empty: the defaults" '0 {"count":1}' "$? $out"
